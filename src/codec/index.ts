@@ -1,0 +1,2 @@
+export { jsonCodec } from './codec.js';
+export type { Codec } from './codec.js';

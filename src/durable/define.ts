@@ -1,0 +1,184 @@
+import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
+import { DAG } from '../graph/dag.js';
+import type { DagBuilder } from '../graph/builder.js';
+import type { ModificationLimits } from '../engine/modification.js';
+import type { RetryPolicy } from '../engine/node-spec.js';
+import { checkRetryPolicy } from '../executor/retry.js';
+import type { Expander, TaskFn } from '../executor/types.js';
+
+const TASK_BRAND = Symbol.for('tributary.task-definition');
+const DAG_BRAND = Symbol.for('tributary.dag-definition');
+
+/** A task registered by name, so durable runs and dynamic nodes can refer to it as data. */
+export interface TaskDefinition {
+  readonly [TASK_BRAND]: true;
+  readonly name: string;
+  readonly fn: TaskFn;
+  readonly retry?: RetryPolicy;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Register a task under a stable name.
+ *
+ * @example
+ * ```ts
+ * const processTable = defineTask('process_table', async (ctx) => load(ctx.input as string), {
+ *   retry: { maxAttempts: 3 },
+ * });
+ * ```
+ */
+export function defineTask(
+  name: string,
+  fn: TaskFn,
+  options: { retry?: RetryPolicy; timeoutMs?: number } = {},
+): TaskDefinition {
+  if (typeof name !== 'string' || name === '')
+    invalidArgument('a task name', 'a non-empty string', name);
+  if (typeof fn !== 'function') invalidArgument(`the function of task "${name}"`, 'a function', fn);
+  checkRetryPolicy(options.retry, `retry of task "${name}"`);
+  if (
+    options.timeoutMs !== undefined &&
+    !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0)
+  ) {
+    invalidArgument(`\`timeoutMs\` of task "${name}"`, 'a number > 0', options.timeoutMs);
+  }
+  return Object.freeze({ [TASK_BRAND]: true as const, name, fn, ...options });
+}
+
+/** Options of {@link defineDag}. */
+export interface DagOptions {
+  /** Stable id: runs are recorded under it. */
+  readonly id: string;
+  readonly description?: string;
+  /** The graph, or a function that fills a builder. Node `n` runs task `n` unless its payload names one. */
+  readonly dag: DAG | ((builder: DagBuilder<DAG>) => DagBuilder<DAG> | DAG);
+  /** Registered tasks: definitions, or plain functions keyed by task name. */
+  readonly tasks: readonly TaskDefinition[] | Readonly<Record<string, TaskFn | TaskDefinition>>;
+  /** Expanders by node name (or by the name a node spec's `expander` field gives). */
+  readonly expanders?: Readonly<Record<string, Expander>>;
+  /** Default run parameters; `--param k=v` overrides them. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly maxWorkers?: number;
+  readonly retry?: RetryPolicy;
+  readonly nodeTimeoutMs?: number;
+  readonly timeoutMs?: number;
+  readonly failFast?: boolean;
+  readonly limits?: ModificationLimits;
+}
+
+/** A validated DAG definition that the CLI, the durable runner and (later) workers load by id. */
+export interface DagDefinition {
+  readonly [DAG_BRAND]: true;
+  readonly id: string;
+  readonly description?: string;
+  readonly dag: DAG;
+  readonly tasks: ReadonlyMap<string, TaskDefinition>;
+  readonly expanders: ReadonlyMap<string, Expander>;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly options: Omit<
+    DagOptions,
+    'id' | 'description' | 'dag' | 'tasks' | 'expanders' | 'params'
+  >;
+}
+
+/**
+ * Define a DAG for durable runs. Validates the graph (acyclic, unique names), that every node
+ * resolves to a registered task, and the options, with typed errors naming what was wrong.
+ *
+ * @example
+ * ```ts
+ * export default defineDag({
+ *   id: 'etl',
+ *   dag: (b) => b.addEdge('discover_tables', 'aggregate').addEdge('aggregate', 'publish'),
+ *   tasks: { discover_tables, aggregate, publish, process_table },
+ *   expanders: { discover_tables: tableExpander },
+ * });
+ * ```
+ */
+export function defineDag(options: DagOptions): DagDefinition {
+  if (typeof options !== 'object' || options === null)
+    invalidArgument('the DAG definition', 'an object', options);
+  const { id, description, dag, tasks, expanders, params, ...rest } = options;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
+    invalidArgument('`id`', 'a non-empty string of letters, digits, `_`, `.` or `-`', id);
+  }
+  const graph =
+    dag instanceof DAG
+      ? dag
+      : typeof dag === 'function'
+        ? finish(dag(DAG.builder()))
+        : invalidArgument(`\`dag\` of "${id}"`, 'a DAG or a builder function', dag);
+  const registry = new Map<string, TaskDefinition>();
+  const entries: [string, unknown][] = Array.isArray(tasks)
+    ? (tasks as readonly unknown[]).map((t, i) => [isTaskDefinition(t) ? t.name : `[${i}]`, t])
+    : Object.entries(tasks ?? {});
+  for (const [key, value] of entries) {
+    const def = isTaskDefinition(value)
+      ? value
+      : typeof value === 'function'
+        ? defineTask(key, value as TaskFn)
+        : undefined;
+    if (def === undefined)
+      invalidArgument(`task "${key}" of "${id}"`, 'a function or defineTask(...)', value);
+    registry.set(def.name, def);
+  }
+  for (const node of graph.nodes()) {
+    const named = (node.payload as { task?: unknown } | undefined)?.task;
+    const taskName = typeof named === 'string' ? named : node.name;
+    if (named !== undefined && typeof named !== 'string') {
+      throw new TributaryError(
+        'NOT_SERIALIZABLE',
+        `Node "${node.name}" of "${id}" must name a registered task, got ${describeValue(named)}`,
+        {
+          context: { node: node.name },
+        },
+      );
+    }
+    if (!registry.has(taskName)) {
+      throw new TributaryError(
+        'TASK_NOT_FOUND',
+        `Node "${node.name}" of "${id}" runs task "${taskName}", which is not in \`tasks\``,
+        {
+          context: { node: node.name, task: taskName },
+        },
+      );
+    }
+  }
+  for (const [key, fn] of Object.entries(expanders ?? {})) {
+    if (typeof fn !== 'function') invalidArgument(`expander "${key}" of "${id}"`, 'a function', fn);
+  }
+  checkRetryPolicy(rest.retry, `retry of "${id}"`);
+  return Object.freeze({
+    [DAG_BRAND]: true as const,
+    id,
+    ...(description === undefined ? {} : { description }),
+    dag: graph,
+    tasks: registry,
+    expanders: new Map(Object.entries(expanders ?? {})),
+    params: { ...params },
+    options: rest,
+  });
+}
+
+function finish(value: DagBuilder<DAG> | DAG): DAG {
+  return value instanceof DAG ? value : value.build();
+}
+
+/** True for a value made by {@link defineTask} (in this copy of Tributary or another). */
+export function isTaskDefinition(value: unknown): value is TaskDefinition {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[TASK_BRAND] === true
+  );
+}
+
+/** True for a value made by {@link defineDag} (in this copy of Tributary or another). */
+export function isDagDefinition(value: unknown): value is DagDefinition {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[DAG_BRAND] === true
+  );
+}

@@ -1,0 +1,6 @@
+export { defineDag, defineTask, isDagDefinition, isTaskDefinition } from './define.js';
+export type { DagDefinition, DagOptions, TaskDefinition } from './define.js';
+export { startRun, resumeRun } from './durable-runner.js';
+export type { DurableRunOptions, ResumeOutcome } from './durable-runner.js';
+export { loadJournal, replay } from './replay.js';
+export type { InfoEntry, JournalEntry } from './journal-entry.js';

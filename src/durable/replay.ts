@@ -1,0 +1,53 @@
+import type { Codec } from '../codec/codec.js';
+import { RunEngine } from '../engine/run-engine.js';
+import { runGraphFromDag } from '../executor/dag-executor.js';
+import type { RunStore } from '../store/run-store.js';
+import type { DagDefinition } from './define.js';
+import { isRunEvent, type JournalEntry } from './journal-entry.js';
+
+/** A fresh engine for a definition, as every durable run starts: data-only modifications. */
+export function createEngine(def: DagDefinition): RunEngine {
+  const { limits, failFast } = def.options;
+  return new RunEngine(runGraphFromDag(def.dag), {
+    requireSerializable: true,
+    ...(limits === undefined ? {} : { limits }),
+    ...(failFast === undefined ? {} : { failFast }),
+  });
+}
+
+/**
+ * Read and decode a run's journal, fetching results stored in the artifact area. O(entries).
+ */
+export async function loadJournal(
+  store: RunStore,
+  runId: string,
+  codec: Codec,
+): Promise<JournalEntry[]> {
+  const stored = await store.loadEvents(runId);
+  const entries: JournalEntry[] = [];
+  for (const row of stored) {
+    const entry = codec.decode(row.body) as JournalEntry & { resultRef?: string };
+    if (entry.resultRef !== undefined) {
+      const body = await store.getArtifact(runId, entry.resultRef);
+      const { resultRef, ...rest } = entry;
+      entries.push({
+        ...rest,
+        result: body === undefined ? undefined : codec.decode(body),
+      } as JournalEntry);
+      void resultRef;
+    } else {
+      entries.push(entry);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Rebuild a run's state by feeding its journal's input events to a fresh engine. Deterministic:
+ * the result equals the state of the live run after the same events.
+ */
+export function replay(def: DagDefinition, entries: readonly JournalEntry[]): RunEngine {
+  const engine = createEngine(def);
+  for (const entry of entries) if (isRunEvent(entry)) engine.apply(entry);
+  return engine;
+}

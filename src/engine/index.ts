@@ -1,0 +1,17 @@
+export { RunEngine } from './run-engine.js';
+export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './run-engine.js';
+export { NodeState, TRANSITIONS, isTerminal, isOpen, assertTransition } from './node-state.js';
+export type { TerminalState } from './node-state.js';
+export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';
+export type { Decision, EdgeCounts } from './trigger-rules.js';
+export type { EdgeCondition, EdgeSpec, NodeSpec, RetryPolicy } from './node-spec.js';
+export { DEFAULT_LIMITS, checkModificationShape, checkSerializable } from './modification.js';
+export type {
+  DynamicEdgeSpec,
+  DynamicModification,
+  DynamicNodeSpec,
+  ModificationDiff,
+  ModificationLimits,
+  ModificationRecord,
+} from './modification.js';
+export type { CancelReason, RunEvent, RunEventType } from './events.js';

@@ -1,0 +1,95 @@
+/**
+ * Trigger rules decide when a node may run from the outcomes of its incoming edges (Airflow's
+ * set). An edge's outcome is its parent's outcome, except that a succeeded parent whose edge
+ * condition returns false counts as `skipped` for that edge.
+ *
+ * | rule | ready when | skipped when | upstream_failed when |
+ * | --- | --- | --- | --- |
+ * | all_success | every edge succeeded | any edge skipped | any edge failed |
+ * | all_failed | every edge failed | any edge succeeded or skipped | — |
+ * | all_done | every edge is done | — | — |
+ * | one_success | one edge succeeded (early) | all done, none succeeded, none failed | all done, none succeeded, one failed |
+ * | one_failed | one edge failed (early) | all done, none failed | — |
+ * | none_failed | all done, none failed | — | any edge failed |
+ * | none_failed_min_one_success | all done, none failed, one succeeded | all done, none failed or succeeded | any edge failed |
+ * | none_skipped | all done, none skipped | any edge skipped | — |
+ * | always | at once, without waiting for parents | — | — |
+ *
+ * "failed" covers failed, timed_out, cancelled and upstream_failed parents. A node without
+ * parents is ready at once under every rule.
+ */
+export const TriggerRule = {
+  all_success: 'all_success',
+  all_failed: 'all_failed',
+  all_done: 'all_done',
+  one_success: 'one_success',
+  one_failed: 'one_failed',
+  none_failed: 'none_failed',
+  none_failed_min_one_success: 'none_failed_min_one_success',
+  none_skipped: 'none_skipped',
+  always: 'always',
+} as const;
+
+/** One of the {@link TriggerRule} strings. */
+export type TriggerRule = (typeof TriggerRule)[keyof typeof TriggerRule];
+
+/** Counts of a node's incoming edges by outcome. */
+export interface EdgeCounts {
+  readonly total: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+/** What a trigger rule says about a node right now. */
+export type Decision = 'wait' | 'ready' | 'skipped' | 'upstream_failed';
+
+/**
+ * Apply a trigger rule. Pure, O(1).
+ *
+ * @example
+ * ```ts
+ * decide('all_success', { total: 2, succeeded: 1, failed: 1, skipped: 0 }); // 'upstream_failed'
+ * ```
+ */
+export function decide(rule: TriggerRule, c: EdgeCounts): Decision {
+  if (c.total === 0) return 'ready';
+  const done = c.succeeded + c.failed + c.skipped === c.total;
+  switch (rule) {
+    case 'all_success':
+      if (c.failed > 0) return 'upstream_failed';
+      if (c.skipped > 0) return 'skipped';
+      return c.succeeded === c.total ? 'ready' : 'wait';
+    case 'all_failed':
+      if (c.succeeded > 0 || c.skipped > 0) return 'skipped';
+      return c.failed === c.total ? 'ready' : 'wait';
+    case 'all_done':
+      return done ? 'ready' : 'wait';
+    case 'one_success':
+      if (c.succeeded > 0) return 'ready';
+      if (!done) return 'wait';
+      return c.failed > 0 ? 'upstream_failed' : 'skipped';
+    case 'one_failed':
+      if (c.failed > 0) return 'ready';
+      return done ? 'skipped' : 'wait';
+    case 'none_failed':
+      if (c.failed > 0) return 'upstream_failed';
+      return done ? 'ready' : 'wait';
+    case 'none_failed_min_one_success':
+      if (c.failed > 0) return 'upstream_failed';
+      if (!done) return 'wait';
+      return c.succeeded > 0 ? 'ready' : 'skipped';
+    case 'none_skipped':
+      if (c.skipped > 0) return 'skipped';
+      return done ? 'ready' : 'wait';
+    case 'always':
+      return 'ready';
+  }
+}
+
+const RULES: ReadonlySet<string> = new Set(Object.values(TriggerRule));
+
+/** Type guard for a trigger rule name. @example `isTriggerRule('all_done') // true` */
+export function isTriggerRule(value: unknown): value is TriggerRule {
+  return typeof value === 'string' && RULES.has(value);
+}

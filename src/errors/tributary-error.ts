@@ -1,0 +1,96 @@
+/**
+ * Stable, machine-readable error codes. A code never changes meaning once published; new
+ * failure kinds get new codes.
+ */
+export const ErrorCode = {
+  CYCLE_DETECTED: 'CYCLE_DETECTED',
+  DUPLICATE_NODE: 'DUPLICATE_NODE',
+  DUPLICATE_EDGE: 'DUPLICATE_EDGE',
+  UNKNOWN_NODE: 'UNKNOWN_NODE',
+  UNKNOWN_EDGE: 'UNKNOWN_EDGE',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  DEPENDENCY_RACE: 'DEPENDENCY_RACE',
+  NODE_ALREADY_STARTED: 'NODE_ALREADY_STARTED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  NOT_SERIALIZABLE: 'NOT_SERIALIZABLE',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  EXPANDER_FAILED: 'EXPANDER_FAILED',
+  MODIFICATION_REJECTED: 'MODIFICATION_REJECTED',
+  TASK_FAILED: 'TASK_FAILED',
+  TASK_TIMEOUT: 'TASK_TIMEOUT',
+  TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  RUN_TIMEOUT: 'RUN_TIMEOUT',
+  RUN_CANCELLED: 'RUN_CANCELLED',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  RUN_FINISHED: 'RUN_FINISHED',
+  DAG_NOT_FOUND: 'DAG_NOT_FOUND',
+  STORE_CORRUPT: 'STORE_CORRUPT',
+  SCHEMA_VERSION: 'SCHEMA_VERSION',
+  MODULE_LOAD_FAILED: 'MODULE_LOAD_FAILED',
+  DEFINITION_CHANGED: 'DEFINITION_CHANGED',
+} as const;
+
+/** One of the stable {@link ErrorCode} strings. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Typed context carried by an error; every field is optional and JSON-serializable. */
+export interface ErrorContext {
+  readonly runId?: string;
+  readonly node?: string;
+  readonly cyclePath?: readonly string[];
+  readonly received?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The base of every error Tributary throws. `code` is stable and meant for programs;
+ * `message` is meant for people and quotes what was received.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   dag.successors('nope');
+ * } catch (error) {
+ *   if (error instanceof TributaryError && error.code === 'UNKNOWN_NODE') console.log(error.context.node);
+ * }
+ * ```
+ */
+export class TributaryError extends Error {
+  readonly code: ErrorCode;
+  readonly context: ErrorContext;
+  /** False when retrying the operation cannot help. */
+  readonly retryable: boolean;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { context?: ErrorContext; cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TributaryError';
+    this.code = code;
+    this.context = options.context ?? {};
+    this.retryable = options.retryable ?? false;
+  }
+
+  /** A JSON-friendly view: code, message and context (the cause is flattened to its message). */
+  toJSON(): { name: string; code: ErrorCode; message: string; context: ErrorContext } {
+    return { name: this.name, code: this.code, message: this.message, context: this.context };
+  }
+}
+
+/**
+ * Thrown by a task to say that retrying cannot help: the executor fails the node at once,
+ * whatever its retry policy.
+ *
+ * @example
+ * ```ts
+ * const task = () => { throw new NonRetryableError('credentials rejected'); };
+ * ```
+ */
+export class NonRetryableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NonRetryableError';
+  }
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
+import { coreOf, type DAG } from '../graph/dag.js';
+import { RunGraph } from '../graph/run-graph.js';
+import type { EdgeSpec, NodeSpec } from '../engine/node-spec.js';
+import { RunEngine } from '../engine/run-engine.js';
+import { ExecutionResult } from './execution-result.js';
+import { nodeSpecFromPayload } from './node-options.js';
+import { checkRetryPolicy } from './retry.js';
+import { RunDriver } from './run-driver.js';
+import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
+
+/** Task functions by node name (or by registered task name, for specs that name one). */
+export type TaskMap = Readonly<Record<string, TaskFn>> | ReadonlyMap<string, TaskFn>;
+
+function lookup<V>(
+  map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
+  key: string,
+): V | undefined {
+  if (map === undefined) return undefined;
+  if (map instanceof Map) return (map as ReadonlyMap<string, V>).get(key);
+  return Object.hasOwn(map, key) ? (map as Readonly<Record<string, V>>)[key] : undefined;
+}
+
+/**
+ * Build the mutable run graph of a DAG: node specs from payloads, edge conditions and labels.
+ * O(V + E); the DAG's topological order seeds the incremental order, so no edge reorders.
+ */
+export function runGraphFromDag(dag: DAG): RunGraph<NodeSpec, EdgeSpec> {
+  const core = coreOf(dag);
+  const graph = new RunGraph<NodeSpec, EdgeSpec>();
+  const idOf = new Int32Array(core.names.length);
+  for (const v of core.topo)
+    idOf[v] = graph.addNode(core.names[v]!, nodeSpecFromPayload(core.names[v]!, core.payloads[v]));
+  for (let e = 0; e < core.edgeFrom.length; e++) {
+    const condition = core.edgeCondition?.[e];
+    const label = core.edgeLabel[e];
+    const data =
+      condition === undefined && label === undefined
+        ? undefined
+        : { ...(condition && { condition }), ...(label !== undefined && { label }) };
+    graph.addEdgeById(idOf[core.edgeFrom[e]!]!, idOf[core.edgeTo[e]!]!, data);
+  }
+  return graph;
+}
+
+/**
+ * Runs a DAG in-process: a ready queue ordered by priority then critical path, `maxWorkers`
+ * tasks at once, sync or async tasks, retries with backoff and jitter, node and run timeouts,
+ * cancellation, fail-fast, interceptors and hooks, and runtime modification through expanders.
+ * `DynamicExecutor` is the same class under dagron's name.
+ *
+ * A node's execution options come from its payload (`{ triggerRule, critical, retry, ... }`).
+ *
+ * @example
+ * ```ts
+ * const dag = DAG.builder().addEdge('extract', 'load').build();
+ * const result = await new DAGExecutor(dag, { maxWorkers: 4 }).execute({
+ *   extract: () => [1, 2, 3],
+ *   load: (ctx) => (ctx.upstream('extract') as number[]).length,
+ * });
+ * result.status; // 'succeeded'
+ * ```
+ */
+export class DAGExecutor {
+  readonly #dag: DAG;
+  readonly #options: ExecutorOptions;
+
+  constructor(dag: DAG, options: ExecutorOptions = {}) {
+    const { maxWorkers, timeoutMs, nodeTimeoutMs } = options;
+    if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers >= 1)) {
+      invalidArgument('`maxWorkers`', 'an integer >= 1', maxWorkers);
+    }
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+      invalidArgument('`timeoutMs`', 'a number > 0', timeoutMs);
+    }
+    if (nodeTimeoutMs !== undefined && !(typeof nodeTimeoutMs === 'number' && nodeTimeoutMs > 0)) {
+      invalidArgument('`nodeTimeoutMs`', 'a number > 0', nodeTimeoutMs);
+    }
+    checkRetryPolicy(options.retry, 'retry');
+    for (const [name, expander] of options.expanders instanceof Map
+      ? options.expanders
+      : Object.entries(options.expanders ?? {})) {
+      if (typeof expander !== 'function')
+        invalidArgument(`the expander for "${String(name)}"`, 'a function', expander);
+    }
+    this.#dag = dag;
+    this.#options = options;
+  }
+
+  /**
+   * Run every node once its trigger rule allows; resolves with the outcome (task failures do
+   * not reject). Rejects only for invalid input (`INVALID_ARGUMENT`) or an internal error.
+   */
+  async execute(tasks: TaskMap = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
+    if (typeof tasks !== 'object' || tasks === null)
+      invalidArgument('`tasks`', 'an object or Map of functions', tasks);
+    for (const [name, fn] of tasks instanceof Map ? tasks : Object.entries(tasks)) {
+      if (typeof fn !== 'function')
+        invalidArgument(`the task for "${String(name)}"`, 'a function', fn);
+    }
+    const graph = runGraphFromDag(this.#dag);
+    for (const id of graph.ids())
+      checkRetryPolicy(graph.data(id).retry, `retry of node "${graph.nameOf(id)}"`);
+    const opts = this.#options;
+    const engine = new RunEngine(graph, {
+      ...(opts.limits === undefined ? {} : { limits: opts.limits }),
+      ...(opts.failFast === undefined ? {} : { failFast: opts.failFast }),
+    });
+    const runId = options.runId ?? randomUUID();
+    const started = performance.now();
+    const driver = new RunDriver(engine, {
+      runId,
+      params: options.params ?? {},
+      maxWorkers: opts.maxWorkers ?? 4,
+      resolveTask: (id) => resolveTask(engine, id, tasks),
+      resolveExpander: (id) => resolveExpander(engine, id, opts),
+      ...pick(opts, ['retry', 'nodeTimeoutMs', 'timeoutMs', 'interceptors', 'hooks', 'logger']),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    await driver.run();
+    return new ExecutionResult(runId, engine, performance.now() - started);
+  }
+}
+
+/** dagron's name for the executor with expanders; the same class as {@link DAGExecutor}. */
+export class DynamicExecutor extends DAGExecutor {}
+
+function pick<T extends object, K extends keyof T>(
+  obj: T,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
+}
+
+function resolveTask(engine: RunEngine, id: number, tasks: TaskMap): TaskFn | TributaryError {
+  const spec = engine.spec(id);
+  if (typeof spec.task === 'function') return spec.task as TaskFn;
+  const key = typeof spec.task === 'string' ? spec.task : spec.name;
+  const fn = lookup(tasks, key);
+  if (fn !== undefined) return fn;
+  return new TributaryError(
+    'TASK_NOT_FOUND',
+    spec.task === undefined
+      ? `No task for node "${spec.name}": pass one in \`tasks\` or in the node's spec`
+      : `Node "${spec.name}" names task ${describeValue(spec.task)}, which is not registered`,
+    { context: { node: spec.name } },
+  );
+}
+
+function resolveExpander(
+  engine: RunEngine,
+  id: number,
+  options: ExecutorOptions,
+): Expander | undefined {
+  const spec = engine.spec(id);
+  if (typeof spec.expander === 'function') return spec.expander as Expander;
+  const key = typeof spec.expander === 'string' ? spec.expander : spec.name;
+  const exact = lookup(options.expanders, key);
+  if (exact !== undefined) return exact;
+  if (typeof spec.expander === 'string') {
+    const missing = spec.expander;
+    return () => {
+      throw new TributaryError(
+        'TASK_NOT_FOUND',
+        `Node "${spec.name}" names expander "${missing}", which is not registered`,
+        {
+          context: { node: spec.name },
+        },
+      );
+    };
+  }
+  for (const { pattern, expander } of options.patternExpanders ?? []) {
+    pattern.lastIndex = 0;
+    if (pattern.test(spec.name)) return expander;
+  }
+  return undefined;
+}

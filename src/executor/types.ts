@@ -1,0 +1,103 @@
+import type { DynamicModification, ModificationRecord } from '../engine/modification.js';
+import type { RunEvent } from '../engine/events.js';
+import type { NodeState } from '../engine/node-state.js';
+import type { ModificationLimits } from '../engine/modification.js';
+import type { RetryPolicy } from '../engine/node-spec.js';
+
+/** Structured log sink handed to tasks as `ctx.log`. */
+export type TaskLogger = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+/** What a task function receives. */
+export interface TaskContext {
+  /** The node's name. */
+  readonly node: string;
+  readonly runId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Fires on node timeout, run timeout, cancellation or fail-fast; honour it. */
+  readonly signal: AbortSignal;
+  /** The node's `input` (dynamic nodes, map items). */
+  readonly input: unknown;
+  /** Run parameters. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Stable across attempts and resumes of the same node in the same run: `<runId>:<node>`. */
+  readonly idempotencyKey: string;
+  /** The result of a parent (any node of the run that has succeeded). */
+  upstream(name: string): unknown;
+  /** Results of this node's parents that succeeded, by name. */
+  readonly upstreamResults: ReadonlyMap<string, unknown>;
+  readonly log: TaskLogger;
+}
+
+/** A task: sync or async, with or without using its context. */
+export type TaskFn = (ctx: TaskContext) => unknown;
+
+/**
+ * Called after a node succeeds, with its name and result; returns a modification of the run
+ * (or nothing). Applied atomically before any dependent of the node can become ready.
+ */
+export type Expander = (
+  name: string,
+  result: unknown,
+  ctx: TaskContext,
+) =>
+  | DynamicModification<TaskFn | string, Expander | string>
+  | undefined
+  | void
+  | Promise<DynamicModification<TaskFn | string, Expander | string> | undefined | void>;
+
+/** Middleware around every task attempt (logging, tracing, metrics). Call `next()` once. */
+export type Interceptor = (ctx: TaskContext, next: () => Promise<unknown>) => Promise<unknown>;
+
+/** Lifecycle hooks; all synchronous and optional. */
+export interface ExecutorHooks {
+  onEvent?(event: RunEvent): void;
+  onTransition?(node: string, from: NodeState, to: NodeState): void;
+  onModification?(record: ModificationRecord): void;
+}
+
+/** Options shared by `DAGExecutor` and `DynamicExecutor`. */
+export interface ExecutorOptions {
+  /** Tasks running at once. Default 4 (dagron's default worker count). */
+  readonly maxWorkers?: number;
+  /** Expanders by exact node name. */
+  readonly expanders?: Readonly<Record<string, Expander>> | ReadonlyMap<string, Expander>;
+  /** Expanders by pattern, tried in order when no exact-name expander exists. */
+  readonly patternExpanders?: readonly { readonly pattern: RegExp; readonly expander: Expander }[];
+  /** Default retry policy for every node (a node's own policy wins). */
+  readonly retry?: RetryPolicy;
+  /** Default per-attempt timeout for every node, in ms. */
+  readonly nodeTimeoutMs?: number;
+  /** Deadline for the whole run, in ms: running nodes end `timed_out`, the rest `cancelled`. */
+  readonly timeoutMs?: number;
+  /** Cancel everything after the first failure of a critical node. */
+  readonly failFast?: boolean;
+  readonly limits?: ModificationLimits;
+  readonly interceptors?: readonly Interceptor[];
+  readonly hooks?: ExecutorHooks;
+  readonly logger?: TaskLogger;
+}
+
+/** Options of one `execute` call. */
+export interface ExecuteOptions {
+  /** Aborting it cancels the run: running nodes' signals fire, everything unfinished ends `cancelled`. */
+  readonly signal?: AbortSignal;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly runId?: string;
+}
+
+/** One node's outcome. Times are epoch milliseconds with sub-millisecond precision. */
+export interface NodeResult {
+  readonly status: NodeState;
+  readonly result: unknown;
+  readonly error: Error | undefined;
+  /** From the first start to the end; 0 for a node that never started. */
+  readonly durationMs: number;
+  readonly attempts: number;
+  readonly startedAt: number | undefined;
+  readonly finishedAt: number | undefined;
+}

@@ -1,0 +1,403 @@
+import { TributaryError } from '../errors/index.js';
+import { cycleError, unknownNode } from './core.js';
+import { checkName } from './builder.js';
+
+/** An edge to add in a {@link RunGraph} batch. */
+export interface RunGraphEdge<E> {
+  readonly from: string;
+  readonly to: string;
+  readonly data?: E;
+}
+
+/** An all-or-nothing change to a {@link RunGraph}: removals first, then additions. */
+export interface RunGraphBatch<N, E> {
+  readonly removeEdges?: readonly (readonly [from: string, to: string])[];
+  readonly removeNodes?: readonly string[];
+  readonly addNodes?: readonly { readonly name: string; readonly data: N }[];
+  readonly addEdges?: readonly RunGraphEdge<E>[];
+}
+
+/** What a successful batch changed, by id (ids of removed nodes are never reused). */
+export interface RunGraphBatchResult {
+  readonly addedNodes: readonly number[];
+  readonly removedNodes: readonly number[];
+  readonly addedEdges: readonly (readonly [number, number])[];
+  readonly removedEdges: readonly (readonly [number, number])[];
+}
+
+const NONE: readonly number[] = Object.freeze([]);
+
+/** The undo record of a batch in progress. */
+interface Undo<N, E> {
+  /** Pairs (id, previous order). */
+  readonly ord: number[];
+  /** First version of each touched adjacency list of a node that existed before the batch. */
+  readonly adjacency: Map<number, [number[] | undefined, number[] | undefined]>;
+  /** Previous data of each touched edge, in touch order. */
+  readonly edgeData: [number, number, E | undefined][];
+  /** Removed nodes: id, name, data. */
+  readonly nodes: [number, string, N][];
+  readonly edgeCount: number;
+  readonly firstNewId: number;
+}
+
+/**
+ * The mutable graph owned by one run. It keeps a topological order incrementally with the
+ * Pearce–Kelly algorithm, so the graph is acyclic at every instant:
+ * - an edge that agrees with the current order costs O(1);
+ * - otherwise only the affected region (nodes whose order lies between the endpoints and
+ *   that are reachable from them) is searched and re-ranked;
+ * - a new node takes the next order slot, O(1).
+ *
+ * Node ids are dense and never reused, so per-node arrays kept elsewhere (the engine's states)
+ * can be indexed by id. Each node carries data of type `N`, each edge optional data `E`.
+ *
+ * @example
+ * ```ts
+ * const g = new RunGraph<string>();
+ * g.addNode('a', 'task-a');
+ * g.addNode('b', 'task-b');
+ * g.addEdge('a', 'b');
+ * g.addEdge('b', 'a'); // throws CYCLE_DETECTED: b -> a -> b
+ * ```
+ */
+export class RunGraph<N, E = undefined> {
+  readonly #ids = new Map<string, number>();
+  readonly #names: (string | undefined)[] = [];
+  readonly #data: (N | undefined)[] = [];
+  readonly #out: (number[] | undefined)[] = [];
+  readonly #in: (number[] | undefined)[] = [];
+  readonly #edgeData: (Map<number, E> | undefined)[] = [];
+  /** Invariant: for every edge u -> v, #ord[u] < #ord[v]. Slots of removed nodes stay free. */
+  readonly #ord: number[] = [];
+  readonly #mark: number[] = [];
+  #stamp = 0;
+  #nextOrd = 0;
+  #edgeCount = 0;
+  /** Set during a batch: what to restore if the batch fails. */
+  #undo: Undo<N, E> | undefined;
+
+  /** Number of live nodes. */
+  get nodeCount(): number {
+    return this.#ids.size;
+  }
+
+  /** Number of live edges. */
+  get edgeCount(): number {
+    return this.#edgeCount;
+  }
+
+  /** One past the largest id ever assigned: the size for per-node arrays. */
+  get idLimit(): number {
+    return this.#names.length;
+  }
+
+  /** The id of a live node, or undefined. */
+  idOf(name: string): number | undefined {
+    return this.#ids.get(name);
+  }
+
+  /** The id of a live node; `UNKNOWN_NODE` otherwise. */
+  requireId(name: string): number {
+    const id = this.#ids.get(name);
+    if (id === undefined) throw unknownNode(name);
+    return id;
+  }
+
+  /** The name of a node id (also of a removed one), for messages and journals. */
+  nameOf(id: number): string {
+    return this.#names[id] ?? `#${id}`;
+  }
+
+  /** True when the id names a live node. */
+  isLive(id: number): boolean {
+    return this.#names[id] !== undefined && this.#ids.get(this.#names[id]) === id;
+  }
+
+  hasNode(name: string): boolean {
+    return this.#ids.has(name);
+  }
+
+  hasEdge(from: string, to: string): boolean {
+    const u = this.#ids.get(from);
+    const v = this.#ids.get(to);
+    return u !== undefined && v !== undefined && this.#hasEdgeId(u, v);
+  }
+
+  /** The data of a live node. */
+  data(id: number): N {
+    return this.#data[id] as N;
+  }
+
+  /** Data on the edge u -> v, if any was given. */
+  edgeData(u: number, v: number): E | undefined {
+    return this.#edgeData[u]?.get(v);
+  }
+
+  /** Children of `id` (do not mutate). */
+  successorIds(id: number): readonly number[] {
+    return this.#out[id] ?? NONE;
+  }
+
+  /** Parents of `id` (do not mutate). */
+  predecessorIds(id: number): readonly number[] {
+    return this.#in[id] ?? NONE;
+  }
+
+  /** The position of `id` in the maintained topological order (larger = later). */
+  orderOf(id: number): number {
+    return this.#ord[id]!;
+  }
+
+  /** Live node ids in insertion (id) order. */
+  *ids(): IterableIterator<number> {
+    for (let id = 0; id < this.#names.length; id++) if (this.isLive(id)) yield id;
+  }
+
+  /** Live names in the maintained topological order. O(V log V). */
+  topologicalOrder(): string[] {
+    const ids = [...this.#ids.values()].sort((a, b) => this.#ord[a]! - this.#ord[b]!);
+    return ids.map((id) => this.#names[id]!);
+  }
+
+  /** Add a node; it takes the next order slot. `DUPLICATE_NODE` when the name is taken. */
+  addNode(name: string, data: N): number {
+    checkName(name);
+    if (this.#ids.has(name)) {
+      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
+        context: { node: name },
+      });
+    }
+    const id = this.#names.length;
+    this.#ids.set(name, id);
+    this.#names.push(name);
+    this.#data.push(data);
+    this.#out.push(undefined);
+    this.#in.push(undefined);
+    this.#edgeData.push(undefined);
+    this.#ord.push(this.#nextOrd++);
+    this.#mark.push(0);
+    return id;
+  }
+
+  /**
+   * Add `from -> to`. O(1) when it agrees with the order, else Pearce–Kelly over the affected
+   * region. `CYCLE_DETECTED` (with the closed path) leaves the graph unchanged.
+   */
+  addEdge(from: string, to: string, data?: E): void {
+    this.addEdgeById(this.requireId(from), this.requireId(to), data);
+  }
+
+  /** {@link addEdge} by id. */
+  addEdgeById(u: number, v: number, data?: E): void {
+    if (this.#hasEdgeId(u, v)) {
+      throw new TributaryError(
+        'DUPLICATE_EDGE',
+        `Edge "${this.nameOf(u)}" -> "${this.nameOf(v)}" already exists`,
+        { context: { from: this.nameOf(u), to: this.nameOf(v) } },
+      );
+    }
+    if (u === v) throw cycleError([this.nameOf(u), this.nameOf(u)]);
+    if (this.#ord[u]! > this.#ord[v]!) this.#reorder(u, v);
+    this.#touch(u, v);
+    (this.#out[u] ??= []).push(v);
+    (this.#in[v] ??= []).push(u);
+    if (data !== undefined) (this.#edgeData[u] ??= new Map()).set(v, data);
+    this.#edgeCount++;
+  }
+
+  /** Remove `from -> to`; `UNKNOWN_EDGE` when absent. Removing an edge never breaks the order. */
+  removeEdge(from: string, to: string): void {
+    const u = this.requireId(from);
+    const v = this.requireId(to);
+    if (!this.#hasEdgeId(u, v)) {
+      throw new TributaryError('UNKNOWN_EDGE', `Unknown edge "${from}" -> "${to}"`, {
+        context: { from, to },
+      });
+    }
+    this.#unlink(u, v);
+  }
+
+  /** Remove a node and its edges. O(sum of neighbours' degrees). */
+  removeNode(name: string): void {
+    const id = this.requireId(name);
+    for (const w of [...(this.#out[id] ?? NONE)]) this.#unlink(id, w);
+    for (const w of [...(this.#in[id] ?? NONE)]) this.#unlink(w, id);
+    this.#ids.delete(name);
+    this.#data[id] = undefined;
+  }
+
+  /**
+   * Apply a batch all-or-nothing: removals, then node additions, then edge additions. On any
+   * error (unknown or duplicate names, cycles) every step already taken is undone, including
+   * order changes, and the error is rethrown: the graph is exactly as before.
+   */
+  applyBatch(batch: RunGraphBatch<N, E>): RunGraphBatchResult {
+    const removedEdges: [number, number][] = [];
+    const removedNodes: number[] = [];
+    const addedNodes: number[] = [];
+    const addedEdges: [number, number][] = [];
+    const undo: Undo<N, E> = {
+      ord: [],
+      adjacency: new Map(),
+      edgeData: [],
+      nodes: [],
+      edgeCount: this.#edgeCount,
+      firstNewId: this.#names.length,
+    };
+    this.#undo = undo;
+    try {
+      for (const [from, to] of batch.removeEdges ?? []) {
+        const u = this.requireId(from);
+        const v = this.requireId(to);
+        this.removeEdge(from, to);
+        removedEdges.push([u, v]);
+      }
+      for (const name of batch.removeNodes ?? []) {
+        const id = this.requireId(name);
+        undo.nodes.push([id, name, this.#data[id] as N]);
+        this.removeNode(name);
+        removedNodes.push(id);
+      }
+      for (const { name, data } of batch.addNodes ?? []) addedNodes.push(this.addNode(name, data));
+      for (const edge of batch.addEdges ?? []) {
+        const u = this.requireId(edge.from);
+        const v = this.requireId(edge.to);
+        this.addEdgeById(u, v, edge.data);
+        addedEdges.push([u, v]);
+      }
+    } catch (error) {
+      this.#undo = undefined;
+      this.#rollback(undo, addedNodes);
+      throw error;
+    }
+    this.#undo = undefined;
+    return { addedNodes, removedNodes, addedEdges, removedEdges };
+  }
+
+  #rollback(undo: Undo<N, E>, addedNodes: readonly number[]): void {
+    // Edge data and order slots first: entries of new nodes must be restored before those
+    // nodes' slots are popped, or they would be written past the end of the per-node arrays.
+    for (let i = undo.edgeData.length - 1; i >= 0; i--) {
+      const [u, v, data] = undo.edgeData[i]!;
+      const map = (this.#edgeData[u] ??= new Map());
+      if (data === undefined) map.delete(v);
+      else map.set(v, data);
+    }
+    for (let i = undo.ord.length - 2; i >= 0; i -= 2) this.#ord[undo.ord[i]!] = undo.ord[i + 1]!;
+    for (let i = addedNodes.length - 1; i >= 0; i--) this.#dropNewest(addedNodes[i]!);
+    for (const [id, [out, inn]] of undo.adjacency) {
+      this.#out[id] = out;
+      this.#in[id] = inn;
+    }
+    for (const [id, name, data] of undo.nodes) {
+      this.#ids.set(name, id);
+      this.#data[id] = data;
+    }
+    this.#edgeCount = undo.edgeCount;
+  }
+
+  /** In a batch, keep the first version of every adjacency list and edge datum touched. */
+  #touch(u: number, v: number): void {
+    const undo = this.#undo;
+    if (undo === undefined) return;
+    for (const id of [u, v]) {
+      if (id < undo.firstNewId && !undo.adjacency.has(id)) {
+        undo.adjacency.set(id, [this.#out[id]?.slice(), this.#in[id]?.slice()]);
+      }
+    }
+    undo.edgeData.push([u, v, this.#edgeData[u]?.get(v)]);
+  }
+
+  #hasEdgeId(u: number, v: number): boolean {
+    // Scan the shorter adjacency list: O(min(outdeg(u), indeg(v))).
+    const out = this.#out[u] ?? NONE;
+    const inn = this.#in[v] ?? NONE;
+    return out.length <= inn.length ? out.includes(v) : inn.includes(u);
+  }
+
+  #unlink(u: number, v: number): void {
+    this.#touch(u, v);
+    removeOne(this.#out[u]!, v);
+    removeOne(this.#in[v]!, u);
+    this.#edgeData[u]?.delete(v);
+    this.#edgeCount--;
+  }
+
+  /** Undo `addNode` of the most recently added id (used only by batch rollback). */
+  #dropNewest(id: number): void {
+    this.#ids.delete(this.#names[id]!);
+    this.#names.pop();
+    this.#data.pop();
+    this.#out.pop();
+    this.#in.pop();
+    this.#edgeData.pop();
+    this.#ord.pop();
+    this.#mark.pop();
+    this.#nextOrd--;
+  }
+
+  /**
+   * Pearce–Kelly for an edge u -> v with ord[u] > ord[v]. Forward search from v over nodes with
+   * ord <= ord[u] (reaching u means a cycle), backward search from u over nodes with
+   * ord > ord[v]; then the union's order slots are reassigned, backward set first.
+   */
+  #reorder(u: number, v: number): void {
+    const ord = this.#ord;
+    const lb = ord[v]!;
+    const ub = ord[u]!;
+    const stamp = ++this.#stamp;
+    const mark = this.#mark;
+    const parent = new Map<number, number>();
+    const forward: number[] = [v];
+    mark[v] = stamp;
+    for (let i = 0; i < forward.length; i++) {
+      const w = forward[i]!;
+      for (const x of this.#out[w] ?? NONE) {
+        if (x === u) {
+          const path = [w];
+          for (let p = w; p !== v; p = parent.get(p)!) path.push(parent.get(p)!);
+          path.reverse();
+          throw cycleError([u, ...path, u].map((id) => this.nameOf(id)));
+        }
+        if (mark[x] !== stamp && ord[x]! < ub) {
+          mark[x] = stamp;
+          parent.set(x, w);
+          forward.push(x);
+        }
+      }
+    }
+    const backward: number[] = [u];
+    mark[u] = stamp;
+    for (let i = 0; i < backward.length; i++) {
+      for (const x of this.#in[backward[i]!] ?? NONE) {
+        if (mark[x] !== stamp && ord[x]! > lb) {
+          mark[x] = stamp;
+          backward.push(x);
+        }
+      }
+    }
+    const byOrd = (a: number, b: number): number => ord[a]! - ord[b]!;
+    backward.sort(byOrd);
+    forward.sort(byOrd);
+    const slots: number[] = [];
+    for (const x of backward) slots.push(ord[x]!);
+    for (const x of forward) slots.push(ord[x]!);
+    slots.sort((a, b) => a - b);
+    const log = this.#undo?.ord;
+    let k = 0;
+    for (const x of backward) {
+      if (log !== undefined) log.push(x, ord[x]!);
+      ord[x] = slots[k++]!;
+    }
+    for (const x of forward) {
+      if (log !== undefined) log.push(x, ord[x]!);
+      ord[x] = slots[k++]!;
+    }
+  }
+}
+
+function removeOne(list: number[], value: number): void {
+  const i = list.lastIndexOf(value);
+  if (i >= 0) list.splice(i, 1);
+}

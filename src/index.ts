@@ -1,0 +1,104 @@
+/**
+ * Tributary: DAGs that change while they run, survive crashes and depend on each other.
+ * This file lists the public surface by name; optional parts have their own subpaths
+ * (`tributary/sqlite`).
+ */
+export { TributaryError, NonRetryableError, ErrorCode } from './errors/index.js';
+export type { ErrorContext } from './errors/index.js';
+
+export { DAG, DagBuilder, RunGraph } from './graph/index.js';
+export type {
+  Connection,
+  Costs,
+  DagDiff,
+  DagEdge,
+  DagJSON,
+  DagNode,
+  DagStats,
+  EdgeOptions,
+  ExecutionPlan,
+  LintOptions,
+  LintWarning,
+  NodeOptions,
+  PlanStep,
+  RunGraphBatch,
+  RunGraphBatchResult,
+  RunGraphEdge,
+  WeightedPath,
+} from './graph/index.js';
+
+export {
+  RunEngine,
+  NodeState,
+  TriggerRule,
+  decide,
+  isTerminal,
+  DEFAULT_LIMITS,
+} from './engine/index.js';
+export type {
+  CancelReason,
+  DynamicEdgeSpec,
+  DynamicModification,
+  DynamicNodeSpec,
+  EdgeCondition,
+  EngineObserver,
+  EngineOptions,
+  ModificationDiff,
+  ModificationLimits,
+  ModificationRecord,
+  NodeSpec,
+  RetryPolicy,
+  RunEvent,
+  RunStatus,
+} from './engine/index.js';
+
+export {
+  DAGExecutor,
+  DynamicExecutor,
+  ExecutionResult,
+  mapExpander,
+  retryDelay,
+} from './executor/index.js';
+export type {
+  ExecuteOptions,
+  ExecutorHooks,
+  ExecutorOptions,
+  Expander,
+  Interceptor,
+  MapOptions,
+  NodeResult,
+  TaskContext,
+  TaskFn,
+  TaskLogger,
+  TaskMap,
+} from './executor/index.js';
+
+export { jsonCodec } from './codec/index.js';
+export type { Codec } from './codec/index.js';
+
+export { MemoryStore } from './store/index.js';
+export type {
+  Commit,
+  Durability,
+  RunFilter,
+  RunRecord,
+  RunStore,
+  StoredEvent,
+} from './store/index.js';
+
+export {
+  defineDag,
+  defineTask,
+  startRun,
+  resumeRun,
+  replay,
+  loadJournal,
+} from './durable/index.js';
+export type {
+  DagDefinition,
+  DagOptions,
+  DurableRunOptions,
+  JournalEntry,
+  ResumeOutcome,
+  TaskDefinition,
+} from './durable/index.js';

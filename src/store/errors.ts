@@ -1,0 +1,15 @@
+import { TributaryError } from '../errors/index.js';
+
+/** `RUN_NOT_FOUND` quoting the id that was asked for. */
+export function runNotFound(runId: string): TributaryError {
+  return new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, { context: { runId } });
+}
+
+/** `STORE_CORRUPT` for a journal append that does not continue the journal. */
+export function journalGap(runId: string, expected: number, got: number): TributaryError {
+  return new TributaryError(
+    'STORE_CORRUPT',
+    `Journal of run "${runId}" expected seq ${expected} next, got ${got}: another process is writing this run`,
+    { context: { runId, expected, got } },
+  );
+}

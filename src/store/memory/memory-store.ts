@@ -1,0 +1,74 @@
+import type { Commit, RunFilter, RunRecord, RunStore, StoredEvent } from '../run-store.js';
+import { journalGap, runNotFound } from '../errors.js';
+
+/**
+ * An in-memory {@link RunStore}: the reference backend for the conformance suite and for tests.
+ * Nothing survives the process.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore();
+ * ```
+ */
+export class MemoryStore implements RunStore {
+  readonly kind = 'memory';
+  readonly #runs = new Map<string, RunRecord>();
+  readonly #events = new Map<string, StoredEvent[]>();
+  readonly #artifacts = new Map<string, string>();
+
+  async createRun(record: RunRecord): Promise<void> {
+    if (this.#runs.has(record.runId)) throw new Error(`Run "${record.runId}" already exists`);
+    this.#runs.set(record.runId, { ...record });
+    this.#events.set(record.runId, []);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = this.#runs.get(runId);
+    return run === undefined ? undefined : { ...run };
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    return [...this.#runs.values()]
+      .filter(
+        (r) =>
+          (filter.dagId === undefined || r.dagId === filter.dagId) &&
+          (filter.status === undefined || r.status === filter.status),
+      )
+      .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
+      .slice(0, filter.limit ?? 50)
+      .map((r) => ({ ...r }));
+  }
+
+  async commit(runId: string, commit: Commit): Promise<void> {
+    const run = this.#runs.get(runId);
+    const journal = this.#events.get(runId);
+    if (run === undefined || journal === undefined) throw runNotFound(runId);
+    const first = commit.events[0];
+    if (first !== undefined && first.seq !== journal.length + 1)
+      throw journalGap(runId, journal.length + 1, first.seq);
+    journal.push(...commit.events.map((e) => ({ ...e })));
+    this.#runs.set(runId, { ...run, ...commit.run, updatedAt: Date.now() });
+  }
+
+  async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const journal = this.#events.get(runId);
+    if (journal === undefined) throw runNotFound(runId);
+    return journal.slice(afterSeq);
+  }
+
+  async requestCancel(runId: string, at: number): Promise<void> {
+    const run = this.#runs.get(runId);
+    if (run === undefined) throw runNotFound(runId);
+    this.#runs.set(runId, { ...run, cancelRequestedAt: at });
+  }
+
+  async putArtifact(runId: string, key: string, body: string): Promise<void> {
+    this.#artifacts.set(`${runId}\u0000${key}`, body);
+  }
+
+  async getArtifact(runId: string, key: string): Promise<string | undefined> {
+    return this.#artifacts.get(`${runId}\u0000${key}`);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,75 @@
+import type { RunStatus } from '../engine/run-engine.js';
+
+/** A run as the store keeps it. Times are epoch milliseconds. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly dagId: string;
+  readonly status: RunStatus;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly partitionKey?: string;
+  /** The definition's graph as `DAG.toJSON()` text, for display and drift checks. */
+  readonly graph: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly finishedAt?: number;
+  /** Set by `cancel` from another process; the owner stops the run when it sees it. */
+  readonly cancelRequestedAt?: number;
+  /** Process that runs it now (host:pid), if any. */
+  readonly owner?: string;
+  /** Absolute path of the definition module, so `resume <runId>` can load it again. */
+  readonly module?: string;
+}
+
+/** A journal entry: the event's type and node for queries, and its encoded body. */
+export interface StoredEvent {
+  /** Position in the run's journal, from 1, gap-free. */
+  readonly seq: number;
+  readonly type: string;
+  readonly node?: string;
+  readonly at: number;
+  /** The codec's encoding of the whole event. */
+  readonly body: string;
+}
+
+/** What one atomic commit writes: new journal entries and, optionally, run fields. */
+export interface Commit {
+  readonly events: readonly StoredEvent[];
+  readonly run?: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'owner' | 'cancelRequestedAt'>>;
+}
+
+/** Filters for `listRuns`. */
+export interface RunFilter {
+  readonly dagId?: string;
+  readonly status?: RunStatus;
+  /** Newest first; default 50. */
+  readonly limit?: number;
+}
+
+/** How hard each commit is made durable. */
+export type Durability = 'normal' | 'full';
+
+/**
+ * The narrow storage interface every backend implements (memory, SQLite, PostgreSQL). One
+ * operation per method; a commit is atomic; the journal is append-only and gap-free, and an
+ * append whose first `seq` is not the next one fails with `STORE_CORRUPT` (two writers).
+ *
+ * @example
+ * ```ts
+ * await store.createRun(record);
+ * await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }] });
+ * ```
+ */
+export interface RunStore {
+  readonly kind: string;
+  createRun(record: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  commit(runId: string, commit: Commit): Promise<void>;
+  /** Journal entries with `seq > afterSeq`, in order. */
+  loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /** Ask the owner of a run to cancel it. */
+  requestCancel(runId: string, at: number): Promise<void>;
+  putArtifact(runId: string, key: string, body: string): Promise<void>;
+  getArtifact(runId: string, key: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import type { Database } from 'better-sqlite3';
+import { TributaryError } from '../../errors/index.js';
+
+/**
+ * Migrations in order; migration i takes the schema from version i to i + 1. Never edit a
+ * published migration: append a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     dag_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     params TEXT NOT NULL,
+     partition_key TEXT,
+     graph TEXT NOT NULL,
+     created_at REAL NOT NULL,
+     updated_at REAL NOT NULL,
+     finished_at REAL,
+     cancel_requested_at REAL,
+     owner TEXT,
+     module TEXT
+   );
+   CREATE INDEX runs_by_dag ON runs (dag_id, created_at);
+   CREATE INDEX runs_by_created ON runs (created_at);
+   CREATE TABLE events (
+     run_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     node TEXT,
+     at REAL NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;
+   CREATE TABLE artifacts (
+     run_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (run_id, key)
+   ) WITHOUT ROWID;`,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Bring a database to {@link SCHEMA_VERSION} inside one transaction. A database written by a
+ * newer Tributary fails with `SCHEMA_VERSION`; one that is not a Tributary database fails with
+ * `STORE_CORRUPT`.
+ */
+export function migrate(db: Database, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new TributaryError(
+      'SCHEMA_VERSION',
+      `Database ${path} has schema version ${version}; this Tributary reads up to version ${SCHEMA_VERSION}. Upgrade Tributary.`,
+      { context: { path, version, supported: SCHEMA_VERSION } },
+    );
+  }
+  if (version === 0) {
+    const tables = db
+      .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`)
+      .get() as { n: number };
+    if (tables.n > 0) {
+      throw new TributaryError(
+        'STORE_CORRUPT',
+        `Database ${path} has tables but no Tributary schema version`,
+        {
+          context: { path },
+        },
+      );
+    }
+  }
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}

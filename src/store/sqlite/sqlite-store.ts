@@ -1,0 +1,244 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { toError, TributaryError } from '../../errors/index.js';
+import type { RunStatus } from '../../engine/run-engine.js';
+import type {
+  Commit,
+  Durability,
+  RunFilter,
+  RunRecord,
+  RunStore,
+  StoredEvent,
+} from '../run-store.js';
+import { journalGap, runNotFound } from '../errors.js';
+import { migrate } from './schema.js';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * `normal` (default): WAL with `synchronous=NORMAL`, a commit survives a process crash; the
+   * last commits may be lost on power loss. `full`: `synchronous=FULL`, every commit is synced
+   * to disk before it returns.
+   */
+  readonly durability?: Durability;
+}
+
+interface RunRow {
+  run_id: string;
+  dag_id: string;
+  status: string;
+  params: string;
+  partition_key: string | null;
+  graph: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  cancel_requested_at: number | null;
+  owner: string | null;
+  module: string | null;
+}
+
+/**
+ * The embedded default {@link RunStore}: one SQLite file (better-sqlite3, WAL). A commit is one
+ * transaction; events are rows keyed by (run, seq).
+ *
+ * @example
+ * ```ts
+ * const store = SqliteStore.open('.tributary/tributary.db');
+ * ```
+ */
+export class SqliteStore implements RunStore {
+  readonly kind = 'sqlite';
+  readonly path: string;
+  readonly #db: Database;
+  readonly #insertRun: Statement;
+  readonly #selectRun: Statement;
+  readonly #insertEvent: Statement;
+  readonly #lastSeq: Statement;
+  readonly #selectEvents: Statement;
+  readonly #putArtifact: Statement;
+  readonly #getArtifact: Statement;
+  readonly #requestCancel: Statement;
+  readonly #commit: (runId: string, commit: Commit) => void;
+
+  private constructor(path: string, db: Database) {
+    this.path = path;
+    this.#db = db;
+    this.#insertRun = db.prepare(
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, graph, created_at, updated_at, finished_at, cancel_requested_at, owner, module)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @graph, @created_at, @updated_at, @finished_at, @cancel_requested_at, @owner, @module)`,
+    );
+    this.#selectRun = db.prepare(`SELECT * FROM runs WHERE run_id = ?`);
+    this.#insertEvent = db.prepare(
+      `INSERT INTO events (run_id, seq, type, node, at, body) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.#lastSeq = db.prepare(`SELECT max(seq) AS seq FROM events WHERE run_id = ?`).pluck();
+    this.#selectEvents = db.prepare(
+      `SELECT seq, type, node, at, body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`,
+    );
+    this.#putArtifact = db.prepare(
+      `INSERT OR REPLACE INTO artifacts (run_id, key, body) VALUES (?, ?, ?)`,
+    );
+    this.#getArtifact = db
+      .prepare(`SELECT body FROM artifacts WHERE run_id = ? AND key = ?`)
+      .pluck();
+    this.#requestCancel = db.prepare(
+      `UPDATE runs SET cancel_requested_at = ?, updated_at = ? WHERE run_id = ?`,
+    );
+    this.#commit = db.transaction((runId: string, commit: Commit) =>
+      this.#commitNow(runId, commit),
+    );
+  }
+
+  /**
+   * Open (creating if needed) a database file and bring its schema up to date. A file that is
+   * not a SQLite database, or is truncated, fails with `STORE_CORRUPT` naming the path.
+   */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database | undefined;
+    try {
+      db = new BetterSqlite3(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('busy_timeout = 5000');
+      migrate(db, path);
+      db.prepare('SELECT count(*) FROM runs').get();
+      return new SqliteStore(path, db);
+    } catch (caught) {
+      db?.close();
+      if (caught instanceof TributaryError) throw caught;
+      const error = toError(caught);
+      throw new TributaryError('STORE_CORRUPT', `Cannot open database ${path}: ${error.message}`, {
+        context: { path },
+        cause: error,
+      });
+    }
+  }
+
+  async createRun(record: RunRecord): Promise<void> {
+    this.#insertRun.run({
+      run_id: record.runId,
+      dag_id: record.dagId,
+      status: record.status,
+      params: JSON.stringify(record.params),
+      partition_key: record.partitionKey ?? null,
+      graph: record.graph,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+      finished_at: record.finishedAt ?? null,
+      cancel_requested_at: record.cancelRequestedAt ?? null,
+      owner: record.owner ?? null,
+      module: record.module ?? null,
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#selectRun.get(runId) as RunRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.dagId !== undefined) {
+      where.push('dag_id = ?');
+      args.push(filter.dagId);
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, run_id DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, filter.limit ?? 50) as RunRow[];
+    return rows.map(toRecord);
+  }
+
+  async commit(runId: string, commit: Commit): Promise<void> {
+    this.#commit(runId, commit);
+  }
+
+  #commitNow(runId: string, commit: Commit): void {
+    const first = commit.events[0];
+    if (first !== undefined) {
+      const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
+      if (first.seq !== last + 1) throw journalGap(runId, last + 1, first.seq);
+      for (const e of commit.events)
+        this.#insertEvent.run(runId, e.seq, e.type, e.node ?? null, e.at, e.body);
+    }
+    const sets: string[] = ['updated_at = ?'];
+    const args: unknown[] = [Date.now()];
+    const run = commit.run ?? {};
+    if (run.status !== undefined) {
+      sets.push('status = ?');
+      args.push(run.status);
+    }
+    if (run.finishedAt !== undefined) {
+      sets.push('finished_at = ?');
+      args.push(run.finishedAt);
+    }
+    if (run.owner !== undefined) {
+      sets.push('owner = ?');
+      args.push(run.owner === '' ? null : run.owner);
+    }
+    if (run.cancelRequestedAt !== undefined) {
+      sets.push('cancel_requested_at = ?');
+      args.push(run.cancelRequestedAt);
+    }
+    const changed = this.#db
+      .prepare(`UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`)
+      .run(...args, runId).changes;
+    if (changed === 0) throw runNotFound(runId);
+  }
+
+  async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const rows = this.#selectEvents.all(runId, afterSeq) as {
+      seq: number;
+      type: string;
+      node: string | null;
+      at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      type: r.type,
+      ...(r.node === null ? {} : { node: r.node }),
+      at: r.at,
+      body: r.body,
+    }));
+  }
+
+  async requestCancel(runId: string, at: number): Promise<void> {
+    if (this.#requestCancel.run(at, Date.now(), runId).changes === 0) throw runNotFound(runId);
+  }
+
+  async putArtifact(runId: string, key: string, body: string): Promise<void> {
+    this.#putArtifact.run(runId, key, body);
+  }
+
+  async getArtifact(runId: string, key: string): Promise<string | undefined> {
+    return (this.#getArtifact.get(runId, key) as string | undefined) ?? undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    runId: row.run_id,
+    dagId: row.dag_id,
+    status: row.status as RunStatus,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    ...(row.partition_key === null ? {} : { partitionKey: row.partition_key }),
+    graph: row.graph,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    ...(row.cancel_requested_at === null ? {} : { cancelRequestedAt: row.cancel_requested_at }),
+    ...(row.owner === null ? {} : { owner: row.owner }),
+    ...(row.module === null ? {} : { module: row.module }),
+  };
+}
