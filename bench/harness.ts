@@ -113,7 +113,7 @@ export function formatNs(ns: number): string {
 /** `peer / ours` as `3.2x` (above 1: ours is faster). */
 export function formatRatio(peerNs: number, oursNs: number): string {
   const r = peerNs / oursNs;
-  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
+  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 }
 
 /** A Markdown table with padded columns (stable under Prettier). `right` lists numeric columns. */

@@ -4,3 +4,5 @@ export { startRun, resumeRun } from './durable-runner.js';
 export type { DurableRunOptions, ResumeOutcome } from './durable-runner.js';
 export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
+export { viewRun } from './run-view.js';
+export type { NodeView, RunView } from './run-view.js';

@@ -1,0 +1,300 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TributaryError } from '../../src/errors/index.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import type { DynamicModification, DynamicNodeSpec } from '../../src/engine/modification.js';
+import { isOpen, isTerminal, type NodeState } from '../../src/engine/node-state.js';
+import type { EdgeSpec, NodeSpec } from '../../src/engine/node-spec.js';
+import { RunEngine } from '../../src/engine/run-engine.js';
+import { decide, TriggerRule, type Decision } from '../../src/engine/trigger-rules.js';
+import { RunGraph } from '../../src/graph/run-graph.js';
+import { orderRespectsEdges, snapshot } from './harness.js';
+
+const RULES = Object.values(TriggerRule);
+
+/** A random run: a DAG (edges only from lower to higher index), rules, a tape of choices. */
+interface Plan {
+  readonly n: number;
+  readonly edges: readonly (readonly [number, number, boolean])[];
+  readonly rules: readonly TriggerRule[];
+  readonly critical: readonly boolean[];
+  readonly failFast: boolean;
+  /** Every other choice (outcomes, modifications, order of completion) is read off this tape. */
+  readonly tape: readonly number[];
+}
+
+const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 9 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    edges: fc
+      .array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.boolean()), { maxLength: n * 2 })
+      .map((pairs) => {
+        const seen = new Set<string>();
+        const out: [number, number, boolean][] = [];
+        for (const [a, b, conditional] of pairs) {
+          const [u, v] = a < b ? [a, b] : [b, a];
+          if (u === v || seen.has(`${u}>${v}`)) continue;
+          seen.add(`${u}>${v}`);
+          out.push([u, v, conditional]);
+        }
+        return out;
+      }),
+    rules: fc.array(fc.constantFrom(...RULES), { minLength: n, maxLength: n }),
+    critical: fc.array(fc.nat(3).map((x) => x > 0), { minLength: n, maxLength: n }),
+    failFast: fc.nat(3).map((x) => x === 0),
+    tape: fc.array(fc.nat(999), { minLength: 1, maxLength: 400 }),
+  }),
+);
+
+/** Results are numbers; a conditional edge passes only results that are not multiples of 3. */
+const passes = (result: unknown): boolean => typeof result === 'number' && result % 3 !== 0;
+
+function buildGraph(plan: Plan): RunGraph<NodeSpec, EdgeSpec> {
+  const graph = new RunGraph<NodeSpec, EdgeSpec>();
+  for (let i = 0; i < plan.n; i++) graph.addNode(`n${i}`, { name: `n${i}`, triggerRule: plan.rules[i]!, critical: plan.critical[i]! });
+  for (const [u, v, conditional] of plan.edges) graph.addEdge(`n${u}`, `n${v}`, conditional ? { condition: passes } : undefined);
+  return graph;
+}
+
+/** What the trigger rule of `id` says now, recomputed from its parents' states. */
+function decisionOf(engine: RunEngine, id: number): Decision {
+  const g = engine.graph;
+  let succeeded = 0;
+  let failed = 0;
+  let skipped = 0;
+  const parents = g.predecessorIds(id);
+  for (const p of parents) {
+    const state = engine.stateOf(p);
+    if (state === 'succeeded') {
+      const condition = g.edgeData(p, id)?.condition;
+      if (condition === undefined || condition(engine.resultOf(p))) succeeded++;
+      else skipped++;
+    } else if (state === 'skipped') skipped++;
+    else if (isTerminal(state)) failed++;
+  }
+  return decide(g.data(id).triggerRule ?? 'all_success', { total: parents.length, succeeded, failed, skipped });
+}
+
+/** Only the graph: nodes, edges and the maintained order. */
+function graphShape(engine: RunEngine): unknown {
+  const g = engine.graph;
+  return {
+    nodes: [...g.ids()].map((id) => [g.nameOf(id), g.successorIds(id).map((w) => g.nameOf(w))]),
+    topo: g.topologicalOrder(),
+    edgeCount: g.edgeCount,
+    idLimit: g.idLimit,
+  };
+}
+
+/** Drive one run to the end; returns the engine, its journal and every violation seen. */
+function drive(plan: Plan) {
+  let cursor = 0;
+  const pick = (k: number): number => plan.tape[cursor++ % plan.tape.length]! % k;
+  const chance = (percent: number): boolean => pick(100) < percent;
+  const violations: string[] = [];
+  const journal: RunEvent[] = [];
+  let engine!: RunEngine;
+  const check = (id: number, from: NodeState, to: NodeState): void => {
+    if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running') return;
+    const expected = to === 'pending' ? 'wait' : to;
+    const actual = decisionOf(engine, id);
+    if (actual !== expected) violations.push(`${engine.graph.nameOf(id)}: ${from} -> ${to} but the rule says ${actual}`);
+  };
+  engine = new RunEngine(
+    buildGraph(plan),
+    { failFast: plan.failFast, limits: { maxExpansionDepth: 3, maxNodes: 40 } },
+    {
+      onEvent: (event) => {
+        journal.push(event);
+        if (event.type === 'task_started') {
+          const decision = decisionOf(engine, engine.graph.idOf(event.node)!);
+          if (decision !== 'ready') violations.push(`${event.node} started while its rule says ${decision}`);
+        }
+      },
+      onTransition: (id, from, to) => engine !== undefined && check(id, from, to),
+    },
+  );
+
+  let fresh = 0;
+  const liveNames = (): string[] => [...engine.graph.ids()].map((id) => engine.graph.nameOf(id));
+  const some = (names: string[], max: number): string[] => {
+    const out = new Set<string>();
+    const k = pick(max + 1);
+    for (let i = 0; i < k && names.length > 0; i++) out.add(names[pick(names.length)]!);
+    return [...out];
+  };
+  /**
+   * Mostly edits that can apply (new nodes feeding open nodes, edges between open nodes in
+   * either direction, which may close a cycle), sometimes ones that must be rejected (edges into
+   * started nodes, removals of started nodes, duplicate names, unknown edges).
+   */
+  const randomModification = (self?: string): DynamicModification => {
+    const names = liveNames();
+    const open = names.filter((name) => isOpen(engine.stateOf(engine.graph.idOf(name)!)));
+    const targets = (): string[] => some(chance(85) && open.length > 0 ? open : names, 2);
+    const addNodes: DynamicNodeSpec[] = [];
+    for (let i = 0, k = pick(3); i < k && engine.graph.nodeCount < 30; i++) {
+      const name = chance(5) && names.length > 0 ? names[pick(names.length)]! : `d${fresh++}`;
+      const dependencies = some(names, 2);
+      if (self !== undefined && chance(60)) dependencies.push(self);
+      addNodes.push({
+        name,
+        triggerRule: RULES[pick(RULES.length)]!,
+        critical: chance(80),
+        dependencies: [...new Set(dependencies)],
+        dependents: targets(),
+      });
+    }
+    const edgePool = chance(85) && open.length > 1 ? open : names;
+    const edge = () => ({ from: edgePool[pick(edgePool.length)]!, to: edgePool[pick(edgePool.length)]! });
+    return {
+      addNodes,
+      ...(chance(20) ? { removeNodes: some(chance(80) && open.length > 0 ? open : names, 1) } : {}),
+      ...(chance(40) && names.length > 1 ? { addEdges: [edge()] } : {}),
+      ...(chance(10) && names.length > 1 ? { removeEdges: [edge()] } : {}),
+    };
+  };
+  const checkStep = (): void => {
+    if (!orderRespectsEdges(engine)) violations.push('the maintained order contradicts an edge');
+    const counts: Record<string, number> = {};
+    let open = 0;
+    for (const id of engine.graph.ids()) {
+      const s = engine.stateOf(id);
+      counts[s] = (counts[s] ?? 0) + 1;
+      if (!isTerminal(s)) open++;
+    }
+    for (const [state, count] of Object.entries(engine.counts)) {
+      if ((counts[state] ?? 0) !== count) violations.push(`count of ${state}: engine ${count}, actual ${counts[state] ?? 0}`);
+    }
+    if (engine.isFinished !== (open === 0)) violations.push(`isFinished is ${engine.isFinished} with ${open} open nodes`);
+  };
+
+  let at = 0;
+  const running: string[] = [];
+  const retrying: string[] = [];
+  for (let step = 0; !engine.isFinished; step++) {
+    if (step > 2_000) {
+      violations.push('the run did not finish');
+      break;
+    }
+    at++;
+    // Nodes may have been ended by fail-fast or cancellation meanwhile.
+    const alive = (name: string, state: NodeState): boolean => {
+      const id = engine.graph.idOf(name);
+      return id !== undefined && engine.stateOf(id) === state;
+    };
+    for (let i = retrying.length - 1; i >= 0; i--) {
+      if (!alive(retrying[i]!, 'retrying')) retrying.splice(i, 1);
+      else if (chance(50) || running.length === 0) engine.apply({ type: 'task_retry_due', node: retrying.splice(i, 1)[0]!, at });
+    }
+    for (let i = running.length - 1; i >= 0; i--) if (!alive(running[i]!, 'running')) running.splice(i, 1);
+    for (let k = 1 + pick(3); k > 0; k--) {
+      const next = engine.startNext(at);
+      if (next === undefined) break;
+      running.push(next.name);
+    }
+    if (running.length === 0) {
+      if (retrying.length > 0) continue;
+      violations.push(`stalled: nothing running, ready or retrying, states ${JSON.stringify(snapshot(engine))}`);
+      break;
+    }
+
+    // Sometimes: a modification from outside, or a bogus event; when rejected, nothing changes.
+    if (chance(15)) {
+      const before = snapshot(engine);
+      try {
+        engine.modify(randomModification(), 'api:prop', at);
+      } catch (error) {
+        if (!(error instanceof TributaryError)) throw error;
+        if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before)) violations.push(`rejected ${error.code} changed the run`);
+      }
+      checkStep();
+    }
+    if (chance(5)) {
+      const names = liveNames().filter((n) => !alive(n, 'running'));
+      if (names.length > 0) {
+        const before = snapshot(engine);
+        const node = names[pick(names.length)]!;
+        try {
+          engine.apply({ type: 'task_succeeded', node, attempt: 1, at, result: 1 });
+          violations.push(`a success for ${node}, which is not running, was accepted`);
+        } catch (error) {
+          if ((error as TributaryError).code !== 'INVALID_TRANSITION') throw error;
+          if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before)) violations.push('an invalid event changed the run');
+        }
+      }
+    }
+    if (chance(2)) engine.apply({ type: 'run_cancelled', at, reason: chance(50) ? 'cancelled' : 'timeout' });
+    if (engine.isFinished) break;
+    if (running.length === 0) continue;
+
+    const node = running.splice(pick(running.length), 1)[0]!;
+    if (!alive(node, 'running')) continue;
+    const id = engine.graph.idOf(node)!;
+    const attempt = engine.attemptOf(id);
+    const roll = pick(10);
+    if (roll < 7) {
+      const result = pick(10);
+      if (chance(40) && engine.depthOf(id) < 4) {
+        const modification = randomModification(node);
+        const shape = graphShape(engine);
+        engine.apply({ type: 'task_succeeded', node, attempt, at, result, modification });
+        const record = engine.modifications.at(-1)!;
+        if (record.outcome === 'rejected') {
+          if (JSON.stringify(graphShape(engine)) !== JSON.stringify(shape)) violations.push(`rejected ${record.error?.code} changed the graph`);
+          if (engine.stateOf(id) !== 'failed' && engine.stateOf(id) !== 'cancelled') violations.push(`${node} survived its rejected modification`);
+        } else {
+          for (const spec of modification.addNodes ?? []) if (!engine.graph.hasNode(spec.name)) violations.push(`${spec.name} was not added`);
+        }
+      } else {
+        engine.apply({ type: 'task_succeeded', node, attempt, at, result });
+      }
+    } else if (roll < 8 && attempt < 3) {
+      engine.apply({ type: 'task_failed', node, attempt, at, error: new Error('retry me'), retryAt: at + 1 });
+      retrying.push(node);
+    } else {
+      engine.apply({ type: 'task_failed', node, attempt, at, error: new Error('boom'), timedOut: roll === 9 });
+    }
+    checkStep();
+  }
+  checkStep();
+  return { engine, journal, violations };
+}
+
+describe('RunEngine (property)', () => {
+  it('random runs with random modifications keep every invariant and finish', () => {
+    let modified = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const { engine, violations } = drive(plan);
+        expect(violations).toEqual([]);
+        expect(engine.isFinished).toBe(true);
+        for (const id of engine.graph.ids()) expect(isOpen(engine.stateOf(id)) || engine.stateOf(id) === 'running').toBe(false);
+        for (const id of engine.graph.ids()) expect(isTerminal(engine.stateOf(id))).toBe(true);
+        expect(engine.status).not.toBe('running');
+        if (engine.cancelReason === 'cancelled') expect(engine.status).toBe('cancelled');
+        modified += engine.modifications.filter((m) => m.outcome === 'applied').length;
+        rejected += engine.modifications.filter((m) => m.outcome === 'rejected').length;
+      }),
+      { numRuns: 300 },
+    );
+    // The generator must really exercise both paths.
+    expect(modified).toBeGreaterThan(50);
+    expect(rejected).toBeGreaterThan(50);
+  });
+
+  it('replaying the journal into a fresh engine reproduces the live state exactly', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const { engine, journal } = drive(plan);
+        const replay = new RunEngine(buildGraph(plan), { failFast: plan.failFast, limits: { maxExpansionDepth: 3, maxNodes: 40 } });
+        for (const event of journal) replay.apply(event);
+        expect(snapshot(replay)).toEqual(snapshot(engine));
+        expect(replay.modifications).toEqual(engine.modifications);
+        expect(replay.status).toBe(engine.status);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
