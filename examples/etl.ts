@@ -11,7 +11,7 @@ import { defineDag, defineTask } from '../src/index.js';
 import type { Expander } from '../src/index.js';
 
 const discoverTables = defineTask('discover_tables', async (ctx) => {
-  await sleep(20); // simulate querying a catalog
+  await sleep(20, undefined, { signal: ctx.signal }); // simulate querying a catalog
   const tables = ctx.params.tables;
   return Array.isArray(tables) ? (tables as string[]) : ['users', 'orders', 'products', 'reviews'];
 });
@@ -19,7 +19,7 @@ const discoverTables = defineTask('discover_tables', async (ctx) => {
 const processTable = defineTask(
   'process_table',
   async (ctx) => {
-    await sleep(Number(ctx.params.delayMs ?? 50)); // simulate processing
+    await sleep(Number(ctx.params.delayMs ?? 50), undefined, { signal: ctx.signal }); // simulate processing
     return { table: ctx.input as string, rows: 1000 };
   },
   { retry: { maxAttempts: 3, initialDelayMs: 100 } },

@@ -5,4 +5,5 @@ const program = createProgram({
   err: (text) => process.stderr.write(text.startsWith('\r') ? text : `${text}\n`),
   isTTY: process.stderr.isTTY === true,
 });
-process.exitCode = await program.run(process.argv.slice(2));
+// Exit explicitly: a task that ignores its AbortSignal must not keep a finished CLI alive.
+process.exit(await program.run(process.argv.slice(2)));

@@ -40,7 +40,10 @@ const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 9 }).chain((n) =>
         return out;
       }),
     rules: fc.array(fc.constantFrom(...RULES), { minLength: n, maxLength: n }),
-    critical: fc.array(fc.nat(3).map((x) => x > 0), { minLength: n, maxLength: n }),
+    critical: fc.array(
+      fc.nat(3).map((x) => x > 0),
+      { minLength: n, maxLength: n },
+    ),
     failFast: fc.nat(3).map((x) => x === 0),
     tape: fc.array(fc.nat(999), { minLength: 1, maxLength: 400 }),
   }),
@@ -51,8 +54,14 @@ const passes = (result: unknown): boolean => typeof result === 'number' && resul
 
 function buildGraph(plan: Plan): RunGraph<NodeSpec, EdgeSpec> {
   const graph = new RunGraph<NodeSpec, EdgeSpec>();
-  for (let i = 0; i < plan.n; i++) graph.addNode(`n${i}`, { name: `n${i}`, triggerRule: plan.rules[i]!, critical: plan.critical[i]! });
-  for (const [u, v, conditional] of plan.edges) graph.addEdge(`n${u}`, `n${v}`, conditional ? { condition: passes } : undefined);
+  for (let i = 0; i < plan.n; i++)
+    graph.addNode(`n${i}`, {
+      name: `n${i}`,
+      triggerRule: plan.rules[i]!,
+      critical: plan.critical[i]!,
+    });
+  for (const [u, v, conditional] of plan.edges)
+    graph.addEdge(`n${u}`, `n${v}`, conditional ? { condition: passes } : undefined);
   return graph;
 }
 
@@ -72,7 +81,12 @@ function decisionOf(engine: RunEngine, id: number): Decision {
     } else if (state === 'skipped') skipped++;
     else if (isTerminal(state)) failed++;
   }
-  return decide(g.data(id).triggerRule ?? 'all_success', { total: parents.length, succeeded, failed, skipped });
+  return decide(g.data(id).triggerRule ?? 'all_success', {
+    total: parents.length,
+    succeeded,
+    failed,
+    skipped,
+  });
 }
 
 /** Only the graph: nodes, edges and the maintained order. */
@@ -98,7 +112,8 @@ function drive(plan: Plan) {
     if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running') return;
     const expected = to === 'pending' ? 'wait' : to;
     const actual = decisionOf(engine, id);
-    if (actual !== expected) violations.push(`${engine.graph.nameOf(id)}: ${from} -> ${to} but the rule says ${actual}`);
+    if (actual !== expected)
+      violations.push(`${engine.graph.nameOf(id)}: ${from} -> ${to} but the rule says ${actual}`);
   };
   engine = new RunEngine(
     buildGraph(plan),
@@ -108,7 +123,8 @@ function drive(plan: Plan) {
         journal.push(event);
         if (event.type === 'task_started') {
           const decision = decisionOf(engine, engine.graph.idOf(event.node)!);
-          if (decision !== 'ready') violations.push(`${event.node} started while its rule says ${decision}`);
+          if (decision !== 'ready')
+            violations.push(`${event.node} started while its rule says ${decision}`);
         }
       },
       onTransition: (id, from, to) => engine !== undefined && check(id, from, to),
@@ -146,7 +162,10 @@ function drive(plan: Plan) {
       });
     }
     const edgePool = chance(85) && open.length > 1 ? open : names;
-    const edge = () => ({ from: edgePool[pick(edgePool.length)]!, to: edgePool[pick(edgePool.length)]! });
+    const edge = () => ({
+      from: edgePool[pick(edgePool.length)]!,
+      to: edgePool[pick(edgePool.length)]!,
+    });
     return {
       addNodes,
       ...(chance(20) ? { removeNodes: some(chance(80) && open.length > 0 ? open : names, 1) } : {}),
@@ -164,9 +183,11 @@ function drive(plan: Plan) {
       if (!isTerminal(s)) open++;
     }
     for (const [state, count] of Object.entries(engine.counts)) {
-      if ((counts[state] ?? 0) !== count) violations.push(`count of ${state}: engine ${count}, actual ${counts[state] ?? 0}`);
+      if ((counts[state] ?? 0) !== count)
+        violations.push(`count of ${state}: engine ${count}, actual ${counts[state] ?? 0}`);
     }
-    if (engine.isFinished !== (open === 0)) violations.push(`isFinished is ${engine.isFinished} with ${open} open nodes`);
+    if (engine.isFinished !== (open === 0))
+      violations.push(`isFinished is ${engine.isFinished} with ${open} open nodes`);
   };
 
   let at = 0;
@@ -185,9 +206,11 @@ function drive(plan: Plan) {
     };
     for (let i = retrying.length - 1; i >= 0; i--) {
       if (!alive(retrying[i]!, 'retrying')) retrying.splice(i, 1);
-      else if (chance(50) || running.length === 0) engine.apply({ type: 'task_retry_due', node: retrying.splice(i, 1)[0]!, at });
+      else if (chance(50) || running.length === 0)
+        engine.apply({ type: 'task_retry_due', node: retrying.splice(i, 1)[0]!, at });
     }
-    for (let i = running.length - 1; i >= 0; i--) if (!alive(running[i]!, 'running')) running.splice(i, 1);
+    for (let i = running.length - 1; i >= 0; i--)
+      if (!alive(running[i]!, 'running')) running.splice(i, 1);
     for (let k = 1 + pick(3); k > 0; k--) {
       const next = engine.startNext(at);
       if (next === undefined) break;
@@ -195,7 +218,9 @@ function drive(plan: Plan) {
     }
     if (running.length === 0) {
       if (retrying.length > 0) continue;
-      violations.push(`stalled: nothing running, ready or retrying, states ${JSON.stringify(snapshot(engine))}`);
+      violations.push(
+        `stalled: nothing running, ready or retrying, states ${JSON.stringify(snapshot(engine))}`,
+      );
       break;
     }
 
@@ -206,7 +231,8 @@ function drive(plan: Plan) {
         engine.modify(randomModification(), 'api:prop', at);
       } catch (error) {
         if (!(error instanceof TributaryError)) throw error;
-        if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before)) violations.push(`rejected ${error.code} changed the run`);
+        if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before))
+          violations.push(`rejected ${error.code} changed the run`);
       }
       checkStep();
     }
@@ -220,11 +246,13 @@ function drive(plan: Plan) {
           violations.push(`a success for ${node}, which is not running, was accepted`);
         } catch (error) {
           if ((error as TributaryError).code !== 'INVALID_TRANSITION') throw error;
-          if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before)) violations.push('an invalid event changed the run');
+          if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before))
+            violations.push('an invalid event changed the run');
         }
       }
     }
-    if (chance(2)) engine.apply({ type: 'run_cancelled', at, reason: chance(50) ? 'cancelled' : 'timeout' });
+    if (chance(2))
+      engine.apply({ type: 'run_cancelled', at, reason: chance(50) ? 'cancelled' : 'timeout' });
     if (engine.isFinished) break;
     if (running.length === 0) continue;
 
@@ -241,19 +269,36 @@ function drive(plan: Plan) {
         engine.apply({ type: 'task_succeeded', node, attempt, at, result, modification });
         const record = engine.modifications.at(-1)!;
         if (record.outcome === 'rejected') {
-          if (JSON.stringify(graphShape(engine)) !== JSON.stringify(shape)) violations.push(`rejected ${record.error?.code} changed the graph`);
-          if (engine.stateOf(id) !== 'failed' && engine.stateOf(id) !== 'cancelled') violations.push(`${node} survived its rejected modification`);
+          if (JSON.stringify(graphShape(engine)) !== JSON.stringify(shape))
+            violations.push(`rejected ${record.error?.code} changed the graph`);
+          if (engine.stateOf(id) !== 'failed' && engine.stateOf(id) !== 'cancelled')
+            violations.push(`${node} survived its rejected modification`);
         } else {
-          for (const spec of modification.addNodes ?? []) if (!engine.graph.hasNode(spec.name)) violations.push(`${spec.name} was not added`);
+          for (const spec of modification.addNodes ?? [])
+            if (!engine.graph.hasNode(spec.name)) violations.push(`${spec.name} was not added`);
         }
       } else {
         engine.apply({ type: 'task_succeeded', node, attempt, at, result });
       }
     } else if (roll < 8 && attempt < 3) {
-      engine.apply({ type: 'task_failed', node, attempt, at, error: new Error('retry me'), retryAt: at + 1 });
+      engine.apply({
+        type: 'task_failed',
+        node,
+        attempt,
+        at,
+        error: new Error('retry me'),
+        retryAt: at + 1,
+      });
       retrying.push(node);
     } else {
-      engine.apply({ type: 'task_failed', node, attempt, at, error: new Error('boom'), timedOut: roll === 9 });
+      engine.apply({
+        type: 'task_failed',
+        node,
+        attempt,
+        at,
+        error: new Error('boom'),
+        timedOut: roll === 9,
+      });
     }
     checkStep();
   }
@@ -271,7 +316,8 @@ describe.skip('x', () => {
         const { engine, violations } = drive(plan);
         expect(violations).toEqual([]);
         expect(engine.isFinished).toBe(true);
-        for (const id of engine.graph.ids()) expect(isOpen(engine.stateOf(id)) || engine.stateOf(id) === 'running').toBe(false);
+        for (const id of engine.graph.ids())
+          expect(isOpen(engine.stateOf(id)) || engine.stateOf(id) === 'running').toBe(false);
         for (const id of engine.graph.ids()) expect(isTerminal(engine.stateOf(id))).toBe(true);
         expect(engine.status).not.toBe('running');
         if (engine.cancelReason === 'cancelled') expect(engine.status).toBe('cancelled');
@@ -289,7 +335,10 @@ describe.skip('x', () => {
     fc.assert(
       fc.property(planArb, (plan) => {
         const { engine, journal } = drive(plan);
-        const replay = new RunEngine(buildGraph(plan), { failFast: plan.failFast, limits: { maxExpansionDepth: 3, maxNodes: 40 } });
+        const replay = new RunEngine(buildGraph(plan), {
+          failFast: plan.failFast,
+          limits: { maxExpansionDepth: 3, maxNodes: 40 },
+        });
         for (const event of journal) replay.apply(event);
         expect(snapshot(replay)).toEqual(snapshot(engine));
         expect(replay.modifications).toEqual(engine.modifications);

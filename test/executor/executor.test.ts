@@ -36,31 +36,41 @@ afterEach(() => {
 });
 
 describe('scheduling', () => {
-  it.each([1, 3, 4])('never runs more than maxWorkers = %i async tasks at once', async (maxWorkers) => {
-    let running = 0;
-    let peak = 0;
-    let started = 0;
-    const names = Array.from({ length: 12 }, (_, i) => `n${i}`);
-    const task: TaskFn = async () => {
-      started++;
-      running++;
-      peak = Math.max(peak, running);
-      await tick();
-      await tick();
-      running--;
-    };
-    const result = await new DAGExecutor(independent(names), { maxWorkers }).execute(Object.fromEntries(names.map((n) => [n, task])));
-    expect(result.succeeded).toBe(12);
-    expect(started).toBe(12);
-    expect(peak).toBe(maxWorkers);
-  });
+  it.each([1, 3, 4])(
+    'never runs more than maxWorkers = %i async tasks at once',
+    async (maxWorkers) => {
+      let running = 0;
+      let peak = 0;
+      let started = 0;
+      const names = Array.from({ length: 12 }, (_, i) => `n${i}`);
+      const task: TaskFn = async () => {
+        started++;
+        running++;
+        peak = Math.max(peak, running);
+        await tick();
+        await tick();
+        running--;
+      };
+      const result = await new DAGExecutor(independent(names), { maxWorkers }).execute(
+        Object.fromEntries(names.map((n) => [n, task])),
+      );
+      expect(result.succeeded).toBe(12);
+      expect(started).toBe(12);
+      expect(peak).toBe(maxWorkers);
+    },
+  );
 
   it('defaults to 4 workers', async () => {
     let running = 0;
     let peak = 0;
     const names = Array.from({ length: 9 }, (_, i) => `n${i}`);
     await new DAGExecutor(independent(names)).execute(
-      Object.fromEntries(names.map((n) => [n, async () => (running++, (peak = Math.max(peak, running)), await tick(), running--)])),
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          async () => (running++, (peak = Math.max(peak, running)), await tick(), running--),
+        ]),
+      ),
     );
     expect(peak).toBe(4);
   });
@@ -76,7 +86,9 @@ describe('scheduling', () => {
       .build();
     const order: string[] = [];
     const names = ['short', 'low', 'long', 'l2', 'l3', 'urgent', 'also_short'];
-    await new DAGExecutor(dag, { maxWorkers: 1 }).execute(Object.fromEntries(names.map((n) => [n, () => order.push(n)])));
+    await new DAGExecutor(dag, { maxWorkers: 1 }).execute(
+      Object.fromEntries(names.map((n) => [n, () => order.push(n)])),
+    );
     expect(order.slice(0, 2)).toEqual(['urgent', 'long']);
     expect(order.at(-1)).toBe('low');
     expect(order.indexOf('short')).toBeLessThan(order.indexOf('also_short'));
@@ -109,7 +121,11 @@ describe('scheduling', () => {
 
 describe('task context', () => {
   it('carries node, attempt, runId, input, params, upstream results and a logger', async () => {
-    const dag = DAG.builder().addEdge('a', 'b').addEdge('x', 'b').addNode('b', { payload: { input: { n: 2 } } }).build();
+    const dag = DAG.builder()
+      .addEdge('a', 'b')
+      .addEdge('x', 'b')
+      .addNode('b', { payload: { input: { n: 2 } } })
+      .build();
     const logged: unknown[] = [];
     let seen: Record<string, unknown> = {};
     await new DAGExecutor(dag, { logger: (...args) => logged.push(args) }).execute(
@@ -151,7 +167,9 @@ describe('task context', () => {
 
   it('keeps the idempotency key across retries while the attempt number grows', async () => {
     const seen: [number, string][] = [];
-    const result = await new DAGExecutor(independent(['flaky']), { retry: { maxAttempts: 3, initialDelayMs: 0 } }).execute(
+    const result = await new DAGExecutor(independent(['flaky']), {
+      retry: { maxAttempts: 3, initialDelayMs: 0 },
+    }).execute(
       {
         flaky: (ctx) => {
           seen.push([ctx.attempt, ctx.idempotencyKey]);
@@ -166,12 +184,19 @@ describe('task context', () => {
       [2, 'r:flaky'],
       [3, 'r:flaky'],
     ]);
-    expect(result.nodeResults.get('flaky')).toMatchObject({ status: 'succeeded', attempts: 3, result: 'ok' });
+    expect(result.nodeResults.get('flaky')).toMatchObject({
+      status: 'succeeded',
+      attempts: 3,
+      result: 'ok',
+    });
   });
 
   it('generates a distinct runId per execute when none is given', async () => {
     const executor = new DAGExecutor(independent(['a']));
-    const ids = [(await executor.execute({ a: () => 1 })).runId, (await executor.execute({ a: () => 1 })).runId];
+    const ids = [
+      (await executor.execute({ a: () => 1 })).runId,
+      (await executor.execute({ a: () => 1 })).runId,
+    ];
     expect(new Set(ids).size).toBe(2);
   });
 });
@@ -212,7 +237,9 @@ describe('retries', () => {
 
   it("a node's own policy wins over the executor default", async () => {
     let attempts = 0;
-    const dag = DAG.builder().addNode('a', { payload: { retry: { maxAttempts: 2, initialDelayMs: 0 } } }).build();
+    const dag = DAG.builder()
+      .addNode('a', { payload: { retry: { maxAttempts: 2, initialDelayMs: 0 } } })
+      .build();
     await new DAGExecutor(dag, { retry: { maxAttempts: 5, initialDelayMs: 0 } }).execute({
       a: () => {
         attempts++;
@@ -227,7 +254,9 @@ describe('retries', () => {
     ['a non-retryable TributaryError', new TributaryError('TASK_FAILED', 'bad input')],
   ])('%s stops retries at once', async (_label, error) => {
     let attempts = 0;
-    const result = await new DAGExecutor(independent(['a']), { retry: { maxAttempts: 5, initialDelayMs: 0 } }).execute({
+    const result = await new DAGExecutor(independent(['a']), {
+      retry: { maxAttempts: 5, initialDelayMs: 0 },
+    }).execute({
       a: () => {
         attempts++;
         throw error;
@@ -242,7 +271,10 @@ describe('timeouts and cancellation', () => {
   it('a node timeout ends the node timed_out and fires its AbortSignal (fake timers)', async () => {
     vi.useFakeTimers();
     const seen = new Map<string, AbortSignal>();
-    const dag = DAG.builder().addEdge('slow', 'after').addNode('slow', { payload: { timeoutMs: 50 } }).build();
+    const dag = DAG.builder()
+      .addEdge('slow', 'after')
+      .addNode('slow', { payload: { timeoutMs: 50 } })
+      .build();
     const running = new DAGExecutor(dag).execute({ slow: untilAborted(seen), after: () => 'x' });
     await vi.advanceTimersByTimeAsync(49);
     expect(seen.get('slow')?.aborted).toBe(false);
@@ -262,7 +294,10 @@ describe('timeouts and cancellation', () => {
     vi.useFakeTimers();
     const seen = new Map<string, AbortSignal>();
     let attempts = 0;
-    const running = new DAGExecutor(independent(['a']), { nodeTimeoutMs: 10, retry: { maxAttempts: 2, initialDelayMs: 5, jitter: 0 } }).execute({
+    const running = new DAGExecutor(independent(['a']), {
+      nodeTimeoutMs: 10,
+      retry: { maxAttempts: 2, initialDelayMs: 5, jitter: 0 },
+    }).execute({
       a: (ctx) => (attempts++, untilAborted(seen)(ctx)),
     });
     await vi.advanceTimersByTimeAsync(10);
@@ -278,7 +313,11 @@ describe('timeouts and cancellation', () => {
     vi.useFakeTimers();
     const seen = new Map<string, AbortSignal>();
     const dag = DAG.builder().addEdge('slow', 'after').addNode('quick').build();
-    const running = new DAGExecutor(dag, { timeoutMs: 100 }).execute({ slow: untilAborted(seen), after: () => 1, quick: () => 2 });
+    const running = new DAGExecutor(dag, { timeoutMs: 100 }).execute({
+      slow: untilAborted(seen),
+      after: () => 1,
+      quick: () => 2,
+    });
     await vi.advanceTimersByTimeAsync(99);
     expect(seen.get('slow')?.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -303,7 +342,10 @@ describe('timeouts and cancellation', () => {
     };
     const controller = new AbortController();
     const dag = DAG.builder().addEdge('a', 'after').addNode('b').build();
-    const running = new DAGExecutor(dag).execute({ a: task, b: task, after: () => 1 }, { signal: controller.signal });
+    const running = new DAGExecutor(dag).execute(
+      { a: task, b: task, after: () => 1 },
+      { signal: controller.signal },
+    );
     await bothStarted;
     controller.abort();
     const result = await running;
@@ -318,36 +360,45 @@ describe('timeouts and cancellation', () => {
 
   it('an already aborted signal runs nothing', async () => {
     let ran = 0;
-    const result = await new DAGExecutor(independent(['a', 'b'])).execute({ a: () => ran++, b: () => ran++ }, { signal: AbortSignal.abort() });
+    const result = await new DAGExecutor(independent(['a', 'b'])).execute(
+      { a: () => ran++, b: () => ran++ },
+      { signal: AbortSignal.abort() },
+    );
     expect(ran).toBe(0);
     expect(result.status).toBe('cancelled');
     expect(result.cancelled).toBe(2);
   });
 
-  it.each([true, false])('failFast = %s: a critical failure cancels the rest only when set', async (failFast) => {
-    const seen = new Map<string, AbortSignal>();
-    const dag = DAG.builder().addEdge('slow', 'after').addNode('bad').build();
-    const result = await new DAGExecutor(dag, { failFast }).execute({
-      slow: (ctx) => {
-        seen.set('slow', ctx.signal);
-        return new Promise((resolve) => {
-          ctx.signal.addEventListener('abort', () => resolve('aborted'));
-          setImmediate(() => resolve('done'));
-        });
-      },
-      bad: () => {
-        throw new Error('bad');
-      },
-      after: () => 'after',
-    });
-    expect(result.status).toBe('failed');
-    expect(seen.get('slow')?.aborted).toBe(failFast);
-    expect(result.nodeResults.get('slow')?.status).toBe(failFast ? 'cancelled' : 'succeeded');
-    expect(result.nodeResults.get('after')?.status).toBe(failFast ? 'cancelled' : 'succeeded');
-  });
+  it.each([true, false])(
+    'failFast = %s: a critical failure cancels the rest only when set',
+    async (failFast) => {
+      const seen = new Map<string, AbortSignal>();
+      const dag = DAG.builder().addEdge('slow', 'after').addNode('bad').build();
+      const result = await new DAGExecutor(dag, { failFast }).execute({
+        slow: (ctx) => {
+          seen.set('slow', ctx.signal);
+          return new Promise((resolve) => {
+            ctx.signal.addEventListener('abort', () => resolve('aborted'));
+            setImmediate(() => resolve('done'));
+          });
+        },
+        bad: () => {
+          throw new Error('bad');
+        },
+        after: () => 'after',
+      });
+      expect(result.status).toBe('failed');
+      expect(seen.get('slow')?.aborted).toBe(failFast);
+      expect(result.nodeResults.get('slow')?.status).toBe(failFast ? 'cancelled' : 'succeeded');
+      expect(result.nodeResults.get('after')?.status).toBe(failFast ? 'cancelled' : 'succeeded');
+    },
+  );
 
   it('failFast ignores a non-critical failure', async () => {
-    const dag = DAG.builder().addEdge('a', 'b').addNode('optional', { payload: { critical: false } }).build();
+    const dag = DAG.builder()
+      .addEdge('a', 'b')
+      .addNode('optional', { payload: { critical: false } })
+      .build();
     const result = await new DAGExecutor(dag, { failFast: true }).execute({
       a: async () => (await tick(), 'a'),
       b: () => 'b',
@@ -417,7 +468,11 @@ describe('interceptors and hooks', () => {
     const modifications: string[] = [];
     const dag = DAG.builder().addEdge('a', 'b').build();
     await new DynamicExecutor(dag, {
-      expanders: { a: () => ({ addNodes: [{ name: 'x', task: () => 'x', dependencies: ['a'], dependents: ['b'] }] }) },
+      expanders: {
+        a: () => ({
+          addNodes: [{ name: 'x', task: () => 'x', dependencies: ['a'], dependents: ['b'] }],
+        }),
+      },
       hooks: {
         onTransition: (node, from, to) => transitions.push(`${node}:${from}>${to}`),
         onEvent: (event) => events.push(event),
@@ -443,7 +498,11 @@ describe('interceptors and hooks', () => {
       'task_started:b',
       'task_succeeded:b',
     ]);
-    expect(events[1]).toMatchObject({ type: 'task_succeeded', result: 'A', modification: { addNodes: [{ name: 'x' }] } });
+    expect(events[1]).toMatchObject({
+      type: 'task_succeeded',
+      result: 'A',
+      modification: { addNodes: [{ name: 'x' }] },
+    });
     expect(modifications).toEqual(['node:a:applied']);
   });
 });
@@ -461,7 +520,9 @@ describe('tasks and options', () => {
     expect(missing.status).toBe('failed');
     expect((missing.error as TributaryError).code).toBe('TASK_NOT_FOUND');
     expect(missing.error?.message).toContain('"missing"');
-    expect((result.nodeResults.get('unregistered')?.error as TributaryError).code).toBe('TASK_NOT_FOUND');
+    expect((result.nodeResults.get('unregistered')?.error as TributaryError).code).toBe(
+      'TASK_NOT_FOUND',
+    );
     expect(result.nodeResults.get('unregistered')?.error?.message).toContain('"nope"');
     expect(result.nodeResults.get('named')?.result).toBe('shared');
     expect(result.nodeResults.get('inline')?.result).toBe('inline');
@@ -472,21 +533,37 @@ describe('tasks and options', () => {
     expect(invalid(() => new DAGExecutor(dag, { maxWorkers: 0 })).message).toBe(
       'Expected `maxWorkers` to be an integer >= 1, got `0` (number)',
     );
-    expect(invalid(() => new DAGExecutor(dag, { maxWorkers: 2.5 })).message).toContain('got `2.5` (number)');
-    expect(invalid(() => new DAGExecutor(dag, { maxWorkers: '4' as never })).message).toContain('got `"4"` (string)');
+    expect(invalid(() => new DAGExecutor(dag, { maxWorkers: 2.5 })).message).toContain(
+      'got `2.5` (number)',
+    );
+    expect(invalid(() => new DAGExecutor(dag, { maxWorkers: '4' as never })).message).toContain(
+      'got `"4"` (string)',
+    );
     expect(invalid(() => new DAGExecutor(dag, { timeoutMs: 0 })).message).toContain('`timeoutMs`');
-    expect(invalid(() => new DAGExecutor(dag, { nodeTimeoutMs: -5 })).message).toContain('got `-5` (number)');
-    expect(invalid(() => new DAGExecutor(dag, { retry: { maxAttempts: 0 } })).message).toContain('`retry.maxAttempts`');
-    expect(invalid(() => new DAGExecutor(dag, { retry: { jitter: 2 } })).message).toContain('got `2` (number)');
-    expect(invalid(() => new DAGExecutor(dag, { expanders: { a: 'nope' as never } })).message).toContain('"a"');
+    expect(invalid(() => new DAGExecutor(dag, { nodeTimeoutMs: -5 })).message).toContain(
+      'got `-5` (number)',
+    );
+    expect(invalid(() => new DAGExecutor(dag, { retry: { maxAttempts: 0 } })).message).toContain(
+      '`retry.maxAttempts`',
+    );
+    expect(invalid(() => new DAGExecutor(dag, { retry: { jitter: 2 } })).message).toContain(
+      'got `2` (number)',
+    );
+    expect(
+      invalid(() => new DAGExecutor(dag, { expanders: { a: 'nope' as never } })).message,
+    ).toContain('"a"');
   });
 
   it('rejects invalid tasks and node options when execute is called', async () => {
-    await expect(new DAGExecutor(independent(['a'])).execute({ a: 1 as never })).rejects.toMatchObject({
+    await expect(
+      new DAGExecutor(independent(['a'])).execute({ a: 1 as never }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('got `1` (number)'),
     });
-    const bad = DAG.builder().addNode('a', { payload: { triggerRule: 'sometimes' } }).build();
+    const bad = DAG.builder()
+      .addNode('a', { payload: { triggerRule: 'sometimes' } })
+      .build();
     await expect(new DAGExecutor(bad).execute({ a: () => 1 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('`triggerRule` of node "a"'),
@@ -502,7 +579,11 @@ describe('mapExpander', () => {
     let merged: Record<string, unknown> = {};
     const result = await new DynamicExecutor(dag(), {
       expanders: {
-        list: mapExpander({ task: (ctx) => (inputs.push(ctx.input), (ctx.input as { id: string }).id.toUpperCase()), key: (f: { id: string }) => f.id, dependents: ['merge'] }),
+        list: mapExpander({
+          task: (ctx) => (inputs.push(ctx.input), (ctx.input as { id: string }).id.toUpperCase()),
+          key: (f: { id: string }) => f.id,
+          dependents: ['merge'],
+        }),
       },
     }).execute({
       list: () => [{ id: 'b' }, { id: 'a' }],
@@ -513,7 +594,10 @@ describe('mapExpander', () => {
     expect(result.status).toBe('succeeded');
     expect(inputs).toEqual([{ id: 'b' }, { id: 'a' }]);
     expect(merged).toEqual({ list: [{ id: 'b' }, { id: 'a' }], 'list[b]': 'B', 'list[a]': 'A' });
-    expect(result.modifications[0]).toMatchObject({ reason: 'map over 2 items of "list"', diff: { addedNodes: ['list[b]', 'list[a]'] } });
+    expect(result.modifications[0]).toMatchObject({
+      reason: 'map over 2 items of "list"',
+      diff: { addedNodes: ['list[b]', 'list[a]'] },
+    });
   });
 
   it('uses `items` and `name`, and passes the other options to every node', async () => {
@@ -539,7 +623,9 @@ describe('mapExpander', () => {
   });
 
   it('an empty list adds nothing and the run goes on', async () => {
-    const result = await new DynamicExecutor(dag(), { expanders: { list: mapExpander({ task: () => 1, key: String, dependents: ['merge'] }) } }).execute({
+    const result = await new DynamicExecutor(dag(), {
+      expanders: { list: mapExpander({ task: () => 1, key: String, dependents: ['merge'] }) },
+    }).execute({
       list: () => [],
       merge: () => 'm',
     });
@@ -547,18 +633,31 @@ describe('mapExpander', () => {
   });
 
   it('duplicate keys are rejected as DUPLICATE_NODE and fail the mapped node', async () => {
-    const result = await new DynamicExecutor(dag(), { expanders: { list: mapExpander({ task: () => 1, key: (s: string) => s.toLowerCase(), dependents: ['merge'] }) } }).execute({
+    const result = await new DynamicExecutor(dag(), {
+      expanders: {
+        list: mapExpander({
+          task: () => 1,
+          key: (s: string) => s.toLowerCase(),
+          dependents: ['merge'],
+        }),
+      },
+    }).execute({
       list: () => ['A', 'a'],
       merge: () => 'm',
     });
-    expect(result.modifications[0]).toMatchObject({ outcome: 'rejected', error: { code: 'DUPLICATE_NODE' } });
+    expect(result.modifications[0]).toMatchObject({
+      outcome: 'rejected',
+      error: { code: 'DUPLICATE_NODE' },
+    });
     expect(result.nodeResults.get('list')?.status).toBe('failed');
     expect(result.nodeResults.get('merge')?.status).toBe('upstream_failed');
     expect(result.graph.hasNode('list[a]')).toBe(false);
   });
 
   it('a result that is not an array fails the node', async () => {
-    const result = await new DynamicExecutor(dag(), { expanders: { list: mapExpander({ task: () => 1, key: String }) } }).execute({
+    const result = await new DynamicExecutor(dag(), {
+      expanders: { list: mapExpander({ task: () => 1, key: String }) },
+    }).execute({
       list: () => ({ not: 'a list' }),
       merge: () => 'm',
     });

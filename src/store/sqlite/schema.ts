@@ -48,30 +48,32 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * `STORE_CORRUPT`.
  */
 export function migrate(db: Database, path: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    throw new TributaryError(
-      'SCHEMA_VERSION',
-      `Database ${path} has schema version ${version}; this Tributary reads up to version ${SCHEMA_VERSION}. Upgrade Tributary.`,
-      { context: { path, version, supported: SCHEMA_VERSION } },
-    );
-  }
-  if (version === 0) {
-    const tables = db
-      .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`)
-      .get() as { n: number };
-    if (tables.n > 0) {
+  // IMMEDIATE takes the write lock before reading the version, so processes opening a new file
+  // at the same time migrate it once, one after the other.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
       throw new TributaryError(
-        'STORE_CORRUPT',
-        `Database ${path} has tables but no Tributary schema version`,
-        {
-          context: { path },
-        },
+        'SCHEMA_VERSION',
+        `Database ${path} has schema version ${version}; this Tributary reads up to version ${SCHEMA_VERSION}. Upgrade Tributary.`,
+        { context: { path, version, supported: SCHEMA_VERSION } },
       );
     }
-  }
-  db.transaction(() => {
+    if (version === 0) {
+      const tables = db
+        .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`)
+        .get() as { n: number };
+      if (tables.n > 0) {
+        throw new TributaryError(
+          'STORE_CORRUPT',
+          `Database ${path} has tables but no Tributary schema version`,
+          {
+            context: { path },
+          },
+        );
+      }
+    }
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  })();
+    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }

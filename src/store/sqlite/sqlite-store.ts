@@ -100,9 +100,9 @@ export class SqliteStore implements RunStore {
     let db: Database | undefined;
     try {
       db = new BetterSqlite3(path);
+      db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      db.pragma('busy_timeout = 5000');
       migrate(db, path);
       db.prepare('SELECT count(*) FROM runs').get();
       return new SqliteStore(path, db);

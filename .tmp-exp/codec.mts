@@ -1,0 +1,10 @@
+import { jsonCodec } from '/work/main/src/codec/codec.js';
+const rt = (v: unknown) => jsonCodec.decode(jsonCodec.encode(v));
+const o = JSON.parse('{"__proto__": {"a": 1}, "b": 2}');
+console.log(Object.keys(o), Object.keys(rt(o) as object), jsonCodec.encode(o));
+console.log(Object.is(rt(-0), -0), rt(new Date(NaN)), rt([1, , 3]));
+console.log(rt({ $t: 'x', v: 1 }), jsonCodec.encode({ $t: 'x' }));
+console.log(rt(new Map([[{ $t: 1 }, 2]])));
+const e = new Error('boom', { cause: new Error('inner') }); (e as any).code = 'X'; (e as any).context = { a: 1n };
+console.log(rt(e), (rt(e) as any).cause, (rt(e) as any).context);
+console.log(rt(function foo() {}), rt(Symbol('s')));

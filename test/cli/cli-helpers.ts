@@ -1,0 +1,52 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Run the CLI to completion in a child process. */
+export function cli(
+  args: readonly string[],
+  cwd = ROOT,
+): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `cli` for commands with `--json`: the parsed last line of stdout. */
+export function cliJson<T>(
+  args: readonly string[],
+  cwd = ROOT,
+): { code: number; value: T; stderr: string } {
+  const r = cli([...args, '--json'], cwd);
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  let value: T;
+  try {
+    value = JSON.parse(last) as T;
+  } catch {
+    throw new Error(`CLI printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, value, stderr: r.stderr };
+}
+
+/** Start the CLI in the background. */
+export function cliSpawn(args: readonly string[], cwd = ROOT): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolve once `ready()` holds, checking every 5 ms (ordering, not timing, decides). */
+export async function until(
+  ready: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 30_000,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await ready())) {
+    if (Date.now() - start > limitMs) throw new Error(`Gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

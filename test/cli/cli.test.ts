@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, cliJson, cliSpawn, until } from './cli-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const db = (name: string): string => join(dir, `${name}.db`);
+
+describe('tributary CLI', () => {
+  it('runs the example ETL, shows it, audits its modification and refuses to resume a finished run', () => {
+    const run = cliJson<{ runId: string; status: string; nodes: { name: string }[] }>([
+      'run',
+      'examples/etl.ts',
+      '--db',
+      db('etl'),
+      '--param',
+      'delayMs=1',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.value.status).toBe('succeeded');
+    expect(run.value.nodes.map((n) => n.name)).toContain('process_orders');
+
+    const audit = cli(['audit', run.value.runId, '--db', db('etl')]);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toContain('APPLIED by node:discover_tables');
+    expect(audit.stdout).toContain('discovered 4 tables');
+
+    const resumed = cli(['resume', run.value.runId, '--db', db('etl')]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('already finished (succeeded): nothing to resume');
+
+    const runs = cliJson<{ runId: string; status: string }[]>(['runs', '--db', db('etl')]);
+    expect(runs.value.map((r) => r.runId)).toEqual([run.value.runId]);
+  });
+
+  it('exits 1 for a failed run and 0 for a partially succeeded one', () => {
+    const failed = cliJson<{ status: string }>([
+      'run',
+      'test/fixtures/failing.ts',
+      '--dag',
+      'failing',
+      '--db',
+      db('fail'),
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.value.status).toBe('failed');
+    const partial = cliJson<{ status: string }>([
+      'run',
+      'test/fixtures/failing.ts',
+      '--dag',
+      'partial',
+      '--db',
+      db('fail'),
+    ]);
+    expect(partial.code).toBe(0);
+    expect(partial.value.status).toBe('partially_succeeded');
+  });
+
+  it('prints graphs and validates modules', () => {
+    const mermaid = cli(['graph', 'examples/etl.ts', '--format', 'mermaid']);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toContain('flowchart TD');
+    const json = JSON.parse(cli(['graph', 'examples/etl.ts', '--format', 'json']).stdout) as {
+      nodes: unknown[];
+    };
+    expect(json.nodes).toHaveLength(3);
+    const valid = cliJson<{ valid: boolean; dags: { id: string }[] }>([
+      'validate',
+      'examples/etl.ts',
+    ]);
+    expect(valid.value.dags.map((d) => d.id)).toEqual(['dynamic_etl']);
+  });
+
+  describe('bad input gets a typed error quoting what was received, exit 2', () => {
+    const cases: [string, string[], RegExp][] = [
+      [
+        'unknown run id',
+        ['show', 'no-such-run', '--db', db('empty')],
+        /RUN_NOT_FOUND: No run with id "no-such-run"/,
+      ],
+      [
+        'bad param',
+        ['run', 'examples/etl.ts', '--db', db('empty'), '--param', 'oops'],
+        /INVALID_ARGUMENT: Expected --param as key=value, got `"oops"`/,
+      ],
+      [
+        'module with no DAGs',
+        ['run', 'test/fixtures/no-dags.ts', '--db', db('empty')],
+        /DAG_NOT_FOUND: .*no-dags.ts exports no DAG definitions/,
+      ],
+      [
+        'module that throws on import',
+        ['validate', 'test/fixtures/throws-on-import.ts'],
+        /MODULE_LOAD_FAILED: .*threw while loading: boom at import/,
+      ],
+      ['missing module', ['validate', 'nope.ts'], /MODULE_LOAD_FAILED: Module not found: nope.ts/],
+      [
+        'several DAGs and no --dag',
+        ['run', 'test/fixtures/failing.ts', '--db', db('empty')],
+        /defines 2 DAGs \(failing, partial\): choose one with --dag/,
+      ],
+      [
+        'unknown graph format',
+        ['graph', 'examples/etl.ts', '--format', 'png'],
+        /Expected --format to be one of .*got `png`/,
+      ],
+      ['unknown command', ['explode'], /unknown command 'explode'/],
+    ];
+    for (const [what, args, message] of cases) {
+      it(what, () => {
+        const r = cli(args);
+        expect(r.stderr).toMatch(message);
+        expect(r.code).toBe(2);
+        expect(r.stderr).not.toContain('    at '); // no stack trace without --verbose
+      });
+    }
+  });
+
+  it('a corrupt or truncated database fails with STORE_CORRUPT and is left as it was', () => {
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'this is not a database at all, just text'.repeat(200));
+    const before = readFileSync(garbage);
+    const r = cli(['runs', '--db', garbage]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/STORE_CORRUPT: Cannot open database .*garbage.db/);
+    expect(readFileSync(garbage).equals(before)).toBe(true);
+
+    const truncated = join(dir, 'truncated.db');
+    copyFileSync(db('etl'), truncated);
+    const bytes = readFileSync(truncated);
+    writeFileSync(truncated, bytes.subarray(0, 1000));
+    const t = cli(['runs', '--db', truncated]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/STORE_CORRUPT/);
+  });
+
+  it('cancels a live run through its owner, which stops and exits 1', async () => {
+    const file = db('live-cancel');
+    const child = cliSpawn(['run', 'examples/etl.ts', '--db', file, '--param', 'delayMs=60000']);
+    const exitCode = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    let runId = '';
+    await until(() => {
+      runId = cliJson<{ runId: string }[]>(['runs', '--db', file]).value[0]?.runId ?? '';
+      return (
+        runId !== '' &&
+        cliJson<{ nodes: { state: string }[] }>(['show', runId, '--db', file]).value.nodes.some(
+          (n) => n.state === 'running',
+        )
+      );
+    }, 'a running run');
+    const requested = cli(['cancel', runId, '--db', file]);
+    expect(requested.stdout).toContain('Cancel requested');
+    expect(await exitCode).toBe(1);
+    const shown = cliJson<{ run: { status: string }; nodes: { state: string }[] }>([
+      'show',
+      runId,
+      '--db',
+      file,
+    ]).value;
+    expect(shown.run.status).toBe('cancelled');
+    expect(shown.nodes.every((n) => n.state === 'cancelled' || n.state === 'succeeded')).toBe(true);
+  });
+
+  it('cancels a crashed run directly; resume then leaves it alone', async () => {
+    const file = db('cancel');
+    const child = cliSpawn(['run', 'examples/etl.ts', '--db', file, '--param', 'delayMs=60000']);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let runId = '';
+    await until(() => {
+      const runs = cliJson<{ runId: string }[]>(['runs', '--db', file]).value;
+      runId = runs[0]?.runId ?? '';
+      return (
+        runId !== '' &&
+        cliJson<{ nodes: { state: string }[] }>(['show', runId, '--db', file]).value.nodes.some(
+          (n) => n.state === 'running',
+        )
+      );
+    }, 'a running run');
+    child.kill('SIGKILL');
+    await exited;
+    const cancelled = cli(['cancel', runId, '--db', file]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`Run ${runId} cancelled.`);
+    expect(
+      cliJson<{ run: { status: string } }>(['show', runId, '--db', file]).value.run.status,
+    ).toBe('cancelled');
+    expect(cli(['resume', runId, '--db', file]).stdout).toContain('already finished (cancelled)');
+  });
+});
