@@ -9,12 +9,15 @@ export interface Codec {
 const TAG = '$t';
 
 /**
- * JSON extended with the values plain JSON loses: `undefined`, `Date`, `Map`, `Set`, `BigInt`,
- * non-finite numbers and `Error` (name, message, code, context, cause). Tagged objects are
- * `{ "$t": kind, "v": payload }`; a plain object that happens to have a `$t` key is escaped.
- * Functions and symbols cannot be stored: they are recorded as `{ unserializable: name }`
- * placeholders, so a journal stays readable and a replay sees the same non-function value
- * (and rejects it the same way) as the live run did.
+ * JSON extended with the values plain JSON loses: `undefined`, `Date` (invalid ones too), `Map`,
+ * `Set`, `BigInt`, non-finite numbers and `-0`, and `Error` (name, message, code, context,
+ * cause). Tagged objects are `{ "$t": kind, "v": payload }`; a plain object that happens to have
+ * a `$t` key is escaped, and a `__proto__` key stays data. Functions and symbols cannot be
+ * stored: they are recorded as `{ unserializable: name }` placeholders, so a journal stays
+ * readable and a replay sees the same non-function value (and rejects it the same way) as the
+ * live run did. Likewise a class instance keeps its own enumerable fields but comes back as a
+ * non-plain object (its class is not recorded). A circular structure fails with
+ * `NOT_SERIALIZABLE`.
  *
  * @example
  * ```ts
@@ -27,6 +30,40 @@ export const jsonCodec: Codec = {
   decode: (text) => fromJson(JSON.parse(text) as unknown),
 };
 
+/**
+ * What a function or symbol decodes to: `{ unserializable: name }`, frozen. It is an instance
+ * of its own class (not a plain object) so that the durable-run checks that reject a function
+ * (`findUnserializable`) reject its placeholder too, and a replay decides as the live run did.
+ */
+class Unserializable {
+  readonly unserializable: string;
+  constructor(name: string) {
+    this.unserializable = name;
+    Object.freeze(this);
+  }
+}
+
+/**
+ * What a class instance decodes to: its own enumerable fields, on a prototype that is not
+ * `Object.prototype` (the class itself is not recorded). Checks for plain data reject it after
+ * a replay as they rejected the instance in the live run.
+ */
+class StoredInstance {}
+
+/** `out[key] = value`, except that a `__proto__` key stays an own property (never the prototype). */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    out[key] = value;
+  }
+}
+
 function toJson(value: unknown, seen: Set<object>): unknown {
   switch (typeof value) {
     case 'undefined':
@@ -34,7 +71,10 @@ function toJson(value: unknown, seen: Set<object>): unknown {
     case 'bigint':
       return { [TAG]: 'bigint', v: value.toString() };
     case 'number':
-      return Number.isFinite(value) ? value : { [TAG]: 'number', v: String(value) };
+      // -0 is tagged too: JSON writes it as 0.
+      return Number.isFinite(value) && !Object.is(value, -0)
+        ? value
+        : { [TAG]: 'number', v: Object.is(value, -0) ? '-0' : String(value) };
     case 'function':
       return { [TAG]: 'function', v: value.name };
     case 'symbol':
@@ -50,7 +90,9 @@ function toJson(value: unknown, seen: Set<object>): unknown {
   seen.add(obj);
   try {
     if (Array.isArray(obj)) return obj.map((item) => toJson(item, seen));
-    if (obj instanceof Date) return { [TAG]: 'date', v: obj.getTime() };
+    // An invalid date's time is NaN, which the tagged number keeps.
+    if (obj instanceof Date) return { [TAG]: 'date', v: toJson(obj.getTime(), seen) };
+    if (obj instanceof Unserializable) return { [TAG]: 'function', v: obj.unserializable };
     if (obj instanceof Map)
       return { [TAG]: 'map', v: [...obj].map(([k, v]) => [toJson(k, seen), toJson(v, seen)]) };
     if (obj instanceof Set) return { [TAG]: 'set', v: [...obj].map((item) => toJson(item, seen)) };
@@ -68,8 +110,10 @@ function toJson(value: unknown, seen: Set<object>): unknown {
       };
     }
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(obj)) out[key] = toJson(child, seen);
-    return TAG in out ? { [TAG]: 'object', v: out } : out;
+    for (const [key, child] of Object.entries(obj)) setOwn(out, key, toJson(child, seen));
+    const proto = Object.getPrototypeOf(obj) as unknown;
+    if (proto !== Object.prototype && proto !== null) return { [TAG]: 'instance', v: out };
+    return Object.hasOwn(out, TAG) ? { [TAG]: 'object', v: out } : out;
   } finally {
     seen.delete(obj);
   }
@@ -79,9 +123,9 @@ function fromJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(fromJson);
   const obj = value as Record<string, unknown>;
-  if (!(TAG in obj)) {
+  if (!Object.hasOwn(obj, TAG)) {
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(obj)) out[key] = fromJson(child);
+    for (const [key, child] of Object.entries(obj)) setOwn(out, key, fromJson(child));
     return out;
   }
   const v = obj.v;
@@ -93,7 +137,7 @@ function fromJson(value: unknown): unknown {
     case 'number':
       return Number(v);
     case 'date':
-      return new Date(v as number);
+      return new Date(fromJson(v) as number);
     case 'map':
       return new Map((v as [unknown, unknown][]).map(([k, x]) => [fromJson(k), fromJson(x)]));
     case 'set':
@@ -101,11 +145,14 @@ function fromJson(value: unknown): unknown {
     case 'error':
       return decodeError(v as Record<string, unknown>);
     case 'function':
-      return Object.freeze({ unserializable: v });
-    case 'object': {
-      const out: Record<string, unknown> = {};
+      return new Unserializable(String(v));
+    case 'object':
+    case 'instance': {
+      const out = (
+        obj[TAG] === 'instance' ? Object.create(StoredInstance.prototype) : {}
+      ) as Record<string, unknown>;
       for (const [key, child] of Object.entries(v as Record<string, unknown>))
-        out[key] = fromJson(child);
+        setOwn(out, key, fromJson(child));
       return out;
     }
     default:

@@ -6,7 +6,13 @@ import { findUnserializable } from '../engine/modification.js';
 import type { RunEngine } from '../engine/run-engine.js';
 import { ExecutionResult } from '../executor/execution-result.js';
 import { RunDriver } from '../executor/run-driver.js';
-import type { ExecutorHooks, Interceptor, TaskLogger } from '../executor/types.js';
+import type {
+  Expander,
+  ExecutorHooks,
+  Interceptor,
+  TaskFn,
+  TaskLogger,
+} from '../executor/types.js';
 import type { RunRecord, RunStore } from '../store/run-store.js';
 import type { DagDefinition } from './define.js';
 import { Journal } from './journal.js';
@@ -138,6 +144,63 @@ export async function resumeRun(
   return { resumed: true, result, interrupted };
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** `value` if the codec can encode it; otherwise `NOT_SERIALIZABLE` naming the node. */
+function storable<T>(codec: Codec, value: T, node: string, what: string): T {
+  try {
+    codec.encode(value);
+  } catch (caught) {
+    const cause = toError(caught);
+    throw new TributaryError(
+      'NOT_SERIALIZABLE',
+      `The ${what} of "${node}" cannot be stored in the run's journal: ${cause.message}`,
+      { context: { node }, cause },
+    );
+  }
+  return value;
+}
+
+/**
+ * A durable run journals every result: one the codec cannot encode (a cycle) fails the attempt
+ * with `NOT_SERIALIZABLE` here, before the engine records it, instead of breaking the journal
+ * after. Sync tasks stay sync. Costs one more encoding of each result.
+ */
+function storableTask(fn: TaskFn, codec: Codec): TaskFn {
+  return (ctx) => {
+    const value = fn(ctx);
+    return isThenable(value)
+      ? Promise.resolve(value).then((result) => storable(codec, result, ctx.node, 'result'))
+      : storable(codec, value, ctx.node, 'result');
+  };
+}
+
+/** The same for an expander's modification: one that cannot be encoded fails the expander. */
+function storableExpander(fn: Expander, codec: Codec): Expander {
+  return (name, result, ctx) => {
+    const value = fn(name, result, ctx);
+    return isThenable(value)
+      ? Promise.resolve(value).then((mod) => storable(codec, mod, name, 'expander output'))
+      : storable(codec, value, name, 'expander output');
+  };
+}
+
+/** `wrap(fn)`, made once per function. */
+function memoize<F extends object>(wrap: (fn: F) => F): (fn: F) => F {
+  const made = new Map<F, F>();
+  return (fn) => {
+    let wrapped = made.get(fn);
+    if (wrapped === undefined) made.set(fn, (wrapped = wrap(fn)));
+    return wrapped;
+  };
+}
+
 function retryDueAt(
   entries: readonly { type: string; node?: string; retryAt?: number }[],
   node: string,
@@ -161,7 +224,10 @@ async function drive(
 ): Promise<ExecutionResult> {
   const store = options.store;
   const stop = new AbortController();
-  const journal = new Journal(store, runId, options.codec ?? jsonCodec, nextSeq, {
+  const codec = options.codec ?? jsonCodec;
+  const taskOf = memoize<TaskFn>((fn) => storableTask(fn, codec));
+  const expanderOf = memoize<Expander>((fn) => storableExpander(fn, codec));
+  const journal = new Journal(store, runId, codec, nextSeq, {
     ...(options.artifactThreshold === undefined ? {} : { threshold: options.artifactThreshold }),
     onFailure: () => stop.abort(),
   });
@@ -189,11 +255,14 @@ async function drive(
               context: { node: spec.name, task: name },
             },
           )
-        : task.fn;
+        : taskOf(task.fn);
     },
     resolveExpander: (id) => {
       const spec = engine.spec(id);
-      return def.expanders.get(typeof spec.expander === 'string' ? spec.expander : spec.name);
+      const expander = def.expanders.get(
+        typeof spec.expander === 'string' ? spec.expander : spec.name,
+      );
+      return expander === undefined ? undefined : expanderOf(expander);
     },
     taskDefaults: (id) => {
       const spec = engine.spec(id);

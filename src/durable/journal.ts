@@ -55,6 +55,8 @@ export class Journal {
       } else {
         body = this.#codec.encode(entry);
       }
+    } else if (entry.type === 'task_failed') {
+      body = this.#encodeFailure(entry);
     } else {
       body = this.#codec.encode(entry);
     }
@@ -72,6 +74,25 @@ export class Journal {
         this.#scheduled = false;
         void this.flush();
       });
+    }
+  }
+
+  /**
+   * A failure carries the task's own error object; one the codec cannot encode (a cycle in its
+   * context or causes) is recorded as its name, message and code, never breaking the run.
+   */
+  #encodeFailure(entry: Extract<JournalEntry, { type: 'task_failed' }>): string {
+    try {
+      return this.#codec.encode(entry);
+    } catch {
+      const { name, message } = entry.error;
+      const code = (entry.error as { code?: unknown }).code;
+      const error = Object.assign(
+        new Error(message),
+        { name },
+        typeof code === 'string' ? { code } : {},
+      );
+      return this.#codec.encode({ ...entry, error });
     }
   }
 

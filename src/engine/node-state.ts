@@ -42,6 +42,10 @@ export const TRANSITIONS: Readonly<Record<NodeState, readonly NodeState[]>> = {
   cancelled: [],
 };
 
+const ALLOWED = Object.fromEntries(
+  Object.entries(TRANSITIONS).map(([from, targets]) => [from, new Set(targets)]),
+) as unknown as Readonly<Record<NodeState, ReadonlySet<NodeState>>>;
+
 const TERMINAL: ReadonlySet<NodeState> = new Set(
   (Object.keys(TRANSITIONS) as NodeState[]).filter((s) => TRANSITIONS[s].length === 0),
 );
@@ -80,7 +84,7 @@ export function isOpen(state: NodeState): boolean {
  * ```
  */
 export function assertTransition(from: NodeState, to: NodeState, node: string): void {
-  if (!TRANSITIONS[from].includes(to)) {
+  if (!ALLOWED[from].has(to)) {
     throw new TributaryError(
       'INVALID_TRANSITION',
       `Node "${node}" cannot go from ${from} to ${to}`,

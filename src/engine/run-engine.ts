@@ -358,9 +358,11 @@ export class RunEngine {
     const state = this.#state[parent]!;
     if (state === 'succeeded') {
       const condition = this.graph.edgeData(parent, child)?.condition;
-      if (condition === undefined || condition(this.#result[parent]))
-        this.#succeeded[child]! += sign;
-      else this.#skipped[child]! += sign;
+      const outcome =
+        condition === undefined ? 'succeeded' : evaluate(condition, this.#result[parent]);
+      if (outcome === 'succeeded') this.#succeeded[child]! += sign;
+      else if (outcome === 'skipped') this.#skipped[child]! += sign;
+      else this.#failed[child]! += sign;
     } else if (state === 'skipped') this.#skipped[child]! += sign;
     else if (isTerminal(state)) this.#failed[child]! += sign;
   }
@@ -410,6 +412,15 @@ export class RunEngine {
       typeof describeModification
     >;
     try {
+      if (
+        this.#cancelReason !== undefined ||
+        (this.#open === 0 && this.#terminalOrder.length > 0)
+      ) {
+        throw new TributaryError(
+          'RUN_FINISHED',
+          'Cannot modify a run that has finished or is being cancelled',
+        );
+      }
       checkModificationShape(mod);
       diff = describeModification(mod);
       this.#validate(mod, diff, depth);
@@ -471,7 +482,7 @@ export class RunEngine {
     if (total > limits.maxNodes)
       throw limitError(`would grow the run to ${total} nodes, above maxNodes (${limits.maxNodes})`);
     for (const name of diff.removedNodes) {
-      const id = this.#require(name);
+      const id = this.graph.requireId(name);
       if (!isOpen(this.#state[id]!)) {
         throw new TributaryError(
           'NODE_ALREADY_STARTED',
@@ -540,12 +551,16 @@ export class RunEngine {
     for (const id of result.addedNodes) this.#initNode(id, depth);
     for (const [, v] of result.addedEdges) touched.push(v);
     for (const [, v] of result.removedEdges) touched.push(v);
-    for (const id of touched)
-      if (this.graph.isLive(id) && isOpen(this.#state[id]!)) this.#recount(id);
-    for (const id of result.addedNodes) this.#recount(id);
+    // Each affected node is recounted once: O(its in-degree), not once per changed edge.
+    const affected = new Set<number>(touched);
+    for (const id of result.addedNodes) affected.add(id);
+    for (const id of affected) {
+      if (this.graph.isLive(id) && isOpen(this.#state[id]!)) {
+        this.#recount(id);
+        this.#work.push(id);
+      }
+    }
     this.#extendBottomLevels(result.addedNodes);
-    for (const id of touched) this.#work.push(id);
-    for (const id of result.addedNodes) this.#work.push(id);
   }
 
   /** Recompute a node's edge counts from its parents: O(in-degree), used after modifications. */
@@ -596,6 +611,22 @@ export class RunEngine {
       this.#key[id] = keyOf(graph.data(id).priority, min);
       for (const parent of graph.predecessorIds(id)) raise.push(parent, min + 1);
     }
+  }
+}
+
+/**
+ * An edge condition's verdict. A condition that throws counts as a failed edge (the child sees
+ * an upstream failure) instead of breaking the engine mid-transition. Conditions must be pure:
+ * replay evaluates them again.
+ */
+function evaluate(
+  condition: (result: unknown) => boolean,
+  result: unknown,
+): 'succeeded' | 'skipped' | 'failed' {
+  try {
+    return condition(result) ? 'succeeded' : 'skipped';
+  } catch {
+    return 'failed';
   }
 }
 

@@ -13,13 +13,24 @@ import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.
 /** Task functions by node name (or by registered task name, for specs that name one). */
 export type TaskMap = Readonly<Record<string, TaskFn>> | ReadonlyMap<string, TaskFn>;
 
-function lookup<V>(
+/** A record or Map as a Map, checked once per run so lookups on the hot path are `Map.get`. */
+function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
-  key: string,
-): V | undefined {
-  if (map === undefined) return undefined;
-  if (map instanceof Map) return (map as ReadonlyMap<string, V>).get(key);
-  return Object.hasOwn(map, key) ? (map as Readonly<Record<string, V>>)[key] : undefined;
+  what: string,
+): ReadonlyMap<string, V> {
+  const entries: Iterable<[string, V]> =
+    map === undefined
+      ? []
+      : map instanceof Map
+        ? (map as ReadonlyMap<string, V>)
+        : Object.entries(map);
+  const out = new Map<string, V>();
+  for (const [name, fn] of entries) {
+    if (typeof fn !== 'function')
+      invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
+    out.set(name, fn);
+  }
+  return out;
 }
 
 /**
@@ -65,6 +76,7 @@ export function runGraphFromDag(dag: DAG): RunGraph<NodeSpec, EdgeSpec> {
 export class DAGExecutor {
   readonly #dag: DAG;
   readonly #options: ExecutorOptions;
+  readonly #expanders: ReadonlyMap<string, Expander>;
 
   constructor(dag: DAG, options: ExecutorOptions = {}) {
     const { maxWorkers, timeoutMs, nodeTimeoutMs } = options;
@@ -78,12 +90,7 @@ export class DAGExecutor {
       invalidArgument('`nodeTimeoutMs`', 'a number > 0', nodeTimeoutMs);
     }
     checkRetryPolicy(options.retry, 'retry');
-    for (const [name, expander] of options.expanders instanceof Map
-      ? options.expanders
-      : Object.entries(options.expanders ?? {})) {
-      if (typeof expander !== 'function')
-        invalidArgument(`the expander for "${String(name)}"`, 'a function', expander);
-    }
+    this.#expanders = toMap(options.expanders, 'expander');
     this.#dag = dag;
     this.#options = options;
   }
@@ -95,10 +102,7 @@ export class DAGExecutor {
   async execute(tasks: TaskMap = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     if (typeof tasks !== 'object' || tasks === null)
       invalidArgument('`tasks`', 'an object or Map of functions', tasks);
-    for (const [name, fn] of tasks instanceof Map ? tasks : Object.entries(tasks)) {
-      if (typeof fn !== 'function')
-        invalidArgument(`the task for "${String(name)}"`, 'a function', fn);
-    }
+    const taskMap = toMap(tasks, 'task');
     const graph = runGraphFromDag(this.#dag);
     for (const id of graph.ids())
       checkRetryPolicy(graph.data(id).retry, `retry of node "${graph.nameOf(id)}"`);
@@ -113,8 +117,8 @@ export class DAGExecutor {
       runId,
       params: options.params ?? {},
       maxWorkers: opts.maxWorkers ?? 4,
-      resolveTask: (id) => resolveTask(engine, id, tasks),
-      resolveExpander: (id) => resolveExpander(engine, id, opts),
+      resolveTask: (id) => resolveTask(engine, id, taskMap),
+      resolveExpander: (id) => resolveExpander(engine, id, this.#expanders, opts.patternExpanders),
       ...pick(opts, ['retry', 'nodeTimeoutMs', 'timeoutMs', 'interceptors', 'hooks', 'logger']),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
@@ -135,11 +139,15 @@ function pick<T extends object, K extends keyof T>(
   return out;
 }
 
-function resolveTask(engine: RunEngine, id: number, tasks: TaskMap): TaskFn | TributaryError {
+function resolveTask(
+  engine: RunEngine,
+  id: number,
+  tasks: ReadonlyMap<string, TaskFn>,
+): TaskFn | TributaryError {
   const spec = engine.spec(id);
   if (typeof spec.task === 'function') return spec.task as TaskFn;
   const key = typeof spec.task === 'string' ? spec.task : spec.name;
-  const fn = lookup(tasks, key);
+  const fn = tasks.get(key);
   if (fn !== undefined) return fn;
   return new TributaryError(
     'TASK_NOT_FOUND',
@@ -153,12 +161,13 @@ function resolveTask(engine: RunEngine, id: number, tasks: TaskMap): TaskFn | Tr
 function resolveExpander(
   engine: RunEngine,
   id: number,
-  options: ExecutorOptions,
+  expanders: ReadonlyMap<string, Expander>,
+  patterns: ExecutorOptions['patternExpanders'],
 ): Expander | undefined {
   const spec = engine.spec(id);
   if (typeof spec.expander === 'function') return spec.expander as Expander;
   const key = typeof spec.expander === 'string' ? spec.expander : spec.name;
-  const exact = lookup(options.expanders, key);
+  const exact = expanders.get(key);
   if (exact !== undefined) return exact;
   if (typeof spec.expander === 'string') {
     const missing = spec.expander;
@@ -172,7 +181,7 @@ function resolveExpander(
       );
     };
   }
-  for (const { pattern, expander } of options.patternExpanders ?? []) {
+  for (const { pattern, expander } of patterns ?? []) {
     pattern.lastIndex = 0;
     if (pattern.test(spec.name)) return expander;
   }

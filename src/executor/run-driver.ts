@@ -83,20 +83,31 @@ export class RunDriver {
     this.#config = config;
     this.#now = config.now ?? wallClock;
     this.#log = config.logger ?? noopLog;
-    const hooks = config.hooks;
     const record = config.record;
+    // A hook that throws is logged and ignored: observers must not break the state machine.
+    const guard =
+      <A extends unknown[]>(name: string, fn: ((...args: A) => void) | undefined) =>
+      (...args: A): void => {
+        try {
+          fn?.(...args);
+        } catch (error) {
+          this.#log('error', `hook ${name} threw: ${toError(error).message}`, { error });
+        }
+      };
+    const hooks = config.hooks;
+    const onEvent = guard('onEvent', hooks?.onEvent?.bind(hooks));
+    const onTransition = guard('onTransition', hooks?.onTransition?.bind(hooks));
+    const onModification = guard('onModification', hooks?.onModification?.bind(hooks));
     engine.observe({
       onEvent: (event) => {
         record?.(event);
-        hooks?.onEvent?.(event);
+        onEvent(event);
       },
       onTransition: (id, from, to) => {
         if (from === 'running') this.#terminatedByEngine(id, to);
-        hooks?.onTransition?.(engine.graph.nameOf(id), from, to);
+        onTransition(engine.graph.nameOf(id), from, to);
       },
-      ...(hooks?.onModification === undefined
-        ? {}
-        : { onModification: hooks.onModification.bind(hooks) }),
+      onModification,
     });
   }
 
@@ -160,6 +171,8 @@ export class RunDriver {
         if (this.#running >= max || engine.isFinished) break;
         const next = engine.startNext(this.#now());
         if (next === undefined) break;
+        // A hook may have cancelled the run while the start was applied: then do not launch.
+        if (this.#done || engine.stateOf(next.id) !== 'running') continue;
         this.#launch(next.id, next.attempt);
       }
     } finally {

@@ -27,6 +27,8 @@ export interface DagCore {
   readonly edgeCondition?: readonly (((result: unknown) => boolean) | undefined)[];
   /** A deterministic topological order (Kahn, FIFO seeded in id order). */
   readonly topo: Int32Array;
+  /** The inverse of `topo`: each node's position in it. */
+  readonly topoPos: Int32Array;
 }
 
 /** Raw material for {@link buildCore}. Endpoints are ids into `names`. */
@@ -107,7 +109,14 @@ export function buildCore(input: CoreInput): DagCore {
     edgeLabel: input.edgeLabel,
     ...(input.edgeCondition === undefined ? {} : { edgeCondition: input.edgeCondition }),
     topo,
+    topoPos: inverse(topo),
   };
+}
+
+function inverse(order: Int32Array): Int32Array {
+  const pos = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) pos[order[i]!] = i;
+  return pos;
 }
 
 /** The error for a cycle given as a closed path (`[a, b, c, a]`). */

@@ -2,7 +2,7 @@ import { TributaryError } from '../errors/index.js';
 import { buildCore, unknownNode, type DagCore } from './core.js';
 import type { Costs, DagEdge, DagNode } from './types.js';
 import { DagBuilder } from './builder.js';
-import { ancestorIds, descendantIds } from './traversal.js';
+import { ancestorIds, descendantIds, inTopoOrder } from './traversal.js';
 import { Reachability } from './reachability.js';
 import {
   allPaths,
@@ -293,7 +293,7 @@ export class DAG {
     const u = this.#id(ancestor);
     const v = this.#id(descendant);
     if (this.#reachability !== undefined) return this.#reachability.reaches(u, v);
-    return u !== v && descendantIds(this.#core, u, v).has(v);
+    return u !== v && descendantIds(this.#core, u, v).includes(v);
   }
 
   /**
@@ -323,12 +323,9 @@ export class DAG {
    * @example `dag.dirtySet(['b'])`
    */
   dirtySet(changed: Iterable<string>): string[] {
-    const seen = new Set<number>();
-    for (const v of this.#ids(changed)) {
-      seen.add(v);
-      for (const d of descendantIds(this.#core, v)) seen.add(d);
-    }
-    return this.#namesInTopoOrder(seen);
+    const starts = [...new Set(this.#ids(changed))];
+    // Starts are stamped before the search, so a start below another start is not found twice.
+    return this.#namesInTopoOrder([...starts, ...descendantIds(this.#core, starts)]);
   }
 
   /** Shape statistics. @example `dag.stats().depth` */
@@ -447,12 +444,9 @@ export class DAG {
     };
   }
 
-  #namesInTopoOrder(ids: ReadonlySet<number>): string[] {
-    const c = this.#core;
-    if (ids.size === 0) return [];
-    const out: string[] = [];
-    for (const v of c.topo) if (ids.has(v)) out.push(c.names[v]!);
-    return out;
+  #namesInTopoOrder(ids: readonly number[]): string[] {
+    const names = this.#core.names;
+    return inTopoOrder(this.#core, ids).map((v) => names[v]!);
   }
 }
 

@@ -64,6 +64,8 @@ interface Undo<N, E> {
 export class RunGraph<N, E = undefined> {
   readonly #ids = new Map<string, number>();
   readonly #names: (string | undefined)[] = [];
+  /** By id: true while the node is in the graph (ids of removed nodes are never reused). */
+  readonly #live: boolean[] = [];
   readonly #data: (N | undefined)[] = [];
   readonly #out: (number[] | undefined)[] = [];
   readonly #in: (number[] | undefined)[] = [];
@@ -71,6 +73,10 @@ export class RunGraph<N, E = undefined> {
   /** Invariant: for every edge u -> v, #ord[u] < #ord[v]. Slots of removed nodes stay free. */
   readonly #ord: number[] = [];
   readonly #mark: number[] = [];
+  /** Scratch for Pearce–Kelly: search parents (for the cycle path) and the two region lists. */
+  readonly #parent: number[] = [];
+  readonly #forward: number[] = [];
+  readonly #backward: number[] = [];
   #stamp = 0;
   #nextOrd = 0;
   #edgeCount = 0;
@@ -111,7 +117,7 @@ export class RunGraph<N, E = undefined> {
 
   /** True when the id names a live node. */
   isLive(id: number): boolean {
-    return this.#names[id] !== undefined && this.#ids.get(this.#names[id]) === id;
+    return this.#live[id] === true;
   }
 
   hasNode(name: string): boolean {
@@ -171,6 +177,7 @@ export class RunGraph<N, E = undefined> {
     const id = this.#names.length;
     this.#ids.set(name, id);
     this.#names.push(name);
+    this.#live.push(true);
     this.#data.push(data);
     this.#out.push(undefined);
     this.#in.push(undefined);
@@ -224,6 +231,7 @@ export class RunGraph<N, E = undefined> {
     for (const w of [...(this.#out[id] ?? NONE)]) this.#unlink(id, w);
     for (const w of [...(this.#in[id] ?? NONE)]) this.#unlink(w, id);
     this.#ids.delete(name);
+    this.#live[id] = false;
     this.#data[id] = undefined;
   }
 
@@ -292,6 +300,7 @@ export class RunGraph<N, E = undefined> {
     }
     for (const [id, name, data] of undo.nodes) {
       this.#ids.set(name, id);
+      this.#live[id] = true;
       this.#data[id] = data;
     }
     this.#edgeCount = undo.edgeCount;
@@ -328,6 +337,7 @@ export class RunGraph<N, E = undefined> {
   #dropNewest(id: number): void {
     this.#ids.delete(this.#names[id]!);
     this.#names.pop();
+    this.#live.pop();
     this.#data.pop();
     this.#out.pop();
     this.#in.pop();
@@ -348,26 +358,30 @@ export class RunGraph<N, E = undefined> {
     const ub = ord[u]!;
     const stamp = ++this.#stamp;
     const mark = this.#mark;
-    const parent = new Map<number, number>();
-    const forward: number[] = [v];
+    const parent = this.#parent;
+    const forward = this.#forward;
+    const backward = this.#backward;
+    forward.length = 0;
+    backward.length = 0;
+    forward.push(v);
     mark[v] = stamp;
     for (let i = 0; i < forward.length; i++) {
       const w = forward[i]!;
       for (const x of this.#out[w] ?? NONE) {
         if (x === u) {
           const path = [w];
-          for (let p = w; p !== v; p = parent.get(p)!) path.push(parent.get(p)!);
+          for (let p = w; p !== v; p = parent[p]!) path.push(parent[p]!);
           path.reverse();
           throw cycleError([u, ...path, u].map((id) => this.nameOf(id)));
         }
         if (mark[x] !== stamp && ord[x]! < ub) {
           mark[x] = stamp;
-          parent.set(x, w);
+          parent[x] = w;
           forward.push(x);
         }
       }
     }
-    const backward: number[] = [u];
+    backward.push(u);
     mark[u] = stamp;
     for (let i = 0; i < backward.length; i++) {
       for (const x of this.#in[backward[i]!] ?? NONE) {
@@ -377,14 +391,25 @@ export class RunGraph<N, E = undefined> {
         }
       }
     }
-    const byOrd = (a: number, b: number): number => ord[a]! - ord[b]!;
-    backward.sort(byOrd);
-    forward.sort(byOrd);
-    const slots: number[] = [];
-    for (const x of backward) slots.push(ord[x]!);
-    for (const x of forward) slots.push(ord[x]!);
-    slots.sort((a, b) => a - b);
     const log = this.#undo?.ord;
+    if (forward.length === 1 && backward.length === 1) {
+      // The common case (a new node placed before an existing one): swap two slots.
+      if (log !== undefined) log.push(u, ub, v, lb);
+      ord[u] = lb;
+      ord[v] = ub;
+      return;
+    }
+    sortByOrd(backward, ord);
+    sortByOrd(forward, ord);
+    // Both lists are sorted by slot: merge their slots instead of sorting a third list.
+    const slots: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < backward.length || j < forward.length) {
+      const takeB =
+        j >= forward.length || (i < backward.length && ord[backward[i]!]! < ord[forward[j]!]!);
+      slots.push(takeB ? ord[backward[i++]!]! : ord[forward[j++]!]!);
+    }
     let k = 0;
     for (const x of backward) {
       if (log !== undefined) log.push(x, ord[x]!);
@@ -394,6 +419,24 @@ export class RunGraph<N, E = undefined> {
       if (log !== undefined) log.push(x, ord[x]!);
       ord[x] = slots[k++]!;
     }
+  }
+}
+
+/** Sort ids by their slot: insertion sort for the small sets Pearce–Kelly usually sees. */
+function sortByOrd(ids: number[], ord: readonly number[]): void {
+  if (ids.length > 16) {
+    ids.sort((a, b) => ord[a]! - ord[b]!);
+    return;
+  }
+  for (let i = 1; i < ids.length; i++) {
+    const x = ids[i]!;
+    const key = ord[x]!;
+    let j = i - 1;
+    while (j >= 0 && ord[ids[j]!]! > key) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = x;
   }
 }
 

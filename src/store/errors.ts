@@ -5,6 +5,17 @@ export function runNotFound(runId: string): TributaryError {
   return new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, { context: { runId } });
 }
 
+/**
+ * Throw {@link journalGap} unless `events` continue a journal whose next seq is `next`, one
+ * seq after another. O(events).
+ */
+export function checkAppend(runId: string, next: number, events: readonly { seq: number }[]): void {
+  for (let i = 0; i < events.length; i++) {
+    const seq = events[i]!.seq;
+    if (seq !== next + i) throw journalGap(runId, next + i, seq);
+  }
+}
+
 /** `STORE_CORRUPT` for a journal append that does not continue the journal. */
 export function journalGap(runId: string, expected: number, got: number): TributaryError {
   return new TributaryError(

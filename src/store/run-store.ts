@@ -51,7 +51,10 @@ export type Durability = 'normal' | 'full';
 /**
  * The narrow storage interface every backend implements (memory, SQLite, PostgreSQL). One
  * operation per method; a commit is atomic; the journal is append-only and gap-free, and an
- * append whose first `seq` is not the next one fails with `STORE_CORRUPT` (two writers).
+ * append whose `seq`s do not continue it one by one fails with `STORE_CORRUPT` (two writers)
+ * and writes nothing. In `Commit.run`, undefined fields are left alone and `owner: ''` clears
+ * the owner. `commit`, `loadEvents` and `requestCancel` of an unknown run fail with
+ * `RUN_NOT_FOUND`.
  *
  * @example
  * ```ts
@@ -65,7 +68,7 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   commit(runId: string, commit: Commit): Promise<void>;
-  /** Journal entries with `seq > afterSeq`, in order. */
+  /** Journal entries with `seq > afterSeq`, in order; `RUN_NOT_FOUND` for an unknown run. */
   loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /** Ask the owner of a run to cancel it. */
   requestCancel(runId: string, at: number): Promise<void>;

@@ -100,6 +100,126 @@ function graphShape(engine: RunEngine): unknown {
   };
 }
 
+/**
+ * A modification drawn without regard to validity, as indices resolved against the live nodes
+ * when it is applied: added nodes come from a pool `x0..x11` (so later modifications can
+ * duplicate or link to them), references pick live nodes, `ghost` swaps one for an unknown name.
+ */
+interface ModificationDraw {
+  readonly addNodes: readonly {
+    readonly name: number;
+    readonly dependencies: readonly number[];
+    readonly dependents: readonly number[];
+  }[];
+  readonly removeNodes: readonly number[];
+  readonly addEdges: readonly (readonly [number, number])[];
+  readonly removeEdges: readonly number[];
+  readonly ghost: boolean;
+}
+
+const ref = fc.nat(99);
+const drawArb: fc.Arbitrary<ModificationDraw> = fc.record({
+  addNodes: fc.array(
+    fc.record({
+      name: fc.nat(11),
+      dependencies: fc.uniqueArray(ref, { maxLength: 2 }),
+      dependents: fc.uniqueArray(ref, { maxLength: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+  removeNodes: fc.oneof(
+    { arbitrary: fc.constant([]), weight: 3 },
+    { arbitrary: fc.array(ref, { minLength: 1, maxLength: 2 }), weight: 1 },
+  ),
+  addEdges: fc.array(fc.tuple(ref, ref), { maxLength: 2 }),
+  removeEdges: fc.oneof(
+    { arbitrary: fc.constant([]), weight: 3 },
+    { arbitrary: fc.array(ref, { minLength: 1, maxLength: 1 }), weight: 1 },
+  ),
+  ghost: fc.nat(9).map((x) => x === 0),
+});
+
+function resolve(engine: RunEngine, draw: ModificationDraw): DynamicModification {
+  const { nodes, edges } = engineGraph(engine);
+  const live = [...nodes].sort();
+  const edgeList = [...edges].sort();
+  let ghost = draw.ghost;
+  const name = (i: number): string => {
+    if (ghost && i % 3 === 0) return ((ghost = false), 'ghost');
+    return live.length === 0 ? 'ghost' : live[i % live.length]!;
+  };
+  return {
+    addNodes: draw.addNodes.map((spec) => ({
+      name: `x${spec.name}`,
+      dependencies: [...new Set(spec.dependencies.map(name))],
+      dependents: [...new Set(spec.dependents.map(name))],
+    })),
+    removeNodes: draw.removeNodes.map(name),
+    addEdges: draw.addEdges.map(([from, to]) => ({ from: name(from), to: name(to) })),
+    removeEdges:
+      edgeList.length === 0
+        ? []
+        : draw.removeEdges.map((i) => {
+            const [from, to] = edgeList[i % edgeList.length]!.split('>');
+            return { from: from!, to: to! };
+          }),
+  };
+}
+
+/** The reference model: plain sets, the naive way. Returns the next graph, or undefined if invalid. */
+function modelApply(
+  nodes: ReadonlySet<string>,
+  edges: ReadonlySet<string>,
+  mod: DynamicModification,
+) {
+  const n = new Set(nodes);
+  const e = new Set(edges);
+  for (const { from, to } of mod.removeEdges ?? []) {
+    if (!e.delete(`${from}>${to}`)) return undefined;
+  }
+  for (const name of mod.removeNodes ?? []) {
+    if (!n.delete(name)) return undefined;
+    for (const key of [...e]) if (key.split('>').includes(name)) e.delete(key);
+  }
+  const add: [string, string][] = [];
+  for (const spec of mod.addNodes ?? []) {
+    if (n.has(spec.name)) return undefined;
+    n.add(spec.name);
+    for (const d of spec.dependencies ?? []) add.push([d, spec.name]);
+    for (const d of spec.dependents ?? []) add.push([spec.name, d]);
+  }
+  for (const { from, to } of mod.addEdges ?? []) add.push([from, to]);
+  for (const [from, to] of add) {
+    if (!n.has(from) || !n.has(to) || e.has(`${from}>${to}`)) return undefined;
+    e.add(`${from}>${to}`);
+  }
+  // Acyclic: Kahn's algorithm must consume every node.
+  const indegree = new Map([...n].map((x) => [x, 0]));
+  for (const key of e) indegree.set(key.split('>')[1]!, indegree.get(key.split('>')[1]!)! + 1);
+  const queue = [...n].filter((x) => indegree.get(x) === 0);
+  let seen = 0;
+  while (queue.length > 0) {
+    const x = queue.pop()!;
+    seen++;
+    for (const key of e) {
+      const [from, to] = key.split('>');
+      if (from === x && indegree.set(to!, indegree.get(to!)! - 1).get(to!) === 0) queue.push(to!);
+    }
+  }
+  return seen === n.size ? { nodes: n, edges: e } : undefined;
+}
+
+function engineGraph(engine: RunEngine): { nodes: Set<string>; edges: Set<string> } {
+  const g = engine.graph;
+  const nodes = new Set<string>();
+  const edges = new Set<string>();
+  for (const id of g.ids()) {
+    nodes.add(g.nameOf(id));
+    for (const w of g.successorIds(id)) edges.add(`${g.nameOf(id)}>${g.nameOf(w)}`);
+  }
+  return { nodes, edges };
+}
+
 /** Drive one run to the end; returns the engine, its journal and every violation seen. */
 function drive(plan: Plan) {
   let cursor = 0;
@@ -107,29 +227,38 @@ function drive(plan: Plan) {
   const chance = (percent: number): boolean => pick(100) < percent;
   const violations: string[] = [];
   const journal: RunEvent[] = [];
-  let engine!: RunEngine;
-  const check = (id: number, from: NodeState, to: NodeState): void => {
-    if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running') return;
-    const expected = to === 'pending' ? 'wait' : to;
-    const actual = decisionOf(engine, id);
-    if (actual !== expected)
-      violations.push(`${engine.graph.nameOf(id)}: ${from} -> ${to} but the rule says ${actual}`);
-  };
-  engine = new RunEngine(
-    buildGraph(plan),
-    { failFast: plan.failFast, limits: { maxExpansionDepth: 3, maxNodes: 40 } },
-    {
-      onEvent: (event) => {
-        journal.push(event);
-        if (event.type === 'task_started') {
-          const decision = decisionOf(engine, engine.graph.idOf(event.node)!);
-          if (decision !== 'ready')
-            violations.push(`${event.node} started while its rule says ${decision}`);
-        }
-      },
-      onTransition: (id, from, to) => engine !== undefined && check(id, from, to),
+  const engine = new RunEngine(buildGraph(plan), {
+    failFast: plan.failFast,
+    limits: { maxExpansionDepth: 3, maxNodes: 40 },
+  });
+  // The first readiness is decided while the engine is built: check it before observing.
+  for (const id of engine.graph.ids()) {
+    const decision = decisionOf(engine, id);
+    if (engine.stateOf(id) !== (decision === 'wait' ? 'pending' : decision)) {
+      violations.push(
+        `${engine.graph.nameOf(id)} starts ${engine.stateOf(id)} but the rule says ${decision}`,
+      );
+    }
+  }
+  engine.observe({
+    onEvent: (event) => {
+      journal.push(event);
+      if (event.type === 'task_started') {
+        const decision = decisionOf(engine, engine.graph.idOf(event.node)!);
+        if (decision !== 'ready')
+          violations.push(`${event.node} started while its rule says ${decision}`);
+      }
     },
-  );
+    // Every transition the trigger rules decide must agree with the rule at that instant.
+    onTransition: (id, from, to) => {
+      if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running')
+        return;
+      const expected = to === 'pending' ? 'wait' : to;
+      const actual = decisionOf(engine, id);
+      if (actual !== expected)
+        violations.push(`${engine.graph.nameOf(id)}: ${from} -> ${to} but the rule says ${actual}`);
+    },
+  });
 
   let fresh = 0;
   const liveNames = (): string[] => [...engine.graph.ids()].map((id) => engine.graph.nameOf(id));
@@ -322,8 +451,6 @@ describe('RunEngine (property)', () => {
         const { engine, violations } = drive(plan);
         expect(violations).toEqual([]);
         expect(engine.isFinished).toBe(true);
-        for (const id of engine.graph.ids())
-          expect(isOpen(engine.stateOf(id)) || engine.stateOf(id) === 'running').toBe(false);
         for (const id of engine.graph.ids()) expect(isTerminal(engine.stateOf(id))).toBe(true);
         expect(engine.status).not.toBe('running');
         if (engine.cancelReason === 'cancelled') expect(engine.status).toBe('cancelled');
@@ -335,6 +462,49 @@ describe('RunEngine (property)', () => {
     // The generator must really exercise both paths.
     expect(modified).toBeGreaterThan(50);
     expect(rejected).toBeGreaterThan(50);
+  });
+
+  it('before any node starts, a modification applies exactly when a naive model accepts it, and otherwise changes nothing', () => {
+    let applied = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(planArb, fc.array(drawArb, { minLength: 1, maxLength: 12 }), (plan, draws) => {
+        const engine = new RunEngine(buildGraph(plan));
+        for (const draw of draws) {
+          const mod = resolve(engine, draw);
+          const before = snapshot(engine);
+          const { nodes, edges } = engineGraph(engine);
+          const expected = modelApply(nodes, edges, mod);
+          let error: unknown;
+          try {
+            engine.modify(mod, 'api:prop', 0);
+          } catch (caught) {
+            error = caught;
+          }
+          if (expected === undefined) {
+            expect(error).toBeInstanceOf(TributaryError);
+            expect(snapshot(engine)).toEqual(before);
+            rejected++;
+          } else {
+            expect(error).toBeUndefined();
+            expect(engineGraph(engine)).toEqual(expected);
+            applied++;
+          }
+          expect(orderRespectsEdges(engine)).toBe(true);
+          // Distinct integer slots: a rolled-back batch must not leave a stale or missing slot.
+          const slots = [...engine.graph.ids()].map((id) => engine.graph.orderOf(id));
+          expect(new Set(slots).size).toBe(engine.graph.nodeCount);
+          expect(slots.every((slot) => Number.isInteger(slot))).toBe(true);
+          for (const id of engine.graph.ids()) {
+            const decision = decisionOf(engine, id);
+            expect(engine.stateOf(id)).toBe(decision === 'wait' ? 'pending' : decision);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(applied).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(100);
   });
 
   it('replaying the journal into a fresh engine reproduces the live state exactly', () => {

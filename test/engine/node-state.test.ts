@@ -133,9 +133,13 @@ describe('NodeState', () => {
     for (const start of ALL) {
       const seen = new Set<NodeState>([start]);
       const stack = [start];
-      while (stack.length > 0)
-        for (const next of TRANSITIONS[stack.pop()!])
-          if (!seen.has(next)) (seen.add(next), stack.push(next));
+      while (stack.length > 0) {
+        for (const next of TRANSITIONS[stack.pop()!]) {
+          if (seen.has(next)) continue;
+          seen.add(next);
+          stack.push(next);
+        }
+      }
       expect([...seen].some((s) => isTerminal(s))).toBe(true);
     }
   });

@@ -1,5 +1,5 @@
 import type { Commit, RunFilter, RunRecord, RunStore, StoredEvent } from '../run-store.js';
-import { journalGap, runNotFound } from '../errors.js';
+import { checkAppend, runNotFound } from '../errors.js';
 
 /**
  * An in-memory {@link RunStore}: the reference backend for the conformance suite and for tests.
@@ -43,11 +43,16 @@ export class MemoryStore implements RunStore {
     const run = this.#runs.get(runId);
     const journal = this.#events.get(runId);
     if (run === undefined || journal === undefined) throw runNotFound(runId);
-    const first = commit.events[0];
-    if (first !== undefined && first.seq !== journal.length + 1)
-      throw journalGap(runId, journal.length + 1, first.seq);
+    checkAppend(runId, journal.length + 1, commit.events);
     journal.push(...commit.events.map((e) => ({ ...e })));
-    this.#runs.set(runId, { ...run, ...commit.run, updatedAt: Date.now() });
+    // As in every backend: undefined fields are left alone, and owner '' clears the owner.
+    const next: Record<string, unknown> = { ...run, updatedAt: Date.now() };
+    for (const [key, value] of Object.entries(commit.run ?? {})) {
+      if (value === undefined) continue;
+      if (key === 'owner' && value === '') delete next.owner;
+      else next[key] = value;
+    }
+    this.#runs.set(runId, next as unknown as RunRecord);
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -59,7 +64,7 @@ export class MemoryStore implements RunStore {
   async requestCancel(runId: string, at: number): Promise<void> {
     const run = this.#runs.get(runId);
     if (run === undefined) throw runNotFound(runId);
-    this.#runs.set(runId, { ...run, cancelRequestedAt: at });
+    this.#runs.set(runId, { ...run, cancelRequestedAt: at, updatedAt: Date.now() });
   }
 
   async putArtifact(runId: string, key: string, body: string): Promise<void> {

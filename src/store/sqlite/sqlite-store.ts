@@ -11,8 +11,8 @@ import type {
   RunStore,
   StoredEvent,
 } from '../run-store.js';
-import { journalGap, runNotFound } from '../errors.js';
-import { migrate } from './schema.js';
+import { checkAppend, runNotFound } from '../errors.js';
+import { checkVersion, migrate } from './schema.js';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -101,6 +101,8 @@ export class SqliteStore implements RunStore {
     try {
       db = new BetterSqlite3(path);
       db.pragma('busy_timeout = 5000');
+      // Refuse a database that is not ours before changing it: the journal mode is persistent.
+      checkVersion(db, path);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
       migrate(db, path);
@@ -159,14 +161,8 @@ export class SqliteStore implements RunStore {
     this.#commit(runId, commit);
   }
 
+  /** Inside the transaction: a throw rolls back everything, so the order of writes is free. */
   #commitNow(runId: string, commit: Commit): void {
-    const first = commit.events[0];
-    if (first !== undefined) {
-      const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
-      if (first.seq !== last + 1) throw journalGap(runId, last + 1, first.seq);
-      for (const e of commit.events)
-        this.#insertEvent.run(runId, e.seq, e.type, e.node ?? null, e.at, e.body);
-    }
     const sets: string[] = ['updated_at = ?'];
     const args: unknown[] = [Date.now()];
     const run = commit.run ?? {};
@@ -190,6 +186,12 @@ export class SqliteStore implements RunStore {
       .prepare(`UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`)
       .run(...args, runId).changes;
     if (changed === 0) throw runNotFound(runId);
+    if (commit.events.length > 0) {
+      const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
+      checkAppend(runId, last + 1, commit.events);
+      for (const e of commit.events)
+        this.#insertEvent.run(runId, e.seq, e.type, e.node ?? null, e.at, e.body);
+    }
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -200,6 +202,7 @@ export class SqliteStore implements RunStore {
       at: number;
       body: string;
     }[];
+    if (rows.length === 0 && this.#selectRun.get(runId) === undefined) throw runNotFound(runId);
     return rows.map((r) => ({
       seq: r.seq,
       type: r.type,

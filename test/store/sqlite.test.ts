@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TributaryError } from '../../src/errors/index.js';
+import type { RunRecord, StoredEvent } from '../../src/store/run-store.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+let dir: string;
+let path: string;
+/** Stores opened by a test, closed after it whatever happened. */
+const opened: SqliteStore[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tributary-sqlite-'));
+  path = join(dir, 'db.sqlite');
+});
+
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(options?: Parameters<typeof SqliteStore.open>[1]): SqliteStore {
+  const store = SqliteStore.open(path, options);
+  opened.push(store);
+  return store;
+}
+
+function record(runId: string, fields: Partial<RunRecord> = {}): RunRecord {
+  return {
+    runId,
+    dagId: 'etl',
+    status: 'running',
+    params: { day: '2026-11-21' },
+    graph: '{"nodes":[],"edges":[]}',
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    ...fields,
+  };
+}
+
+const event = (seq: number): StoredEvent => ({
+  seq,
+  type: 'task_started',
+  node: `n${seq}`,
+  at: seq,
+  body: `{"seq":${seq}}`,
+});
+
+/** The error `SqliteStore.open` throws. */
+function openError(target = path): TributaryError {
+  try {
+    opened.push(SqliteStore.open(target));
+  } catch (error) {
+    expect(error).toBeInstanceOf(TributaryError);
+    return error as TributaryError;
+  }
+  throw new Error(`expected opening ${target} to fail`);
+}
+
+/** A Tributary database with some runs, closed (checkpointed: no WAL file left). */
+async function populated(runs = 40): Promise<void> {
+  const store = SqliteStore.open(path);
+  for (let r = 0; r < runs; r++) {
+    await store.createRun(record(`r${r}`, { params: { pad: 'p'.repeat(500) } }));
+    await store.commit(`r${r}`, {
+      events: Array.from({ length: 10 }, (_, i) => ({ ...event(i + 1), body: 'b'.repeat(300) })),
+    });
+    await store.putArtifact(`r${r}`, 'a#1', 'x'.repeat(2_000));
+  }
+  await store.close();
+}
+
+describe('SqliteStore persistence', () => {
+  it('runs, journal and artifacts survive close and reopen', async () => {
+    const first = SqliteStore.open(path);
+    await first.createRun(record('r1', { partitionKey: 'p', module: '/defs.ts', owner: 'h:1' }));
+    await first.commit('r1', {
+      events: [event(1), event(2)],
+      run: { status: 'succeeded', finishedAt: 5 },
+    });
+    await first.putArtifact('r1', 'big#1', '{"large":true}');
+    await first.requestCancel('r1', 7);
+    await first.close();
+
+    const second = open();
+    expect(await second.getRun('r1')).toMatchObject({
+      runId: 'r1',
+      status: 'succeeded',
+      finishedAt: 5,
+      cancelRequestedAt: 7,
+      partitionKey: 'p',
+      module: '/defs.ts',
+      owner: 'h:1',
+      params: { day: '2026-11-21' },
+    });
+    expect(await second.loadEvents('r1')).toStrictEqual([event(1), event(2)]);
+    expect(await second.getArtifact('r1', 'big#1')).toBe('{"large":true}');
+    // The journal goes on where it stopped, and still refuses gaps.
+    await second.commit('r1', { events: [event(3)] });
+    await expect(second.commit('r1', { events: [event(3)] })).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+    });
+    expect((await second.loadEvents('r1')).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('creates missing parent directories', async () => {
+    path = join(dir, 'a', 'b', 'c', 'db.sqlite');
+    const store = open();
+    await store.createRun(record('r1'));
+    expect(statSync(path).isFile()).toBe(true);
+  });
+
+  it('stamps a new database with the current schema version, in WAL mode', async () => {
+    await open().close();
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('two handles on one file see each other; the second writer of a seq fails with STORE_CORRUPT', async () => {
+    const a = open();
+    const b = open();
+    await a.createRun(record('r1'));
+    expect(await b.getRun('r1')).toBeDefined();
+    await a.commit('r1', { events: [event(1)] });
+    const error = await b.commit('r1', { events: [event(1)] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'STORE_CORRUPT', context: { expected: 2, got: 1 } });
+    await b.commit('r1', { events: [event(2)] });
+    expect((await a.loadEvents('r1')).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it("durability 'full' opens, commits, and the commits survive reopening", async () => {
+    // synchronous is a per-connection setting and the store exposes no connection, so this
+    // checks behaviour only: a FULL store works like a NORMAL one.
+    const store = SqliteStore.open(path, { durability: 'full' });
+    await store.createRun(record('r1'));
+    await store.commit('r1', { events: [event(1)], run: { status: 'failed' } });
+    await store.close();
+    const again = open({ durability: 'normal' });
+    expect((await again.getRun('r1'))?.status).toBe('failed');
+    expect(await again.loadEvents('r1')).toHaveLength(1);
+  });
+
+  it("':memory:' opens a private, working database", async () => {
+    const store = SqliteStore.open(':memory:');
+    opened.push(store);
+    await store.createRun(record('r1'));
+    expect((await store.listRuns()).map((r) => r.runId)).toEqual(['r1']);
+  });
+});
+
+describe('SqliteStore refuses databases it cannot trust', () => {
+  it('a newer schema version fails with SCHEMA_VERSION naming both versions, and is left alone', async () => {
+    await open().close();
+    opened.length = 0;
+    const newer = SCHEMA_VERSION + 3;
+    const db = new BetterSqlite3(path);
+    db.pragma(`user_version = ${newer}`);
+    db.close();
+    const error = openError();
+    expect(error.code).toBe('SCHEMA_VERSION');
+    expect(error.message).toContain(`version ${newer}`);
+    expect(error.message).toContain(`version ${SCHEMA_VERSION}`);
+    expect(error.message).toContain(path);
+    expect(error.context).toMatchObject({ path, version: newer, supported: SCHEMA_VERSION });
+    const check = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(newer);
+    } finally {
+      check.close();
+    }
+  });
+
+  it('a file of random bytes fails with STORE_CORRUPT naming the path', () => {
+    writeFileSync(path, randomBytes(16 * 1024));
+    const error = openError();
+    expect(error.code).toBe('STORE_CORRUPT');
+    expect(error.message).toContain(path);
+    expect(error.context).toMatchObject({ path });
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it('a text file fails with STORE_CORRUPT naming the path', () => {
+    writeFileSync(path, 'this is not a database\n'.repeat(500));
+    const error = openError();
+    expect(error.code).toBe('STORE_CORRUPT');
+    expect(error.message).toContain(path);
+  });
+
+  it.each([0.5, 0.25, 0.9])(
+    'a real database truncated to %s of its pages fails with STORE_CORRUPT naming the path',
+    async (fraction) => {
+      await populated();
+      const size = statSync(path).size;
+      const pageSize = 4096;
+      expect(size % pageSize).toBe(0);
+      truncateSync(path, Math.floor((size / pageSize) * fraction) * pageSize);
+      const error = openError();
+      expect(error.code).toBe('STORE_CORRUPT');
+      expect(error.message).toContain(path);
+      expect(error.context).toMatchObject({ path });
+    },
+  );
+
+  it('a database cut inside its header fails with STORE_CORRUPT', async () => {
+    await populated(2);
+    truncateSync(path, 60);
+    expect(openError().code).toBe('STORE_CORRUPT');
+  });
+
+  it('a SQLite database with foreign tables and no version fails with STORE_CORRUPT and is not modified', () => {
+    const db = new BetterSqlite3(path);
+    db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
+             INSERT INTO customers (name) VALUES ('ada'), ('grace');`);
+    db.close();
+    const before = readFileSync(path);
+    const error = openError();
+    expect(error.code).toBe('STORE_CORRUPT');
+    expect(error.message).toContain(path);
+    expect(error.context).toMatchObject({ path });
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const check = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(0);
+      expect(check.prepare('SELECT count(*) AS n FROM customers').get()).toEqual({ n: 2 });
+    } finally {
+      check.close();
+    }
+  });
+
+  it('an empty file is a new database', async () => {
+    writeFileSync(path, '');
+    const store = open();
+    await store.createRun(record('r1'));
+    expect(await store.getRun('r1')).toBeDefined();
+  });
+});
