@@ -27,7 +27,11 @@ const TAG = '$t';
  */
 export const jsonCodec: Codec = {
   encode: (value) => JSON.stringify(toJson(value, new Set())),
-  decode: (text) => fromJson(JSON.parse(text) as unknown),
+  // Text without a tag is plain JSON: skip the walk (most journal entries).
+  decode: (text) => {
+    const parsed = JSON.parse(text) as unknown;
+    return text.includes('"$t"') ? fromJson(parsed) : parsed;
+  },
 };
 
 /**

@@ -55,6 +55,10 @@ export class Journal {
       } else {
         body = this.#codec.encode(entry);
       }
+    } else if (entry.type === 'task_succeeded') {
+      // An undefined result is simply absent: the entry stays plain JSON, cheap to decode.
+      const { result: _undefined, ...rest } = entry;
+      body = this.#codec.encode(rest);
     } else if (entry.type === 'task_failed') {
       body = this.#encodeFailure(entry);
     } else {

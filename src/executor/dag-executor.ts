@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
-import { coreOf, type DAG } from '../graph/dag.js';
+import type { DAG } from '../graph/dag.js';
 import { RunGraph } from '../graph/run-graph.js';
 import type { EdgeSpec, NodeSpec } from '../engine/node-spec.js';
 import { RunEngine } from '../engine/run-engine.js';
@@ -38,21 +38,11 @@ function toMap<V>(
  * O(V + E); the DAG's topological order seeds the incremental order, so no edge reorders.
  */
 export function runGraphFromDag(dag: DAG): RunGraph<NodeSpec, EdgeSpec> {
-  const core = coreOf(dag);
-  const graph = new RunGraph<NodeSpec, EdgeSpec>();
-  const idOf = new Int32Array(core.names.length);
-  for (const v of core.topo)
-    idOf[v] = graph.addNode(core.names[v]!, nodeSpecFromPayload(core.names[v]!, core.payloads[v]));
-  for (let e = 0; e < core.edgeFrom.length; e++) {
-    const condition = core.edgeCondition?.[e];
-    const label = core.edgeLabel[e];
-    const data =
-      condition === undefined && label === undefined
-        ? undefined
-        : { ...(condition && { condition }), ...(label !== undefined && { label }) };
-    graph.addEdgeById(idOf[core.edgeFrom[e]!]!, idOf[core.edgeTo[e]!]!, data);
-  }
-  return graph;
+  return RunGraph.fromDAG<NodeSpec, EdgeSpec>(dag, nodeSpecFromPayload, (label, condition) =>
+    condition === undefined && label === undefined
+      ? undefined
+      : { ...(condition && { condition }), ...(label !== undefined && { label }) },
+  );
 }
 
 /**

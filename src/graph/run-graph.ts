@@ -1,5 +1,6 @@
 import { TributaryError } from '../errors/index.js';
 import { cycleError, unknownNode } from './core.js';
+import { coreOf, type DAG } from './dag.js';
 import { checkName } from './builder.js';
 
 /** An edge to add in a {@link RunGraph} batch. */
@@ -82,6 +83,55 @@ export class RunGraph<N, E = undefined> {
   #edgeCount = 0;
   /** Set during a batch: what to restore if the batch fails. */
   #undo: Undo<N, E> | undefined;
+
+  /**
+   * A run graph of a validated DAG in O(V + E), without per-edge checks: the DAG is acyclic and
+   * duplicate-free already. Ids are assigned in the DAG's topological order, which becomes the
+   * maintained order, so no later edge between these nodes reorders anything.
+   *
+   * @example
+   * ```ts
+   * const g = RunGraph.fromDAG(dag, (name) => ({ name }), () => undefined);
+   * ```
+   */
+  static fromDAG<N, E>(
+    dag: DAG,
+    node: (name: string, payload: unknown) => N,
+    edge: (
+      label: string | undefined,
+      condition: ((result: unknown) => boolean) | undefined,
+    ) => E | undefined,
+  ): RunGraph<N, E> {
+    const core = coreOf(dag);
+    const g = new RunGraph<N, E>();
+    for (const v of core.topo) {
+      const name = core.names[v]!;
+      g.#ids.set(name, g.#names.length);
+      g.#names.push(name);
+      g.#live.push(true);
+      g.#data.push(node(name, core.payloads[v]));
+      g.#edgeData.push(undefined);
+      g.#ord.push(g.#nextOrd++);
+      g.#mark.push(0);
+    }
+    const pos = core.topoPos;
+    for (const v of core.topo) {
+      const outs: number[] = [];
+      for (let i = core.outStart[v]!; i < core.outStart[v + 1]!; i++) {
+        outs.push(pos[core.outTo[i]!]!);
+        const e = core.outEdge[i]!;
+        const data = edge(core.edgeLabel[e], core.edgeCondition?.[e]);
+        if (data !== undefined)
+          (g.#edgeData[pos[v]!] ??= new Map()).set(pos[core.outTo[i]!]!, data);
+      }
+      const ins: number[] = [];
+      for (let i = core.inStart[v]!; i < core.inStart[v + 1]!; i++) ins.push(pos[core.inFrom[i]!]!);
+      g.#out.push(outs.length === 0 ? undefined : outs);
+      g.#in.push(ins.length === 0 ? undefined : ins);
+    }
+    g.#edgeCount = core.edgeFrom.length;
+    return g;
+  }
 
   /** Number of live nodes. */
   get nodeCount(): number {
@@ -206,7 +256,7 @@ export class RunGraph<N, E = undefined> {
     }
     if (u === v) throw cycleError([this.nameOf(u), this.nameOf(u)]);
     if (this.#ord[u]! > this.#ord[v]!) this.#reorder(u, v);
-    this.#touch(u, v);
+    this.#touch(u, v, data !== undefined);
     (this.#out[u] ??= []).push(v);
     (this.#in[v] ??= []).push(u);
     if (data !== undefined) (this.#edgeData[u] ??= new Map()).set(v, data);
@@ -307,15 +357,20 @@ export class RunGraph<N, E = undefined> {
   }
 
   /** In a batch, keep the first version of every adjacency list and edge datum touched. */
-  #touch(u: number, v: number): void {
+  #touch(u: number, v: number, settingData = false): void {
     const undo = this.#undo;
     if (undo === undefined) return;
-    for (const id of [u, v]) {
-      if (id < undo.firstNewId && !undo.adjacency.has(id)) {
-        undo.adjacency.set(id, [this.#out[id]?.slice(), this.#in[id]?.slice()]);
-      }
+    this.#save(undo, u);
+    this.#save(undo, v);
+    // Only edges that carry data need their datum restored.
+    const map = this.#edgeData[u];
+    if (map !== undefined || settingData) undo.edgeData.push([u, v, map?.get(v)]);
+  }
+
+  #save(undo: Undo<N, E>, id: number): void {
+    if (id < undo.firstNewId && !undo.adjacency.has(id)) {
+      undo.adjacency.set(id, [this.#out[id]?.slice(), this.#in[id]?.slice()]);
     }
-    undo.edgeData.push([u, v, this.#edgeData[u]?.get(v)]);
   }
 
   #hasEdgeId(u: number, v: number): boolean {

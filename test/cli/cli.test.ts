@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, cliSpawn, until } from './cli-helpers.js';
+import { cli, cliJson, cliSpawn, until } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { jsonCodec } from '../../src/codec/codec.js';
 import { loadJournal } from '../../src/durable/replay.js';
-import { cliJson, cliSpawn, until } from './cli-helpers.js';
+import { cliJson, cliSpawn, until } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/crash-etl.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tributary-kill-'));
