@@ -22,14 +22,15 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX runs_by_dag ON runs (dag_id, created_at);
    CREATE INDEX runs_by_created ON runs (created_at);
-   CREATE TABLE events (
+   -- One row per commit (a scheduler tick): entries is a JSON array of
+   -- [seq, type, node, at, body] for seqs first_seq..last_seq. Reading a journal costs one row per
+   -- tick, not one per event.
+   CREATE TABLE journal (
      run_id TEXT NOT NULL,
-     seq INTEGER NOT NULL,
-     type TEXT NOT NULL,
-     node TEXT,
-     at REAL NOT NULL,
-     body TEXT NOT NULL,
-     PRIMARY KEY (run_id, seq)
+     first_seq INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL,
+     entries TEXT NOT NULL,
+     PRIMARY KEY (run_id, first_seq)
    ) WITHOUT ROWID;
    CREATE TABLE artifacts (
      run_id TEXT NOT NULL,

@@ -41,7 +41,7 @@ interface RunRow {
 
 /**
  * The embedded default {@link RunStore}: one SQLite file (better-sqlite3, WAL). A commit is one
- * transaction; events are rows keyed by (run, seq).
+ * transaction; the events of a commit are one journal row (see the schema).
  *
  * @example
  * ```ts
@@ -71,12 +71,12 @@ export class SqliteStore implements RunStore {
     );
     this.#selectRun = db.prepare(`SELECT * FROM runs WHERE run_id = ?`);
     this.#insertEvent = db.prepare(
-      `INSERT INTO events (run_id, seq, type, node, at, body) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
     );
-    this.#lastSeq = db.prepare(`SELECT max(seq) AS seq FROM events WHERE run_id = ?`).pluck();
-    this.#selectEvents = db.prepare(
-      `SELECT seq, type, node, at, body FROM events WHERE run_id = ? AND seq > ? ORDER BY seq`,
-    );
+    this.#lastSeq = db.prepare(`SELECT max(last_seq) FROM journal WHERE run_id = ?`).pluck();
+    this.#selectEvents = db
+      .prepare(`SELECT entries FROM journal WHERE run_id = ? AND last_seq > ? ORDER BY first_seq`)
+      .pluck();
     this.#putArtifact = db.prepare(
       `INSERT OR REPLACE INTO artifacts (run_id, key, body) VALUES (?, ?, ?)`,
     );
@@ -189,27 +189,30 @@ export class SqliteStore implements RunStore {
     if (commit.events.length > 0) {
       const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
       checkAppend(runId, last + 1, commit.events);
-      for (const e of commit.events)
-        this.#insertEvent.run(runId, e.seq, e.type, e.node ?? null, e.at, e.body);
+      const entries = JSON.stringify(
+        commit.events.map((e) => [e.seq, e.type, e.node ?? null, e.at, e.body]),
+      );
+      this.#insertEvent.run(runId, commit.events[0]!.seq, commit.events.at(-1)!.seq, entries);
     }
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
-    const rows = this.#selectEvents.all(runId, afterSeq) as {
-      seq: number;
-      type: string;
-      node: string | null;
-      at: number;
-      body: string;
-    }[];
+    const rows = this.#selectEvents.all(runId, afterSeq) as string[];
     if (rows.length === 0 && this.#selectRun.get(runId) === undefined) throw runNotFound(runId);
-    return rows.map((r) => ({
-      seq: r.seq,
-      type: r.type,
-      ...(r.node === null ? {} : { node: r.node }),
-      at: r.at,
-      body: r.body,
-    }));
+    const events: StoredEvent[] = [];
+    for (const row of rows) {
+      for (const [seq, type, node, at, body] of JSON.parse(row) as [
+        number,
+        string,
+        string | null,
+        number,
+        string,
+      ][]) {
+        if (seq > afterSeq)
+          events.push(node === null ? { seq, type, at, body } : { seq, type, node, at, body });
+      }
+    }
+    return events;
   }
 
   async requestCancel(runId: string, at: number): Promise<void> {
