@@ -240,7 +240,7 @@ try {
       `No-op async tasks, \`maxWorkers\` ${WORKERS}, each run in a fresh SQLite file (WAL). "durable overhead" is durable minus in-memory time per task ` +
         '(target: at most 30 µs, i.e. at least 30k tasks/s on the 100k wide shape). The raw SQLite floor inserts one row per journal event (2 per task) ' +
         'with one prepared statement in one transaction and does nothing else: what a row-per-event journal would cost at the least. ' +
-        'Tributary stores one row per group commit (a JSON array of the tick\'s events), which is why its whole durable run can come close to that floor. Durability `full` syncs every group commit.',
+        "Tributary stores one row per group commit (a JSON array of the tick's events), which is why its whole durable run can come close to that floor. Durability `full` syncs every group commit.",
       '',
       table,
       '',
