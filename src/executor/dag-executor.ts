@@ -18,14 +18,16 @@ function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
   what: string,
 ): ReadonlyMap<string, V> {
-  const entries: Iterable<[string, V]> =
-    map === undefined
-      ? []
-      : map instanceof Map
-        ? (map as ReadonlyMap<string, V>)
-        : Object.entries(map);
+  if (map instanceof Map) {
+    // Checked, not copied: the caller's Map is used as it is.
+    for (const [name, fn] of map as ReadonlyMap<string, V>) {
+      if (typeof fn !== 'function')
+        invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
+    }
+    return map as ReadonlyMap<string, V>;
+  }
   const out = new Map<string, V>();
-  for (const [name, fn] of entries) {
+  for (const [name, fn] of Object.entries(map ?? {})) {
     if (typeof fn !== 'function')
       invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
     out.set(name, fn);

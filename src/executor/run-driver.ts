@@ -66,7 +66,8 @@ export class RunDriver {
   readonly #engine: RunEngine;
   readonly #config: DriverConfig;
   readonly #now: () => number;
-  readonly #active = new Map<number, Launch>();
+  /** Attempts in flight, by node id (an array: ids are dense). */
+  readonly #active: (Launch | undefined)[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #runController = new AbortController();
   readonly #completed: [Launch, boolean, unknown][] = [];
@@ -208,7 +209,7 @@ export class RunDriver {
       this.#log,
     );
     const launch: Launch = { id, attempt, ctx, controller, timer: undefined };
-    this.#active.set(id, launch);
+    this.#active[id] = launch;
     this.#running++;
     if (timeoutMs !== undefined) {
       launch.timer = setTimeout(() => {
@@ -220,7 +221,7 @@ export class RunDriver {
             retryable: true,
           },
         );
-        if (this.#active.get(id) !== launch) return;
+        if (this.#active[id] !== launch) return;
         controller!.abort(error);
         this.#guard(() => {
           this.#fail(launch, error, true);
@@ -261,7 +262,7 @@ export class RunDriver {
 
   /** A task attempt returned or threw: run the expander, then report to the engine. */
   #settle(launch: Launch, ok: boolean, value: unknown): void {
-    if (this.#active.get(launch.id) !== launch) return; // timed out or cancelled meanwhile
+    if (this.#active[launch.id] !== launch) return; // timed out or cancelled meanwhile
     if (!ok) {
       this.#fail(launch, toError(value), false);
       return;
@@ -285,12 +286,12 @@ export class RunDriver {
     modification.then(
       (mod) =>
         this.#guard(() => {
-          if (this.#active.get(launch.id) === launch) this.#succeed(launch, value, mod);
+          if (this.#active[launch.id] === launch) this.#succeed(launch, value, mod);
           this.#pump();
         }),
       (error: unknown) =>
         this.#guard(() => {
-          if (this.#active.get(launch.id) === launch)
+          if (this.#active[launch.id] === launch)
             this.#fail(launch, expanderError(launch.ctx.node, error), false);
           this.#pump();
         }),
@@ -298,7 +299,7 @@ export class RunDriver {
   }
 
   #release(launch: Launch): void {
-    this.#active.delete(launch.id);
+    this.#active[launch.id] = undefined;
     this.#running--;
     if (launch.timer !== undefined) clearTimeout(launch.timer);
   }
@@ -347,7 +348,7 @@ export class RunDriver {
 
   /** The engine ended a running node (cancellation, run timeout, fail-fast): abort it. */
   #terminatedByEngine(id: number, to: NodeState): void {
-    const launch = this.#active.get(id);
+    const launch = this.#active[id];
     if (launch === undefined) return; // our own completion: already released
     this.#release(launch);
     const reason = new TributaryError(
@@ -377,8 +378,7 @@ export class RunDriver {
     this.#done = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    for (const launch of this.#active.values())
-      if (launch.timer !== undefined) clearTimeout(launch.timer);
+    for (const launch of this.#active) if (launch?.timer !== undefined) clearTimeout(launch.timer);
     if (this.#onAbort !== undefined)
       this.#config.signal?.removeEventListener('abort', this.#onAbort);
   }
