@@ -20,6 +20,7 @@ import type { Durability } from '../src/store/run-store.js';
 import type { RunEvent } from '../src/engine/events.js';
 import {
   collectGarbage,
+  measureAsync,
   formatNs,
   machineInfo,
   machineLines,
@@ -58,18 +59,6 @@ function definitionOf(s: Shape, task: TaskFn = noop): DagDefinition {
     maxWorkers: WORKERS,
     limits: { maxNodes: 2_000_000 },
   });
-}
-
-async function time(run: () => Promise<unknown>, repeats: number): Promise<number> {
-  for (let i = 0; i < 2; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    collectGarbage();
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start));
-  }
-  return median(samples);
 }
 
 async function durableRun(def: DagDefinition, durability: Durability): Promise<void> {
@@ -114,9 +103,9 @@ async function throughput(): Promise<string> {
     const def = definitionOf(s);
     const tasks = new Map<string, TaskFn>(s.dag.nodeNames().map((name) => [name, noop]));
     const executor = new DAGExecutor(s.dag, { maxWorkers: WORKERS });
-    const memory = await time(() => executor.execute(tasks), repeats);
-    const normal = await time(() => durableRun(def, 'normal'), repeats);
-    const full = await time(() => durableRun(def, 'full'), repeats);
+    const memory = await measureAsync(() => executor.execute(tasks), repeats, 2);
+    const normal = await measureAsync(() => durableRun(def, 'normal'), repeats, 2);
+    const full = await measureAsync(() => durableRun(def, 'full'), repeats, 2);
     const floor = median([rawInsert(2 * s.n), rawInsert(2 * s.n), rawInsert(2 * s.n)]);
     const row = [
       s.name,

@@ -12,6 +12,7 @@ import type { EdgeSpec, NodeSpec } from '../src/engine/node-spec.js';
 import type { Expander, TaskFn } from '../src/executor/types.js';
 import {
   collectGarbage,
+  measureAsync,
   formatNs,
   formatRatio,
   machineInfo,
@@ -113,18 +114,6 @@ function pGraphRunner(shape: Shape): () => Promise<void> {
   return () => new PGraph(nodes, deps).run({ concurrency: WORKERS });
 }
 
-async function timeAsync(run: () => Promise<void>, repeats: number): Promise<number> {
-  for (let i = 0; i < 5; i++) await run(); // JIT warm-up, the same for every contender
-  const samples: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    collectGarbage();
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start));
-  }
-  return median(samples);
-}
-
 async function scheduling(): Promise<string> {
   const shapes = [
     chain(10_000),
@@ -137,9 +126,9 @@ async function scheduling(): Promise<string> {
   const rows: string[][] = [];
   for (const shape of shapes) {
     const repeats = shape.n > 50_000 ? 3 : 9;
-    const kahn = await timeAsync(kahnBaseline(shape), repeats);
-    const ours = await timeAsync(tributaryRunner(shape), repeats);
-    const peer = await timeAsync(pGraphRunner(shape), repeats);
+    const kahn = await measureAsync(kahnBaseline(shape), repeats);
+    const ours = await measureAsync(tributaryRunner(shape), repeats);
+    const peer = await measureAsync(pGraphRunner(shape), repeats);
     const row = [
       shape.name,
       formatNs(kahn / shape.n),

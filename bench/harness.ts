@@ -102,6 +102,27 @@ function sampleLoop(options: MeasureOptions, sample: () => number): Measurement 
   return { medianNs: median(samples), samples: samples.length };
 }
 
+/**
+ * Time a whole async run (an execution of a DAG): `warmup` untimed runs, then the median of
+ * `repeats` timed runs, each after a full garbage collection so every contender pays for its
+ * own allocations. Nanoseconds.
+ */
+export async function measureAsync(
+  run: () => Promise<unknown>,
+  repeats: number,
+  warmup = 5,
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    collectGarbage();
+    const start = now();
+    await run();
+    samples.push(Number(now() - start));
+  }
+  return median(samples);
+}
+
 /** A duration for humans: `812 ns`, `14.2 µs`, `3.41 ms`, `1.20 s`. */
 export function formatNs(ns: number): string {
   if (ns < 1e3) return `${ns.toFixed(ns < 10 ? 1 : 0)} ns`;
