@@ -3,7 +3,8 @@ import { DAG } from '../graph/dag.js';
 import type { DagBuilder } from '../graph/builder.js';
 import type { ModificationLimits } from '../engine/modification.js';
 import type { RetryPolicy } from '../engine/node-spec.js';
-import { checkRetryPolicy } from '../executor/retry.js';
+import { checkDuration, checkRetryPolicy } from '../engine/policy-checks.js';
+import { checkExecutorOptions } from '../executor/options.js';
 import type { Expander, TaskFn } from '../executor/types.js';
 
 const TASK_BRAND = Symbol.for('tributary.task-definition');
@@ -37,12 +38,7 @@ export function defineTask(
     invalidArgument('a task name', 'a non-empty string', name);
   if (typeof fn !== 'function') invalidArgument(`the function of task "${name}"`, 'a function', fn);
   checkRetryPolicy(options.retry, `retry of task "${name}"`);
-  if (
-    options.timeoutMs !== undefined &&
-    !(typeof options.timeoutMs === 'number' && options.timeoutMs > 0)
-  ) {
-    invalidArgument(`\`timeoutMs\` of task "${name}"`, 'a number > 0', options.timeoutMs);
-  }
+  checkDuration(`\`timeoutMs\` of task "${name}"`, options.timeoutMs);
   return Object.freeze({ [TASK_BRAND]: true as const, name, fn, ...options });
 }
 
@@ -148,7 +144,7 @@ export function defineDag(options: DagOptions): DagDefinition {
   for (const [key, fn] of Object.entries(expanders ?? {})) {
     if (typeof fn !== 'function') invalidArgument(`expander "${key}" of "${id}"`, 'a function', fn);
   }
-  checkRetryPolicy(rest.retry, `retry of "${id}"`);
+  checkExecutorOptions(rest, ` of "${id}"`);
   return Object.freeze({
     [DAG_BRAND]: true as const,
     id,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { isThenable } from '../executor/thenable.js';
+import { runNotFound } from '../store/errors.js';
+import { currentOwner, isOwnerAlive } from './owner.js';
 import { jsonCodec, type Codec } from '../codec/codec.js';
 import { describeValue, toError, TributaryError } from '../errors/index.js';
 import { findUnserializable } from '../engine/modification.js';
@@ -47,8 +49,6 @@ export type ResumeOutcome =
     }
   | { readonly resumed: false; readonly run: RunRecord };
 
-const owner = (): string => `${hostname()}:${process.pid}`;
-
 /**
  * Start a durable run: the run is recorded, every engine event is journaled with group commits,
  * and the run can be resumed after a crash with {@link resumeRun}.
@@ -87,7 +87,7 @@ export async function startRun(
     graph: JSON.stringify(def.dag.toJSON()),
     createdAt: now,
     updatedAt: now,
-    owner: owner(),
+    owner: currentOwner(),
   });
   return drive(def, engine, runId, params, 1, options, []);
 }
@@ -110,9 +110,15 @@ export async function resumeRun(
 ): Promise<ResumeOutcome> {
   const store = options.store;
   const run = await store.getRun(runId);
-  if (run === undefined)
-    throw new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, { context: { runId } });
+  if (run === undefined) throw runNotFound(runId);
   if (run.status !== 'running') return { resumed: false, run };
+  if (run.owner !== currentOwner() && isOwnerAlive(run.owner)) {
+    throw new TributaryError(
+      'RUN_ACTIVE',
+      `Run "${runId}" is still being run by ${run.owner}; resume only a run whose process is gone`,
+      { context: { runId, owner: run.owner } },
+    );
+  }
   if (run.dagId !== def.id || run.graph !== JSON.stringify(def.dag.toJSON())) {
     throw new TributaryError(
       'DEFINITION_CHANGED',
@@ -130,7 +136,7 @@ export async function resumeRun(
     if (state === 'running') interrupted.push(engine.graph.nameOf(id));
     if (state === 'retrying') retries.push([id, retryDueAt(entries, engine.graph.nameOf(id))]);
   }
-  await store.commit(runId, { events: [], run: { owner: owner() } });
+  await store.commit(runId, { events: [], run: { owner: currentOwner() } });
   const result = await drive(
     def,
     engine,
@@ -142,14 +148,6 @@ export async function resumeRun(
     retries,
   );
   return { resumed: true, result, interrupted };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** `value` if the codec can encode it; otherwise `NOT_SERIALIZABLE` naming the node. */

@@ -1,4 +1,5 @@
 import type { Codec } from '../codec/codec.js';
+import { TributaryError } from '../errors/index.js';
 import { RunEngine } from '../engine/run-engine.js';
 import { runGraphFromDag } from '../executor/dag-executor.js';
 import type { RunStore } from '../store/run-store.js';
@@ -28,13 +29,19 @@ export async function loadJournal(
   for (const row of stored) {
     const entry = codec.decode(row.body) as JournalEntry & { resultRef?: string };
     if (entry.resultRef !== undefined) {
-      const body = await store.getArtifact(runId, entry.resultRef);
       const { resultRef, ...rest } = entry;
-      entries.push({
-        ...rest,
-        result: body === undefined ? undefined : codec.decode(body),
-      } as JournalEntry);
-      void resultRef;
+      const body = await store.getArtifact(runId, resultRef);
+      // Artifacts are written before the commit that refers to them: a missing one is damage.
+      if (body === undefined) {
+        throw new TributaryError(
+          'STORE_CORRUPT',
+          `Run "${runId}" refers to artifact "${resultRef}", which is missing`,
+          {
+            context: { runId, artifact: resultRef },
+          },
+        );
+      }
+      entries.push({ ...rest, result: codec.decode(body) } as JournalEntry);
     } else {
       entries.push(entry);
     }

@@ -1,6 +1,7 @@
 import { describeValue, TributaryError } from '../errors/index.js';
 import type { EdgeCondition, NodeSpec } from './node-spec.js';
 import { isTriggerRule } from './trigger-rules.js';
+import { checkDuration, checkRetryPolicy } from './policy-checks.js';
 
 /**
  * A node added at runtime (dagron's `DynamicNodeSpec`): `dependencies` become edges into the
@@ -64,6 +65,14 @@ export interface ModificationLimits {
   readonly maxExpansionDepth?: number;
 }
 
+/**
+ * The limits a run gets unless its options say otherwise.
+ *
+ * @example
+ * ```ts
+ * new DynamicExecutor(dag, { limits: { ...DEFAULT_LIMITS, maxExpansionDepth: 10_000 } });
+ * ```
+ */
 export const DEFAULT_LIMITS: Required<ModificationLimits> = {
   maxNodes: 1_000_000,
   maxNodesPerModification: 100_000,
@@ -160,9 +169,8 @@ function checkNodeSpec(spec: unknown, where: string): void {
     reject(`Expected \`${where}.critical\` to be a boolean`, s.critical);
   if (s.priority !== undefined && !Number.isFinite(s.priority))
     reject(`Expected \`${where}.priority\` to be a finite number`, s.priority);
-  if (s.timeoutMs !== undefined && !(typeof s.timeoutMs === 'number' && s.timeoutMs > 0)) {
-    reject(`Expected \`${where}.timeoutMs\` to be a number > 0`, s.timeoutMs);
-  }
+  checkDuration(`\`${where}.timeoutMs\``, s.timeoutMs);
+  checkRetryPolicy(s.retry, `${where}.retry`);
 }
 
 /**

@@ -98,6 +98,8 @@ export class RunEngine {
   #now = 0;
   /** The error of the last rejected modification, so `modify` can rethrow it with its context. */
   #lastRejection: TributaryError | undefined;
+  #applying = false;
+  readonly #deferred: RunEvent[] = [];
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
   readonly #work: number[] = [];
 
@@ -199,6 +201,24 @@ export class RunEngine {
    * attempt) throw `INVALID_TRANSITION` and change nothing.
    */
   apply(event: RunEvent): void {
+    // Observers may cause events (a hook that cancels the run): those wait until the current
+    // event is fully applied and observed, so the journal records causes before effects.
+    if (this.#applying) {
+      this.#deferred.push(event);
+      return;
+    }
+    this.#applying = true;
+    try {
+      this.#applyOne(event);
+      for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
+        this.#applyOne(next);
+    } finally {
+      this.#applying = false;
+      this.#deferred.length = 0;
+    }
+  }
+
+  #applyOne(event: RunEvent): void {
     this.#now = event.at;
     switch (event.type) {
       case 'task_started': {
@@ -268,6 +288,12 @@ export class RunEngine {
    * error when it is rejected; the rejection is in the audit trail either way.
    */
   modify(modification: DynamicModification, actor: string, at: number): ModificationRecord {
+    if (this.#applying) {
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        'modify() cannot be called from an engine observer; use an expander',
+      );
+    }
     this.#lastRejection = undefined;
     this.apply({ type: 'graph_modified', at, actor, modification });
     const record = this.#modifications[this.#modifications.length - 1]!;

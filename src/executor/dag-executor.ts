@@ -6,7 +6,7 @@ import type { EdgeSpec, NodeSpec } from '../engine/node-spec.js';
 import { RunEngine } from '../engine/run-engine.js';
 import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
-import { checkRetryPolicy } from './retry.js';
+import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
@@ -27,7 +27,7 @@ function toMap<V>(
     return map as ReadonlyMap<string, V>;
   }
   const out = new Map<string, V>();
-  for (const [name, fn] of Object.entries(map ?? {})) {
+  for (const [name, fn] of Object.entries(map ?? {}) as [string, V][]) {
     if (typeof fn !== 'function')
       invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
     out.set(name, fn);
@@ -71,17 +71,7 @@ export class DAGExecutor {
   readonly #expanders: ReadonlyMap<string, Expander>;
 
   constructor(dag: DAG, options: ExecutorOptions = {}) {
-    const { maxWorkers, timeoutMs, nodeTimeoutMs } = options;
-    if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers >= 1)) {
-      invalidArgument('`maxWorkers`', 'an integer >= 1', maxWorkers);
-    }
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-      invalidArgument('`timeoutMs`', 'a number > 0', timeoutMs);
-    }
-    if (nodeTimeoutMs !== undefined && !(typeof nodeTimeoutMs === 'number' && nodeTimeoutMs > 0)) {
-      invalidArgument('`nodeTimeoutMs`', 'a number > 0', nodeTimeoutMs);
-    }
-    checkRetryPolicy(options.retry, 'retry');
+    checkExecutorOptions(options);
     this.#expanders = toMap(options.expanders, 'expander');
     this.#dag = dag;
     this.#options = options;
@@ -96,8 +86,6 @@ export class DAGExecutor {
       invalidArgument('`tasks`', 'an object or Map of functions', tasks);
     const taskMap = toMap(tasks, 'task');
     const graph = runGraphFromDag(this.#dag);
-    for (const id of graph.ids())
-      checkRetryPolicy(graph.data(id).retry, `retry of node "${graph.nameOf(id)}"`);
     const opts = this.#options;
     const engine = new RunEngine(graph, {
       ...(opts.limits === undefined ? {} : { limits: opts.limits }),

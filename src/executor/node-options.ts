@@ -1,6 +1,7 @@
 import { describeValue, TributaryError } from '../errors/index.js';
 import type { NodeSpec } from '../engine/node-spec.js';
 import { isTriggerRule } from '../engine/trigger-rules.js';
+import { checkDuration, checkRetryPolicy } from '../engine/policy-checks.js';
 
 const SPEC_KEYS = [
   'task',
@@ -36,10 +37,7 @@ export function nodeSpecFromPayload(name: string, payload: unknown): NodeSpec {
     bad('critical', 'a boolean');
   if (spec.priority !== undefined && !Number.isFinite(spec.priority))
     bad('priority', 'a finite number');
-  if (spec.timeoutMs !== undefined && !(typeof spec.timeoutMs === 'number' && spec.timeoutMs > 0)) {
-    bad('timeoutMs', 'a number > 0');
-  }
-  if (spec.retry !== undefined && (typeof spec.retry !== 'object' || spec.retry === null))
-    bad('retry', 'a retry policy');
+  checkDuration(`\`timeoutMs\` of node "${name}"`, spec.timeoutMs);
+  checkRetryPolicy(spec.retry, `retry of node "${name}"`);
   return spec as unknown as NodeSpec;
 }

@@ -1,4 +1,4 @@
-import { invalidArgument, NonRetryableError, TributaryError } from '../errors/index.js';
+import { NonRetryableError, TributaryError } from '../errors/index.js';
 import type { RetryPolicy } from '../engine/node-spec.js';
 
 /**
@@ -35,27 +35,4 @@ export function shouldRetry(
   if (error instanceof NonRetryableError) return false;
   if (error instanceof TributaryError) return error.retryable || error.code === 'TASK_TIMEOUT';
   return true;
-}
-
-/** Validate a retry policy at the public boundary; `where` names it in the message. */
-export function checkRetryPolicy(policy: RetryPolicy | undefined, where: string): void {
-  if (policy === undefined) return;
-  const { maxAttempts, initialDelayMs, backoff, maxDelayMs, jitter } = policy;
-  if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
-    invalidArgument(`\`${where}.maxAttempts\``, 'an integer >= 1', maxAttempts);
-  }
-  for (const [key, value] of [
-    ['initialDelayMs', initialDelayMs],
-    ['maxDelayMs', maxDelayMs],
-  ] as const) {
-    if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-      invalidArgument(`\`${where}.${key}\``, 'a number >= 0', value);
-    }
-  }
-  if (backoff !== undefined && !(typeof backoff === 'number' && backoff >= 1)) {
-    invalidArgument(`\`${where}.backoff\``, 'a number >= 1', backoff);
-  }
-  if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
-    invalidArgument(`\`${where}.jitter\``, 'a number between 0 and 1', jitter);
-  }
 }

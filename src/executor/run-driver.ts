@@ -1,4 +1,5 @@
 import { toError, TributaryError } from '../errors/index.js';
+import { isThenable } from './thenable.js';
 import type { RunEngine } from '../engine/run-engine.js';
 import type { RunEvent } from '../engine/events.js';
 import type { DynamicModification } from '../engine/modification.js';
@@ -44,14 +45,6 @@ interface Launch {
 
 const noopLog: TaskLogger = () => undefined;
 const wallClock = (): number => performance.timeOrigin + performance.now();
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Drives a {@link RunEngine} in-process: takes ready nodes in priority order while fewer than

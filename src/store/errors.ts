@@ -24,3 +24,10 @@ export function journalGap(runId: string, expected: number, got: number): Tribut
     { context: { runId, expected, got } },
   );
 }
+
+/** `RUN_EXISTS` for a run id that is already taken. */
+export function runExists(runId: string): TributaryError {
+  return new TributaryError('RUN_EXISTS', `A run with id "${runId}" already exists`, {
+    context: { runId },
+  });
+}

@@ -107,6 +107,11 @@ describe('tributary CLI', () => {
         /Expected --format to be one of .*got `png`/,
       ],
       ['unknown command', ['explode'], /unknown command 'explode'/],
+      [
+        'unknown run status',
+        ['runs', '--db', db('empty'), '--status', 'bogus'],
+        /Expected --status to be one of .*got `bogus`/,
+      ],
     ];
     for (const [what, args, message] of cases) {
       it(what, () => {
@@ -152,6 +157,9 @@ describe('tributary CLI', () => {
         )
       );
     }, 'a running run');
+    const stolen = cli(['resume', runId, '--db', file]);
+    expect(stolen.stderr).toContain('RUN_ACTIVE');
+    expect(stolen.code).toBe(1);
     const requested = cli(['cancel', runId, '--db', file]);
     expect(requested.stdout).toContain('Cancel requested');
     expect(await exitCode).toBe(1);

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
@@ -15,6 +15,9 @@ import type { TaskContext, TaskFn } from '../../src/executor/types.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { RunStore } from '../../src/store/run-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+/** An owner on this host whose process does not exist: what a crashed run leaves behind. */
+const DEAD_OWNER = `${hostname()}:2147483646`;
 
 let dir: string;
 /** Stores a test opened; closed after it, whatever happened. */
@@ -448,6 +451,62 @@ describe('startRun', () => {
     // Overriding the bad default makes the run valid.
     expect((await startRun(def, { store, params: { when: 'today' } })).status).toBe('succeeded');
   });
+  it('a missing artifact is STORE_CORRUPT naming it, never a silent undefined result', async () => {
+    const def = defineDag({
+      id: 'lost_artifact',
+      dag: (b) => b.addNode('big'),
+      tasks: { big: async () => 'x'.repeat(5_000) },
+    });
+    const store = memory();
+    await startRun(def, { store, runId: 'r1', artifactThreshold: 1_000 });
+    const damaged = memory();
+    await damaged.createRun((await store.getRun('r1'))!);
+    await damaged.commit('r1', { events: await store.loadEvents('r1') });
+    const error = await failure(loadJournal(damaged, 'r1', jsonCodec));
+    expect(error.code).toBe('STORE_CORRUPT');
+    expect(error.message).toContain('big#1');
+  });
+
+  it('a hook that cancels the run mid-event leaves a journal that replays to the live state', async () => {
+    const stop = new AbortController();
+    const def = defineDag({
+      id: 'reentrant',
+      dag: (b) => b.addEdge('a', 'b').addNode('slow'),
+      tasks: {
+        a: () => {
+          throw new Error('a fails');
+        },
+        b: () => 'b',
+        slow: (ctx) =>
+          new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('stopped'))),
+      },
+    });
+    const store = sqlite();
+    const result = await startRun(def, {
+      store,
+      runId: 'r1',
+      signal: stop.signal,
+      hooks: { onTransition: (_node, _from, to) => to === 'failed' && stop.abort() },
+    });
+    expect(result.status).toBe('cancelled');
+    const entries = await loadJournal(store, 'r1', jsonCodec);
+    const types = entries.map((e) => e.type);
+    expect(types.indexOf('task_failed')).toBeLessThan(types.indexOf('run_cancelled'));
+    expect(engineStates(replay(def, entries))).toEqual(liveStates(result));
+  });
+
+  it('rejects executor options of a definition at definition time, quoting them', () => {
+    const base = { id: 'bad_options', dag: (b: never) => b, tasks: {} } as unknown as DagOptions;
+    for (const [options, message] of [
+      [{ maxWorkers: 0 }, 'got `0` (number)'],
+      [{ timeoutMs: 2 ** 31 }, 'got `2147483648` (number)'],
+      [{ nodeTimeoutMs: Infinity }, '<= 2147483647'],
+    ] as const) {
+      expect(() =>
+        defineDag({ ...base, dag: (b) => b.addNode('a'), tasks: { a: () => 1 }, ...options }),
+      ).toThrow(message);
+    }
+  });
 });
 
 describe('resumeRun', () => {
@@ -484,7 +543,7 @@ describe('resumeRun', () => {
       graph: JSON.stringify(original.dag.toJSON()),
       createdAt: 1,
       updatedAt: 1,
-      owner: 'dead-host:1',
+      owner: DEAD_OWNER,
     });
     const changedGraph = defineDag({
       id: 'simple',
@@ -507,7 +566,7 @@ describe('resumeRun', () => {
       expect(error.context).toMatchObject({ runId: 'r1', dagId: 'simple' });
     }
     expect(await store.loadEvents('r1')).toEqual([]);
-    expect((await store.getRun('r1'))?.owner).toBe('dead-host:1');
+    expect((await store.getRun('r1'))?.owner).toBe(DEAD_OWNER);
   });
 
   it('fails with RUN_NOT_FOUND for an unknown id', async () => {
@@ -668,7 +727,7 @@ describe('resumeRun', () => {
       if (prefix.some((e) => e.type === 'run_finished')) continue;
       const store = memory();
       const { finishedAt: _f, ...rest } = record;
-      await store.createRun({ ...rest, status: 'running', owner: 'dead-host:1' });
+      await store.createRun({ ...rest, status: 'running', owner: DEAD_OWNER });
       if (cut > 0) await store.commit('r1', { events: rows.slice(0, cut) });
       rec.calls.clear();
       const outcome = await resumeRun(def, 'r1', { store });

@@ -1,7 +1,8 @@
-import { hostname } from 'node:os';
 import { TributaryError } from '../../errors/index.js';
+import { runNotFound } from '../../store/errors.js';
 import { jsonCodec } from '../../codec/codec.js';
 import { loadJournal } from '../../durable/replay.js';
+import { isOwnerAlive } from '../../durable/owner.js';
 import { viewRun } from '../../durable/run-view.js';
 import type { JournalEntry } from '../../durable/journal-entry.js';
 import type { RunStatus } from '../../engine/run-engine.js';
@@ -23,8 +24,7 @@ async function withStore<T>(
 
 async function loadView(store: RunStore, runId: string) {
   const run = await store.getRun(runId);
-  if (run === undefined)
-    throw new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, { context: { runId } });
+  if (run === undefined) throw runNotFound(runId);
   const entries = await loadJournal(store, runId, jsonCodec);
   return { entries, view: viewRun(run, entries) };
 }
@@ -45,7 +45,7 @@ export async function runsCommand(
     }
     const runs = await store.listRuns({
       ...(options.dag === undefined ? {} : { dagId: options.dag }),
-      ...(options.status === undefined ? {} : { status: options.status as RunStatus }),
+      ...(options.status === undefined ? {} : { status: runStatus(options.status) }),
       limit,
     });
     if (output.json) output.out(JSON.stringify(runs.map(({ graph: _graph, ...run }) => run)));
@@ -66,6 +66,27 @@ export async function runsCommand(
     }
     return 0;
   });
+}
+
+const STATUSES: readonly RunStatus[] = [
+  'running',
+  'succeeded',
+  'partially_succeeded',
+  'failed',
+  'cancelled',
+];
+
+function runStatus(value: string): RunStatus {
+  if (!(STATUSES as readonly string[]).includes(value)) {
+    throw new TributaryError(
+      'INVALID_ARGUMENT',
+      `Expected --status to be one of ${STATUSES.join(', ')}, got \`${value}\``,
+      {
+        context: { received: value },
+      },
+    );
+  }
+  return value as RunStatus;
 }
 
 /** `tributary show <runId>`: the run and every node's state, from the journal. */
@@ -229,10 +250,7 @@ export async function cancelCommand(
 ): Promise<number> {
   return withStore(options.db, async (store) => {
     const run = await store.getRun(runId);
-    if (run === undefined)
-      throw new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, {
-        context: { runId },
-      });
+    if (run === undefined) throw runNotFound(runId);
     if (run.status !== 'running') {
       output.out(
         output.json
@@ -242,7 +260,7 @@ export async function cancelCommand(
       return 0;
     }
     const at = Date.now();
-    if (ownerAlive(run.owner)) {
+    if (isOwnerAlive(run.owner)) {
       await store.requestCancel(runId, at);
       output.out(
         output.json
@@ -262,17 +280,4 @@ export async function cancelCommand(
     );
     return 0;
   });
-}
-
-function ownerAlive(owner: string | undefined): boolean {
-  if (owner === undefined) return false;
-  const sep = owner.lastIndexOf(':');
-  if (owner.slice(0, sep) !== hostname()) return true; // another machine: it polls for requests
-  const pid = Number(owner.slice(sep + 1));
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
 import type { Durability } from '../../store/run-store.js';
+import { runNotFound } from '../../store/errors.js';
 import { resumeRun, startRun } from '../../durable/durable-runner.js';
 import type { DagDefinition } from '../../durable/define.js';
 import type { ExecutionResult } from '../../executor/execution-result.js';
@@ -9,6 +10,7 @@ import { Progress } from '../progress.js';
 import { openStore } from '../store.js';
 import { TributaryError } from '../../errors/index.js';
 
+/** Options of `tributary run` and `tributary resume`, as commander parses them. */
 export interface RunOptions {
   readonly dag?: string;
   readonly param?: readonly string[];
@@ -55,10 +57,7 @@ export async function resumeCommand(
   const store = openStore(options.db, options.durability);
   try {
     const run = await store.getRun(runId);
-    if (run === undefined)
-      throw new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, {
-        context: { runId },
-      });
+    if (run === undefined) throw runNotFound(runId);
     const modulePath = options.module ?? run.module;
     if (modulePath === undefined) {
       throw new TributaryError(

@@ -1,5 +1,5 @@
 import type { Commit, RunFilter, RunRecord, RunStore, StoredEvent } from '../run-store.js';
-import { checkAppend, runNotFound } from '../errors.js';
+import { checkAppend, runExists, runNotFound } from '../errors.js';
 
 /**
  * An in-memory {@link RunStore}: the reference backend for the conformance suite and for tests.
@@ -17,7 +17,7 @@ export class MemoryStore implements RunStore {
   readonly #artifacts = new Map<string, string>();
 
   async createRun(record: RunRecord): Promise<void> {
-    if (this.#runs.has(record.runId)) throw new Error(`Run "${record.runId}" already exists`);
+    if (this.#runs.has(record.runId)) throw runExists(record.runId);
     this.#runs.set(record.runId, { ...record });
     this.#events.set(record.runId, []);
   }

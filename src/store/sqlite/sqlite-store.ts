@@ -11,7 +11,7 @@ import type {
   RunStore,
   StoredEvent,
 } from '../run-store.js';
-import { checkAppend, runNotFound } from '../errors.js';
+import { checkAppend, runExists, runNotFound } from '../errors.js';
 import { checkVersion, migrate } from './schema.js';
 
 /** Options of {@link SqliteStore}. */
@@ -61,6 +61,8 @@ export class SqliteStore implements RunStore {
   readonly #getArtifact: Statement;
   readonly #requestCancel: Statement;
   readonly #commit: (runId: string, commit: Commit) => void;
+  /** Prepared run updates, one per combination of fields (at most 16). */
+  readonly #updates = new Map<string, Statement>();
 
   private constructor(path: string, db: Database) {
     this.path = path;
@@ -73,7 +75,9 @@ export class SqliteStore implements RunStore {
     this.#insertEvent = db.prepare(
       `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
     );
-    this.#lastSeq = db.prepare(`SELECT max(last_seq) FROM journal WHERE run_id = ?`).pluck();
+    this.#lastSeq = db
+      .prepare(`SELECT last_seq FROM journal WHERE run_id = ? ORDER BY first_seq DESC LIMIT 1`)
+      .pluck();
     this.#selectEvents = db
       .prepare(`SELECT entries FROM journal WHERE run_id = ? AND last_seq > ? ORDER BY first_seq`)
       .pluck();
@@ -120,6 +124,7 @@ export class SqliteStore implements RunStore {
   }
 
   async createRun(record: RunRecord): Promise<void> {
+    if (this.#selectRun.get(record.runId) !== undefined) throw runExists(record.runId);
     this.#insertRun.run({
       run_id: record.runId,
       dag_id: record.dagId,
@@ -182,9 +187,10 @@ export class SqliteStore implements RunStore {
       sets.push('cancel_requested_at = ?');
       args.push(run.cancelRequestedAt);
     }
-    const changed = this.#db
-      .prepare(`UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`)
-      .run(...args, runId).changes;
+    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`;
+    let update = this.#updates.get(sql);
+    if (update === undefined) this.#updates.set(sql, (update = this.#db.prepare(sql)));
+    const changed = update.run(...args, runId).changes;
     if (changed === 0) throw runNotFound(runId);
     if (commit.events.length > 0) {
       const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
