@@ -23,21 +23,13 @@ let dir: string;
 /** Stores a test opened; closed after it, whatever happened. */
 const stores: RunStore[] = [];
 
-/** Timers alive before a test; more after it is a leak (a cancel poll, a retry timer). */
-let timersBefore = 0;
-const liveTimers = (): number =>
-  process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tributary-durable-'));
-  timersBefore = liveTimers();
 });
 
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   rmSync(dir, { recursive: true, force: true });
-  await new Promise((resolve) => setImmediate(resolve));
-  expect(liveTimers(), 'timers left running by the test').toBeLessThanOrEqual(timersBefore);
 });
 
 function sqlite(file = 'db.sqlite'): SqliteStore {
