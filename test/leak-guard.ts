@@ -21,19 +21,19 @@ globalThis.setTimeout = ((fn: (...args: unknown[]) => void, ms?: number, ...args
   live.add(handle);
   return handle;
 }) as typeof setTimeout;
-globalThis.clearTimeout = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+globalThis.clearTimeout = (handle?: Parameters<typeof clearTimeout>[0]) => {
   live.delete(handle);
   real.clearTimeout(handle);
-});
+};
 globalThis.setInterval = ((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
   const handle = real.setInterval(fn, ms, ...args);
   live.add(handle);
   return handle;
 }) as typeof setInterval;
-globalThis.clearInterval = ((handle?: Parameters<typeof clearInterval>[0]) => {
+globalThis.clearInterval = (handle?: Parameters<typeof clearInterval>[0]) => {
   live.delete(handle);
   real.clearInterval(handle);
-});
+};
 
 beforeEach(() => {
   live.clear();
