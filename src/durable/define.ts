@@ -61,6 +61,8 @@ export interface DagOptions {
   readonly timeoutMs?: number;
   readonly failFast?: boolean;
   readonly limits?: ModificationLimits;
+  /** Journal entries between engine snapshots of this DAG's runs (see `DurableRunOptions`). */
+  readonly snapshotEvery?: number;
 }
 
 /** A validated DAG definition that the CLI, the durable runner and (later) workers load by id. */
@@ -145,6 +147,12 @@ export function defineDag(options: DagOptions): DagDefinition {
     if (typeof fn !== 'function') invalidArgument(`expander "${key}" of "${id}"`, 'a function', fn);
   }
   checkExecutorOptions(rest, ` of "${id}"`);
+  if (
+    rest.snapshotEvery !== undefined &&
+    !(Number.isInteger(rest.snapshotEvery) && rest.snapshotEvery >= 1)
+  ) {
+    invalidArgument(`\`snapshotEvery\` of "${id}"`, 'an integer >= 1', rest.snapshotEvery);
+  }
   return Object.freeze({
     [DAG_BRAND]: true as const,
     id,

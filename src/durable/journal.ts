@@ -23,6 +23,7 @@ export class Journal {
   #scheduled = false;
   #flushing: Promise<void> = Promise.resolve();
   #failure: unknown;
+  #snapshot: { seq: number; body: string } | undefined;
 
   constructor(
     store: RunStore,
@@ -100,18 +101,31 @@ export class Journal {
     }
   }
 
+  /**
+   * Store `body` (an encoded engine snapshot taken now) as the state after the last appended
+   * entry, once that entry is committed.
+   */
+  snapshot(body: string): void {
+    this.#snapshot = { seq: this.#nextSeq - 1, body };
+  }
+
   /** Commit everything buffered (plus run fields), after any commit already in flight. */
   flush(run?: Commit['run']): Promise<void> {
     const events = this.#buffer;
     const artifacts = this.#artifacts;
+    const snapshot = this.#snapshot;
     this.#buffer = [];
     this.#artifacts = [];
+    this.#snapshot = undefined;
     if (events.length === 0 && run === undefined) return this.#flushing;
     this.#flushing = this.#flushing.then(async () => {
       if (this.#failure !== undefined) return;
       try {
         for (const [key, body] of artifacts) await this.#store.putArtifact(this.#runId, key, body);
         await this.#store.commit(this.#runId, run === undefined ? { events } : { events, run });
+        // After the commit that holds its last entry: a snapshot never runs ahead of the journal.
+        if (snapshot !== undefined)
+          await this.#store.putSnapshot(this.#runId, snapshot.seq, snapshot.body);
       } catch (error) {
         this.#failure = error;
         this.#onFailure(error);

@@ -1,6 +1,6 @@
 import type { Codec } from '../codec/codec.js';
 import { TributaryError } from '../errors/index.js';
-import { RunEngine } from '../engine/run-engine.js';
+import { RunEngine, type EngineOptions, type EngineSnapshot } from '../engine/run-engine.js';
 import { runGraphFromDag } from '../executor/dag-executor.js';
 import type { RunStore } from '../store/run-store.js';
 import type { DagDefinition } from './define.js';
@@ -8,12 +8,32 @@ import { isRunEvent, type JournalEntry } from './journal-entry.js';
 
 /** A fresh engine for a definition, as every durable run starts: data-only modifications. */
 export function createEngine(def: DagDefinition): RunEngine {
+  return new RunEngine(runGraphFromDag(def.dag), engineOptions(def));
+}
+
+/** The engine options every durable run of `def` uses. */
+function engineOptions(def: DagDefinition): EngineOptions {
   const { limits, failFast } = def.options;
-  return new RunEngine(runGraphFromDag(def.dag), {
+  return {
     requireSerializable: true,
     ...(limits === undefined ? {} : { limits }),
     ...(failFast === undefined ? {} : { failFast }),
-  });
+  };
+}
+
+/**
+ * An engine from a stored snapshot of a run of `def`. Edge conditions are code: they come back
+ * from the definition's edges.
+ */
+export function restoreEngine(def: DagDefinition, body: string, codec: Codec): RunEngine {
+  const conditions = new Map<string, (result: unknown) => boolean>();
+  for (const edge of def.dag.edges()) {
+    if (edge.condition !== undefined)
+      conditions.set(`${edge.from}\u0000${edge.to}`, edge.condition);
+  }
+  return RunEngine.restore(codec.decode(body) as EngineSnapshot, engineOptions(def), (from, to) =>
+    conditions.get(`${from}\u0000${to}`),
+  );
 }
 
 /**
@@ -23,8 +43,9 @@ export async function loadJournal(
   store: RunStore,
   runId: string,
   codec: Codec,
+  afterSeq = 0,
 ): Promise<JournalEntry[]> {
-  const stored = await store.loadEvents(runId);
+  const stored = await store.loadEvents(runId, afterSeq);
   const entries: JournalEntry[] = [];
   for (const row of stored) {
     const entry = codec.decode(row.body) as JournalEntry & { resultRef?: string };
@@ -53,8 +74,11 @@ export async function loadJournal(
  * Rebuild a run's state by feeding its journal's input events to a fresh engine. Deterministic:
  * the result equals the state of the live run after the same events.
  */
-export function replay(def: DagDefinition, entries: readonly JournalEntry[]): RunEngine {
-  const engine = createEngine(def);
+export function replay(
+  def: DagDefinition,
+  entries: readonly JournalEntry[],
+  engine: RunEngine = createEngine(def),
+): RunEngine {
   for (const entry of entries) if (isRunEvent(entry)) engine.apply(entry);
   return engine;
 }

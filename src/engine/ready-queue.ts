@@ -1,3 +1,11 @@
+/** A {@link ReadyQueue} as plain data. */
+export interface ReadyQueueState {
+  readonly ids: readonly number[];
+  readonly keys: readonly number[];
+  readonly seqs: readonly number[];
+  readonly seq: number;
+}
+
 /**
  * A binary max-heap of node ids keyed by (priority, bottom level), FIFO among equal keys.
  * Stale entries (nodes no longer ready) are skipped by the caller on pop: lazy deletion keeps
@@ -11,6 +19,35 @@ export class ReadyQueue {
 
   get size(): number {
     return this.#ids.length;
+  }
+
+  /**
+   * The entries `keep` accepts, in pop order, for engine snapshots. Stale entries are dropped,
+   * so two queues that would pop the same live entries export the same state. O(n log n).
+   */
+  exportState(keep: (id: number) => boolean): ReadyQueueState {
+    const order: number[] = [];
+    for (let i = 0; i < this.#ids.length; i++) if (keep(this.#ids[i]!)) order.push(i);
+    order.sort((a, b) => this.#keys[b]! - this.#keys[a]! || this.#seqs[a]! - this.#seqs[b]!);
+    return {
+      ids: order.map((i) => this.#ids[i]!),
+      keys: order.map((i) => this.#keys[i]!),
+      seqs: order.map((i) => this.#seqs[i]!),
+      seq: this.#seq,
+    };
+  }
+
+  /**
+   * A queue that pops exported entries in the same order the exported one would have. Entries
+   * in pop order already form a valid heap (every parent precedes its children).
+   */
+  static fromState(state: ReadyQueueState): ReadyQueue {
+    const q = new ReadyQueue();
+    q.#ids = [...state.ids];
+    q.#keys = [...state.keys];
+    q.#seqs = [...state.seqs];
+    q.#seq = state.seq;
+    return q;
   }
 
   /** Add `id` with `key` (higher first). O(log n). */

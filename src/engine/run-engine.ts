@@ -1,5 +1,5 @@
 import { toError, TributaryError } from '../errors/index.js';
-import type { RunGraph } from '../graph/run-graph.js';
+import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
 import type { CancelReason, RunEvent } from './events.js';
 import {
   checkModificationShape,
@@ -12,8 +12,34 @@ import {
 } from './modification.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
 import type { EdgeSpec, NodeSpec } from './node-spec.js';
-import { ReadyQueue } from './ready-queue.js';
+import { ReadyQueue, type ReadyQueueState } from './ready-queue.js';
 import { decide } from './trigger-rules.js';
+
+/** A {@link RunEngine} as plain data; see `RunEngine.snapshot`. */
+export interface EngineSnapshot {
+  readonly version: 1;
+  readonly graph: RunGraphState<NodeSpec, { label?: string }>;
+  readonly state: readonly NodeState[];
+  readonly succeeded: readonly number[];
+  readonly failed: readonly number[];
+  readonly skipped: readonly number[];
+  readonly attempt: readonly number[];
+  readonly result: readonly unknown[];
+  readonly error: readonly (Error | null)[];
+  readonly startedAt: readonly number[];
+  readonly finishedAt: readonly number[];
+  readonly depth: readonly number[];
+  readonly key: readonly number[];
+  readonly terminalOrder: readonly number[];
+  readonly modifications: readonly ModificationRecord[];
+  readonly counts: Readonly<Record<NodeState, number>>;
+  readonly open: number;
+  readonly criticalFailures: number;
+  readonly otherFailures: number;
+  readonly cancelReason: CancelReason | null;
+  readonly now: number;
+  readonly queue: ReadyQueueState;
+}
 
 /** Final (or current) status of a run. */
 export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
@@ -64,7 +90,7 @@ export class RunEngine {
   readonly #options: EngineOptions;
   readonly #limits: Required<ModificationLimits>;
   #observer: EngineObserver;
-  readonly #queue = new ReadyQueue();
+  #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
   readonly #state: NodeState[] = [];
   readonly #succeeded: number[] = [];
@@ -103,16 +129,120 @@ export class RunEngine {
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
   readonly #work: number[] = [];
 
-  constructor(graph: EngineGraph, options: EngineOptions = {}, observer: EngineObserver = {}) {
+  constructor(
+    graph: EngineGraph,
+    options: EngineOptions = {},
+    observer: EngineObserver = {},
+    /** @internal Use {@link RunEngine.restore}. */
+    from?: EngineSnapshot,
+  ) {
     this.graph = graph;
     this.#options = options;
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.#observer = observer;
+    if (from !== undefined) {
+      this.#load(from);
+      return;
+    }
     const ids = [...graph.ids()];
     for (const id of ids) this.#initNode(id, 0);
     this.#computeBottomLevels(ids);
     for (const id of ids) this.#work.push(id);
     this.#drain();
+  }
+
+  /**
+   * The whole state as plain data (results and errors as they are; encode it with a codec).
+   * O(V + E). {@link RunEngine.restore} turns it back into an engine that behaves exactly as
+   * this one would from here on: same ids, same adjacency order, same ready-queue order.
+   */
+  snapshot(): EngineSnapshot {
+    return {
+      version: 1,
+      graph: this.graph.exportState((edge) =>
+        edge.label === undefined ? undefined : { label: edge.label },
+      ),
+      state: [...this.#state],
+      succeeded: [...this.#succeeded],
+      failed: [...this.#failed],
+      skipped: [...this.#skipped],
+      attempt: [...this.#attempt],
+      result: Array.from(this.#result),
+      error: Array.from(this.#error, (e) => e ?? null),
+      startedAt: [...this.#startedAt],
+      finishedAt: [...this.#finishedAt],
+      depth: [...this.#depth],
+      key: [...this.#key],
+      terminalOrder: [...this.#terminalOrder],
+      modifications: [...this.#modifications],
+      counts: { ...this.#counts },
+      open: this.#open,
+      criticalFailures: this.#criticalFailures,
+      otherFailures: this.#otherFailures,
+      cancelReason: this.#cancelReason ?? null,
+      now: this.#now,
+      queue: this.#queue.exportState((id) => this.#state[id] === 'ready' && this.graph.isLive(id)),
+    };
+  }
+
+  /**
+   * An engine from a {@link RunEngine.snapshot}. Edge conditions are code and are not in a
+   * snapshot: `condition(from, to)` gives them back (from the definition).
+   *
+   * @example
+   * ```ts
+   * const copy = RunEngine.restore(engine.snapshot(), options, () => undefined);
+   * ```
+   */
+  static restore(
+    snapshot: EngineSnapshot,
+    options: EngineOptions,
+    condition: (from: string, to: string) => EdgeSpec['condition'],
+  ): RunEngine {
+    if (snapshot.version !== 1) {
+      throw new TributaryError(
+        'SCHEMA_VERSION',
+        `Unknown engine snapshot version ${String(snapshot.version)}`,
+      );
+    }
+    const graph = RunGraph.fromState<NodeSpec, EdgeSpec, { label?: string }>(
+      snapshot.graph,
+      (from, to, data) => {
+        const cond = condition(from, to);
+        if (cond === undefined && data?.label === undefined) return undefined;
+        return {
+          ...(cond === undefined ? {} : { condition: cond }),
+          ...(data?.label === undefined ? {} : { label: data.label }),
+        };
+      },
+    );
+    return new RunEngine(graph, options, {}, snapshot);
+  }
+
+  #load(s: EngineSnapshot): void {
+    append(this.#state, s.state);
+    append(this.#succeeded, s.succeeded);
+    append(this.#failed, s.failed);
+    append(this.#skipped, s.skipped);
+    append(this.#attempt, s.attempt);
+    append(this.#result, s.result);
+    append(
+      this.#error,
+      s.error.map((e) => e ?? undefined),
+    );
+    append(this.#startedAt, s.startedAt);
+    append(this.#finishedAt, s.finishedAt);
+    append(this.#depth, s.depth);
+    append(this.#key, s.key);
+    append(this.#terminalOrder, s.terminalOrder);
+    append(this.#modifications, s.modifications);
+    Object.assign(this.#counts, s.counts);
+    this.#open = s.open;
+    this.#criticalFailures = s.criticalFailures;
+    this.#otherFailures = s.otherFailures;
+    this.#cancelReason = s.cancelReason ?? undefined;
+    this.#now = s.now;
+    this.#queue = ReadyQueue.fromState(s.queue);
   }
 
   /** Replace the observer (the executor attaches one after a journal replay). */
@@ -654,6 +784,11 @@ function evaluate(
   } catch {
     return 'failed';
   }
+}
+
+/** Push every item (a spread of a million items would overflow the stack). */
+function append<T>(target: T[], source: readonly T[]): void {
+  for (let i = 0; i < source.length; i++) target.push(source[i]!);
 }
 
 function keyOf(priority: number | undefined, bottomLevel: number): number {

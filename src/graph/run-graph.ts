@@ -28,6 +28,22 @@ export interface RunGraphBatchResult {
 
 const NONE: readonly number[] = Object.freeze([]);
 
+/**
+ * A run graph as plain data (see {@link RunGraph.exportState}): arrays by id, removed ids
+ * included, so restoring it gives the same ids, adjacency order and topological order.
+ */
+export interface RunGraphState<N, E> {
+  readonly names: readonly (string | null)[];
+  readonly live: readonly boolean[];
+  readonly data: readonly (N | null)[];
+  readonly out: readonly (readonly number[] | null)[];
+  readonly in: readonly (readonly number[] | null)[];
+  /** Edge data as [from, to, data] triples. */
+  readonly edgeData: readonly (readonly [number, number, E])[];
+  readonly ord: readonly number[];
+  readonly nextOrd: number;
+}
+
 /** The undo record of a batch in progress. */
 interface Undo<N, E> {
   /** Pairs (id, previous order). */
@@ -130,6 +146,72 @@ export class RunGraph<N, E = undefined> {
       g.#in.push(ins.length === 0 ? undefined : ins);
     }
     g.#edgeCount = core.edgeFrom.length;
+    return g;
+  }
+
+  /**
+   * The whole graph as plain data, O(V + E): what a snapshot of a durable run stores. Edge data
+   * goes through `edge` (return undefined to drop a datum that is code, like a condition).
+   */
+  exportState<X>(edge: (data: E) => X | undefined): RunGraphState<N, X> {
+    const edgeData: [number, number, X][] = [];
+    this.#edgeData.forEach((map, u) => {
+      for (const [v, datum] of map ?? []) {
+        const kept = edge(datum);
+        if (kept !== undefined) edgeData.push([u, v, kept]);
+      }
+    });
+    return {
+      names: this.#names.map((n) => n ?? null),
+      live: [...this.#live],
+      data: this.#data.map((d) => (d === undefined ? null : d)),
+      out: this.#out.map((list) => (list === undefined ? null : [...list])),
+      in: this.#in.map((list) => (list === undefined ? null : [...list])),
+      edgeData,
+      ord: [...this.#ord],
+      nextOrd: this.#nextOrd,
+    };
+  }
+
+  /**
+   * Rebuild a graph from {@link RunGraph.exportState} output; `edge` turns stored edge data
+   * back into edge data (and may re-attach code, like conditions, from a definition).
+   */
+  static fromState<N, E, X>(
+    state: RunGraphState<N, X>,
+    edge: (from: string, to: string, data: X | undefined) => E | undefined,
+  ): RunGraph<N, E> {
+    const g = new RunGraph<N, E>();
+    const stored = new Map<number, Map<number, X>>();
+    for (const [u, v, datum] of state.edgeData) {
+      let map = stored.get(u);
+      if (map === undefined) stored.set(u, (map = new Map<number, X>()));
+      map.set(v, datum);
+    }
+    let edges = 0;
+    state.names.forEach((name, id) => {
+      g.#names.push(name ?? undefined);
+      g.#live.push(state.live[id] === true);
+      if (state.live[id] === true) g.#ids.set(name!, id);
+      const datum = state.data[id];
+      g.#data.push(datum === null || datum === undefined ? undefined : datum);
+      const out = state.out[id];
+      g.#out.push(out === null || out === undefined ? undefined : [...out]);
+      const inn = state.in[id];
+      g.#in.push(inn === null || inn === undefined ? undefined : [...inn]);
+      g.#edgeData.push(undefined);
+      g.#ord.push(state.ord[id]!);
+      g.#mark.push(0);
+      edges += out?.length ?? 0;
+    });
+    state.out.forEach((out, u) => {
+      for (const v of out ?? []) {
+        const datum = edge(state.names[u]!, state.names[v]!, stored.get(u)?.get(v));
+        if (datum !== undefined) (g.#edgeData[u] ??= new Map()).set(v, datum);
+      }
+    });
+    g.#nextOrd = state.nextOrd;
+    g.#edgeCount = edges;
     return g;
   }
 

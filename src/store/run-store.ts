@@ -72,6 +72,10 @@ export interface RunStore {
   loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /** Ask the owner of a run to cancel it. */
   requestCancel(runId: string, at: number): Promise<void>;
+  /** Keep `body` as the run's snapshot at journal position `seq` (replacing an older one). */
+  putSnapshot(runId: string, seq: number, body: string): Promise<void>;
+  /** The run's latest snapshot, if any. */
+  getSnapshot(runId: string): Promise<{ readonly seq: number; readonly body: string } | undefined>;
   putArtifact(runId: string, key: string, body: string): Promise<void>;
   getArtifact(runId: string, key: string): Promise<string | undefined>;
   close(): Promise<void>;

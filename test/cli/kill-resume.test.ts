@@ -29,11 +29,15 @@ async function runRecorded(db: string): Promise<boolean> {
 const lines = (file: string): string[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
+/** Kill points whose resume started from an engine snapshot. */
+let resumedFromSnapshot = 0;
+
 async function journalState(db: string): Promise<{ runId: string; succeeded: Set<string> }> {
   const store = SqliteStore.open(db);
   try {
     const [run] = await store.listRuns();
     if (run === undefined) return { runId: '', succeeded: new Set() };
+    if ((await store.getSnapshot(run.runId)) !== undefined) resumedFromSnapshot++;
     const entries = await loadJournal(store, run.runId, jsonCodec);
     const succeeded = new Set(
       entries.flatMap((e) => (e.type === 'task_succeeded' ? [e.node] : [])),
@@ -115,4 +119,8 @@ describe('kill -9 and resume', () => {
       for (const node of succeeded) expect(runs.get(node), node).toBe(1);
     });
   }
+
+  it('some of those resumes started from an engine snapshot (the fixture snapshots often)', () => {
+    expect(resumedFromSnapshot).toBeGreaterThan(0);
+  });
 });

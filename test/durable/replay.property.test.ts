@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
 import { defineDag, type DagDefinition } from '../../src/durable/define.js';
 import { startRun } from '../../src/durable/durable-runner.js';
-import { loadJournal, replay } from '../../src/durable/replay.js';
+import { loadJournal, replay, restoreEngine } from '../../src/durable/replay.js';
 import { viewRun } from '../../src/durable/run-view.js';
 import type { DynamicModification } from '../../src/engine/modification.js';
 import type { RunEngine } from '../../src/engine/run-engine.js';
@@ -311,12 +311,30 @@ function edgesOf(engine: RunEngine): string[] {
 }
 
 /** Run a plan durably on `store`, replay its journal, and compare with the live run. */
+/** Runs whose snapshot path was compared with the full replay (the generator must reach it). */
+let snapshotsChecked = 0;
+
 async function checkReplay(plan: Plan, store: RunStore): Promise<ExecutionResult> {
   const controller = new AbortController();
   const def = definitionOf(plan, () => controller.abort());
-  const result = await startRun(def, { store, runId: 'run', signal: controller.signal });
+  // Snapshot as often as allowed, so the snapshot path is checked against the full replay too.
+  const result = await startRun(def, {
+    store,
+    runId: 'run',
+    signal: controller.signal,
+    snapshotEvery: 1,
+  });
   const entries = await loadJournal(store, 'run', jsonCodec);
   const engine = replay(def, entries);
+
+  // The latest snapshot plus the journal after it is the same state as the whole journal.
+  const snapshot = await store.getSnapshot('run');
+  if (snapshot !== undefined) {
+    snapshotsChecked++;
+    const tail = await loadJournal(store, 'run', jsonCodec, snapshot.seq);
+    const resumed = replay(def, tail, restoreEngine(def, snapshot.body, jsonCodec));
+    expect(jsonCodec.encode(resumed.snapshot())).toBe(jsonCodec.encode(engine.snapshot()));
+  }
 
   // Same run status, everywhere it is recorded.
   expect(engine.status).toBe(result.status);
@@ -390,6 +408,7 @@ describe('journal replay reproduces the live run', () => {
     expect(seen.rejected).toBeGreaterThan(0);
     expect(seen.cancelled).toBeGreaterThan(0);
     expect(seen.retried).toBeGreaterThan(0);
+    expect(snapshotsChecked).toBeGreaterThan(0);
     // test/leak-guard.ts checks that every run cleaned up its timers (cancel poll, retries).
   });
 

@@ -390,6 +390,24 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('snapshots', () => {
+      it('keeps the latest snapshot per run; an older one never replaces a newer one', async () => {
+        await store.createRun(record('r1'));
+        await store.createRun(record('r2'));
+        expect(await store.getSnapshot('r1')).toBeUndefined();
+        await store.putSnapshot('r1', 10, 'ten');
+        await store.putSnapshot('r1', 30, 'thirty');
+        await store.putSnapshot('r1', 20, 'twenty');
+        await store.putSnapshot('r2', 5, 'five');
+        expect(await store.getSnapshot('r1')).toEqual({ seq: 30, body: 'thirty' });
+        expect(await store.getSnapshot('r2')).toEqual({ seq: 5, body: 'five' });
+      });
+
+      it('a snapshot of an unknown run is RUN_NOT_FOUND', async () => {
+        expect(await codeOf(store.putSnapshot('nope', 1, 'x'))).toBe('RUN_NOT_FOUND');
+      });
+    });
+
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {
         await store.createRun(record('r1'));

@@ -15,6 +15,7 @@ export class MemoryStore implements RunStore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #events = new Map<string, StoredEvent[]>();
   readonly #artifacts = new Map<string, string>();
+  readonly #snapshots = new Map<string, { seq: number; body: string }>();
 
   async createRun(record: RunRecord): Promise<void> {
     if (this.#runs.has(record.runId)) throw runExists(record.runId);
@@ -65,6 +66,16 @@ export class MemoryStore implements RunStore {
     const run = this.#runs.get(runId);
     if (run === undefined) throw runNotFound(runId);
     this.#runs.set(runId, { ...run, cancelRequestedAt: at, updatedAt: Date.now() });
+  }
+
+  async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
+    if (!this.#runs.has(runId)) throw runNotFound(runId);
+    const current = this.#snapshots.get(runId);
+    if (current === undefined || current.seq < seq) this.#snapshots.set(runId, { seq, body });
+  }
+
+  async getSnapshot(runId: string): Promise<{ seq: number; body: string } | undefined> {
+    return this.#snapshots.get(runId);
   }
 
   async putArtifact(runId: string, key: string, body: string): Promise<void> {

@@ -32,6 +32,12 @@ const MIGRATIONS: readonly string[] = [
      entries TEXT NOT NULL,
      PRIMARY KEY (run_id, first_seq)
    ) WITHOUT ROWID;
+   -- The latest engine snapshot of a run (replay starts from it): one row per run.
+   CREATE TABLE snapshots (
+     run_id TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
    CREATE TABLE artifacts (
      run_id TEXT NOT NULL,
      key TEXT NOT NULL,

@@ -60,6 +60,8 @@ export class SqliteStore implements RunStore {
   readonly #putArtifact: Statement;
   readonly #getArtifact: Statement;
   readonly #requestCancel: Statement;
+  readonly #putSnapshot: Statement;
+  readonly #getSnapshot: Statement;
   readonly #commit: (runId: string, commit: Commit) => void;
   /** Prepared run updates, one per combination of fields (at most 16). */
   readonly #updates = new Map<string, Statement>();
@@ -90,6 +92,11 @@ export class SqliteStore implements RunStore {
     this.#requestCancel = db.prepare(
       `UPDATE runs SET cancel_requested_at = ?, updated_at = ? WHERE run_id = ?`,
     );
+    this.#putSnapshot = db.prepare(
+      `INSERT INTO snapshots (run_id, seq, body) VALUES (?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, body = excluded.body WHERE excluded.seq > snapshots.seq`,
+    );
+    this.#getSnapshot = db.prepare(`SELECT seq, body FROM snapshots WHERE run_id = ?`);
     this.#commit = db.transaction((runId: string, commit: Commit) =>
       this.#commitNow(runId, commit),
     );
@@ -223,6 +230,16 @@ export class SqliteStore implements RunStore {
 
   async requestCancel(runId: string, at: number): Promise<void> {
     if (this.#requestCancel.run(at, Date.now(), runId).changes === 0) throw runNotFound(runId);
+  }
+
+  async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
+    if (this.#selectRun.get(runId) === undefined) throw runNotFound(runId);
+    // Never replace a newer snapshot with an older one.
+    this.#putSnapshot.run(runId, seq, body);
+  }
+
+  async getSnapshot(runId: string): Promise<{ seq: number; body: string } | undefined> {
+    return this.#getSnapshot.get(runId) as { seq: number; body: string } | undefined;
   }
 
   async putArtifact(runId: string, key: string, body: string): Promise<void> {
