@@ -157,24 +157,36 @@ async function resume(): Promise<string> {
   const inFlight = engine.startNext(at)!; // one task was running when the process died
   events.push({ type: 'task_started', node: inFlight.name, attempt: 1, at });
   const runId = 'resume-bench';
-  await store.createRun({
-    runId,
-    dagId: def.id,
-    status: 'running',
-    params: {},
-    graph: JSON.stringify(def.dag.toJSON()),
-    createdAt: at,
-    updatedAt: at,
-  });
-  await store.commit(runId, {
-    events: events.map((e, i) => ({
-      seq: i + 1,
-      type: e.type,
-      node: 'node' in e ? e.node : undefined,
-      at: e.at,
-      body: jsonCodec.encode(e),
-    })),
-  });
+  const record = async (id: string): Promise<void> => {
+    await store.createRun({
+      runId: id,
+      dagId: def.id,
+      status: 'running',
+      params: {},
+      graph: JSON.stringify(def.dag.toJSON()),
+      createdAt: at,
+      updatedAt: at,
+    });
+    await store.commit(id, {
+      events: events.map((e, i) => ({
+        seq: i + 1,
+        type: e.type,
+        node: 'node' in e ? e.node : undefined,
+        at: e.at,
+        body: jsonCodec.encode(e),
+      })),
+    });
+  };
+  await record(runId);
+  // The same run with a snapshot taken 1,000 entries before the crash.
+  await record(`${runId}-snap`);
+  const early = createEngine(def);
+  for (const e of events.slice(0, events.length - 1_000)) early.apply(e);
+  await store.putSnapshot(
+    `${runId}-snap`,
+    events.length - 1_000,
+    jsonCodec.encode(early.snapshot()),
+  );
 
   collectGarbage();
   const t0 = process.hrtime.bigint();
@@ -195,9 +207,24 @@ async function resume(): Promise<string> {
     },
   });
   const t3 = process.hrtime.bigint();
+  let firstFromSnapshot = 0n;
+  const t4 = process.hrtime.bigint();
+  const fromSnapshot = await resumeRun(def, `${runId}-snap`, {
+    store,
+    hooks: {
+      onEvent: (e) =>
+        void (
+          e.type === 'task_started' &&
+          firstFromSnapshot === 0n &&
+          (firstFromSnapshot = process.hrtime.bigint())
+        ),
+    },
+  });
   await store.close();
   if (!outcome.resumed || outcome.result.status !== 'succeeded' || outcome.interrupted.length !== 1)
     throw new Error('resume failed');
+  if (!fromSnapshot.resumed || fromSnapshot.result.status !== 'succeeded')
+    throw new Error('resume from snapshot failed');
   const lines = [
     `Resuming a 100,000-node wide run with 50,000 nodes finished (100,001 journal entries, one attempt in flight):`,
     '',
@@ -208,6 +235,10 @@ async function resume(): Promise<string> {
         ['replay it through a fresh engine', formatNs(Number(t2 - t1))],
         ['`resumeRun` until the first task starts again', formatNs(Number(firstStart - t2))],
         ['`resumeRun` to the end of the run (49,999 more tasks)', formatNs(Number(t3 - t2))],
+        [
+          '`resumeRun` until the first task starts, from a snapshot 1,000 entries before the crash',
+          formatNs(Number(firstFromSnapshot - t4)),
+        ],
       ],
       [1],
     ),
