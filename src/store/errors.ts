@@ -17,7 +17,7 @@ export function checkAppend(runId: string, next: number, events: readonly { seq:
 }
 
 /** `STORE_CORRUPT` for a journal append that does not continue the journal. */
-export function journalGap(runId: string, expected: number, got: number): TributaryError {
+function journalGap(runId: string, expected: number, got: number): TributaryError {
   return new TributaryError(
     'STORE_CORRUPT',
     `Journal of run "${runId}" expected seq ${expected} next, got ${got}: another process is writing this run`,

@@ -20,7 +20,7 @@ export interface RunOptions {
 }
 
 /** Exit code for a finished run: 0 for succeeded or partially succeeded, 1 otherwise. */
-export function exitCodeOf(result: ExecutionResult): number {
+function exitCodeOf(result: ExecutionResult): number {
   return result.status === 'succeeded' || result.status === 'partially_succeeded' ? 0 : 1;
 }
 
