@@ -315,15 +315,34 @@ export class RunEngine {
   startNext(
     at: number,
   ): { readonly id: number; readonly name: string; readonly attempt: number } | undefined {
+    const id = this.startNextId(at);
+    return id < 0 ? undefined : { id, name: this.graph.nameOf(id), attempt: this.#attempt[id]! };
+  }
+
+  /**
+   * {@link startNext} for the hot path: the started node's id, or -1 when nothing is ready.
+   * Without an `onEvent` observer no event object is built.
+   */
+  startNextId(at: number): number {
     for (;;) {
       const id = this.#queue.pop();
-      if (id < 0) return undefined;
+      if (id < 0) return -1;
       if (this.#state[id] !== 'ready' || !this.graph.isLive(id)) continue; // stale entry
-      const name = this.graph.nameOf(id);
       const attempt = this.#attempt[id]! + 1;
-      this.apply({ type: 'task_started', node: name, attempt, at });
-      return { id, name, attempt };
+      if (this.#observer.onEvent === undefined && !this.#applying) {
+        this.#now = at;
+        this.#start(id, attempt, at);
+      } else {
+        this.apply({ type: 'task_started', node: this.graph.nameOf(id), attempt, at });
+      }
+      return id;
     }
+  }
+
+  #start(id: number, attempt: number, at: number): void {
+    this.#attempt[id] = attempt;
+    if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
+    this.#transition(id, 'running');
   }
 
   /**
@@ -354,9 +373,7 @@ export class RunEngine {
       case 'task_started': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt - 1, 'ready');
-        this.#attempt[id] = event.attempt;
-        if (this.#startedAt[id]! < 0) this.#startedAt[id] = event.at;
-        this.#transition(id, 'running');
+        this.#start(id, event.attempt, event.at);
         break;
       }
       case 'task_succeeded': {

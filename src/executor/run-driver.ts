@@ -93,10 +93,15 @@ export class RunDriver {
     const onTransition = guard('onTransition', hooks?.onTransition?.bind(hooks));
     const onModification = guard('onModification', hooks?.onModification?.bind(hooks));
     engine.observe({
-      onEvent: (event) => {
-        record?.(event);
-        onEvent(event);
-      },
+      // Only when someone listens: without it the engine builds no start events at all.
+      ...(record === undefined && hooks?.onEvent === undefined
+        ? {}
+        : {
+            onEvent: (event: RunEvent) => {
+              record?.(event);
+              onEvent(event);
+            },
+          }),
       onTransition: (id, from, to) => {
         if (from === 'running') this.#terminatedByEngine(id, to);
         onTransition(engine.graph.nameOf(id), from, to);
@@ -163,11 +168,11 @@ export class RunDriver {
           continue;
         }
         if (this.#running >= max || engine.isFinished) break;
-        const next = engine.startNext(this.#now());
-        if (next === undefined) break;
+        const id = engine.startNextId(this.#now());
+        if (id < 0) break;
         // A hook may have cancelled the run while the start was applied: then do not launch.
-        if (this.#done || engine.stateOf(next.id) !== 'running') continue;
-        this.#launch(next.id, next.attempt);
+        if (this.#done || engine.stateOf(id) !== 'running') continue;
+        this.#launch(id, engine.attemptOf(id));
       }
     } finally {
       this.#pumping = false;
