@@ -3,10 +3,13 @@
  * and lattice shapes against p-graph and a bare Kahn-loop baseline, all in this process with
  * `maxWorkers` 8; then runtime modification costs and memory per node.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { PGraph } from 'p-graph';
 import { DAG } from '../src/graph/dag.js';
 import { RunGraph } from '../src/graph/run-graph.js';
 import { DAGExecutor, DynamicExecutor } from '../src/executor/dag-executor.js';
+import { ExecutionResult } from '../src/executor/execution-result.js';
 import { RunEngine } from '../src/engine/run-engine.js';
 import type { EdgeSpec, NodeSpec } from '../src/engine/node-spec.js';
 import type { Expander, TaskFn } from '../src/executor/types.js';
@@ -92,7 +95,7 @@ function kahnBaseline(shape: Shape): () => Promise<void> {
     });
 }
 
-function tributaryRunner(shape: Shape): () => Promise<void> {
+function tributaryRunner(shape: Shape): () => Promise<unknown> {
   const b = DAG.builder();
   for (let i = 0; i < shape.n; i++) b.addNode(name(i));
   for (const [u, v] of shape.edges) b.addEdge(name(u), name(v));
@@ -100,11 +103,10 @@ function tributaryRunner(shape: Shape): () => Promise<void> {
   const tasks = new Map<string, TaskFn>();
   for (let i = 0; i < shape.n; i++) tasks.set(name(i), noop);
   const executor = new DAGExecutor(dag, { maxWorkers: WORKERS });
-  return async () => {
-    const result = await executor.execute(tasks);
-    if (result.succeeded !== shape.n)
-      throw new Error(`tributary ran ${result.succeeded} of ${shape.n}`);
-  };
+  // Returned as it is, like p-graph's run(): wrapping the call in another async function changed
+  // the measured time by up to 2.5x (V8 promise scheduling), so every contender is called alike.
+  // measureOne checks the outcome after timing.
+  return () => executor.execute(tasks);
 }
 
 function pGraphRunner(shape: Shape): () => Promise<void> {
@@ -114,26 +116,67 @@ function pGraphRunner(shape: Shape): () => Promise<void> {
   return () => new PGraph(nodes, deps).run({ concurrency: WORKERS });
 }
 
-async function scheduling(): Promise<string> {
-  const shapes = [
-    chain(10_000),
-    wide(10_000),
-    lattice(10_000),
-    chain(100_000),
-    wide(100_000),
-    lattice(100_000),
-  ];
+const SHAPES: Record<string, () => Shape> = {
+  'chain 10k': () => chain(10_000),
+  'wide 10k': () => wide(10_000),
+  'lattice 10k': () => lattice(10_000),
+  'chain 100k': () => chain(100_000),
+  'wide 100k': () => wide(100_000),
+  'lattice 100k': () => lattice(100_000),
+};
+const CONTENDERS = {
+  kahn: kahnBaseline,
+  tributary: tributaryRunner,
+  'p-graph': pGraphRunner,
+} as const;
+type Contender = keyof typeof CONTENDERS;
+const PROCESSES = 3;
+
+/** Child mode: time one contender on one shape in this fresh process and print nanoseconds. */
+async function measureOne(contender: Contender, shapeName: string): Promise<void> {
+  const shape = SHAPES[shapeName]!();
+  const run = CONTENDERS[contender](shape);
+  const ns = await measureAsync(run, shape.n > 50_000 ? 3 : 9);
+  const outcome = await run();
+  if (outcome instanceof ExecutionResult && outcome.succeeded !== shape.n) {
+    throw new Error(`tributary ran ${outcome.succeeded} of ${shape.n}`);
+  }
+  process.stdout.write(`${ns}\n`);
+}
+
+/**
+ * Each contender runs in fresh processes (median of ${PROCESSES}), never after another in the
+ * same process: measured in one process, the order of contenders changed our per-node time by
+ * up to 3x (JIT feedback and heap state left by the previous contender), and p-graph's too.
+ */
+function timeInChild(contender: Contender, shapeName: string): number {
+  const samples: number[] = [];
+  for (let i = 0; i < PROCESSES; i++) {
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--one', contender, shapeName],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) throw new Error(`${contender} on ${shapeName} failed: ${r.stderr}`);
+    samples.push(Number(r.stdout.trim().split('\n').pop()));
+  }
+  return median(samples);
+}
+
+function scheduling(): string {
   const rows: string[][] = [];
-  for (const shape of shapes) {
-    const repeats = shape.n > 50_000 ? 3 : 9;
-    const kahn = await measureAsync(kahnBaseline(shape), repeats);
-    const ours = await measureAsync(tributaryRunner(shape), repeats);
-    const peer = await measureAsync(pGraphRunner(shape), repeats);
+  for (const name of Object.keys(SHAPES)) {
+    const n = SHAPES[name]!().n;
+    const kahn = timeInChild('kahn', name);
+    const ours = timeInChild('tributary', name);
+    const peer = timeInChild('p-graph', name);
     const row = [
-      shape.name,
-      formatNs(kahn / shape.n),
-      formatNs(ours / shape.n),
-      formatNs(peer / shape.n),
+      name,
+      formatNs(kahn / n),
+      formatNs(ours / n),
+      formatNs(peer / n),
       formatRatio(ours, kahn).replace(/x$/, ''),
       formatRatio(peer, ours),
     ];
@@ -253,7 +296,12 @@ async function million(): Promise<string> {
   return line;
 }
 
-const scheduleTable = await scheduling();
+const one = process.argv.indexOf('--one');
+if (one >= 0) {
+  await measureOne(process.argv[one + 1] as Contender, process.argv[one + 2]!);
+  process.exit(0);
+}
+const scheduleTable = scheduling();
 const dynamicTable = await dynamic();
 const millionLine = await million();
 const info = machineInfo();
@@ -264,7 +312,9 @@ writeSection(
   [
     machineLines(info, 'npm run bench:exec'),
     '',
-    `No-op async tasks, \`maxWorkers\` ${WORKERS}, time per node including graph setup (median of 3–7 runs after a warm-up). ` +
+    `No-op async tasks, \`maxWorkers\` ${WORKERS}, time per node including graph setup. Each contender runs alone in fresh processes ` +
+      `(median of ${PROCESSES} processes, each the median of 3–9 runs after 5 warm-up runs): measured one after another in one process, ` +
+      'the order of contenders moved the results by up to 3x. ' +
       'The Kahn baseline is the bare minimum (int adjacency, an array queue, a counter) written in the benchmark; ' +
       '"Kahn / Tributary" is our overhead factor over it (target: at most 1.5), "p-graph / Tributary" above 1 means we are faster.',
     '',

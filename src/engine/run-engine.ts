@@ -89,7 +89,13 @@ export class RunEngine {
   readonly graph: EngineGraph;
   readonly #options: EngineOptions;
   readonly #limits: Required<ModificationLimits>;
-  #observer: EngineObserver;
+  // Observer callbacks and flags live in fields of their own: the hot paths then never read a
+  // per-run options or observer object, whose hidden class would die with the run and throw
+  // away the optimized code of every engine (V8 "weak objects" deoptimizations, run after run).
+  #onEvent: EngineObserver['onEvent'];
+  #onTransition: EngineObserver['onTransition'];
+  #onModification: EngineObserver['onModification'];
+  readonly #failFast: boolean;
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
   readonly #state: NodeState[] = [];
@@ -139,7 +145,8 @@ export class RunEngine {
     this.graph = graph;
     this.#options = options;
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.#observer = observer;
+    this.#failFast = options.failFast === true;
+    this.observe(observer);
     if (from !== undefined) {
       this.#load(from);
       return;
@@ -247,7 +254,9 @@ export class RunEngine {
 
   /** Replace the observer (the executor attaches one after a journal replay). */
   observe(observer: EngineObserver): void {
-    this.#observer = observer;
+    this.#onEvent = observer.onEvent?.bind(observer);
+    this.#onTransition = observer.onTransition?.bind(observer);
+    this.#onModification = observer.onModification?.bind(observer);
   }
 
   /** Current run status; `running` until every live node is terminal. */
@@ -329,7 +338,7 @@ export class RunEngine {
       if (id < 0) return -1;
       if (this.#state[id] !== 'ready' || !this.graph.isLive(id)) continue; // stale entry
       const attempt = this.#attempt[id]! + 1;
-      if (this.#observer.onEvent === undefined && !this.#applying) {
+      if (this.#onEvent === undefined && !this.#applying) {
         this.#now = at;
         this.#start(id, attempt, at);
       } else {
@@ -427,7 +436,7 @@ export class RunEngine {
         break;
     }
     this.#drain();
-    this.#observer.onEvent?.(event);
+    this.#onEvent?.(event);
   }
 
   /**
@@ -496,7 +505,7 @@ export class RunEngine {
     this.#state[id] = to;
     this.#counts[from]--;
     this.#counts[to]++;
-    this.#observer.onTransition?.(id, from, to);
+    this.#onTransition?.(id, from, to);
   }
 
   /** Move a node to a terminal state and account its outcome on every child edge. */
@@ -505,24 +514,29 @@ export class RunEngine {
     this.#finishedAt[id] = this.#now;
     this.#terminalOrder.push(id);
     this.#open--;
-    if (to === 'failed' || to === 'timed_out' || to === 'upstream_failed') {
-      if (this.graph.data(id).critical === false) this.#otherFailures++;
-      else this.#criticalFailures++;
+    const failed = to === 'failed' || to === 'timed_out';
+    const critical = this.graph.data(id).critical !== false;
+    if (failed || to === 'upstream_failed') {
+      if (critical) this.#criticalFailures++;
+      else this.#otherFailures++;
     }
+    const stopAll = failed && critical && this.#failFast && this.#cancelReason === undefined;
+    this.#propagate(id);
+    if (stopAll) this.#cancel('fail_fast');
+  }
+
+  /**
+   * Account a finished node's outcome on each open child and queue the child for evaluation.
+   * A method of its own: a hot loop at the end of a function lets V8 optimize it in the middle
+   * of the loop, which here deoptimized the code after it on every run.
+   */
+  #propagate(id: number): void {
     const children = this.graph.successorIds(id);
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
       if (!isOpen(this.#state[child]!)) continue;
       this.#count(id, child, 1);
       this.#work.push(child);
-    }
-    if (
-      this.#options.failFast === true &&
-      this.#cancelReason === undefined &&
-      (to === 'failed' || to === 'timed_out') &&
-      this.graph.data(id).critical !== false
-    ) {
-      this.#cancel('fail_fast');
     }
   }
 
@@ -629,7 +643,7 @@ export class RunEngine {
       ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
     };
     this.#modifications.push(record);
-    this.#observer.onModification?.(record);
+    this.#onModification?.(record);
   }
 
   /** Every check that needs the run's state; graph-level checks (names, cycles) come in the batch. */
