@@ -1,4 +1,4 @@
-import type { NodeState } from '../engine/node-state.js';
+import { NodeState } from '../engine/node-state.js';
 
 /** Where a command writes; injectable so commands are testable in-process. */
 export interface Output {
@@ -31,18 +31,8 @@ export function time(at: number | undefined): string {
   return at === undefined ? '' : new Date(at).toISOString();
 }
 
-const ORDER: readonly NodeState[] = [
-  'pending',
-  'ready',
-  'running',
-  'retrying',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'skipped',
-  'upstream_failed',
-  'cancelled',
-];
+/** States in lifecycle order (the order of the `NodeState` table). */
+const ORDER: readonly NodeState[] = Object.values(NodeState);
 
 /** `succeeded 5, failed 1` for the non-zero counts, in lifecycle order. */
 export function countsLine(counts: Readonly<Partial<Record<NodeState, number>>>): string {
