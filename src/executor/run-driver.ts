@@ -108,6 +108,14 @@ export class RunDriver {
       },
       onModification,
     });
+    // Nodes that became ready while the engine was built (roots) did so before these hooks
+    // were attached: report those transitions now, so hooks see every node's whole life.
+    if (hooks?.onTransition !== undefined) {
+      for (const id of engine.graph.ids()) {
+        if (engine.stateOf(id) === 'ready')
+          onTransition(engine.graph.nameOf(id), 'pending', 'ready');
+      }
+    }
   }
 
   /** Run until every node is terminal. Resolves (never rejects) for task failures; rejects only on internal errors. */

@@ -255,8 +255,9 @@ describe('interceptors and hooks', () => {
         onModification: (record) => modifications.push(`${record.actor}:${record.outcome}`),
       },
     }).execute({ a: () => 'A', b: () => 'B' });
-    // Roots become ready while the engine is built, before the driver attaches the hooks.
+    // Roots become ready while the engine is built; the driver reports that when it attaches.
     expect(transitions).toEqual([
+      'a:pending>ready',
       'a:ready>running',
       'a:running>succeeded',
       'x:pending>ready',
