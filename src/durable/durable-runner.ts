@@ -326,9 +326,9 @@ async function drive(
   }
   for (const [id, dueAt] of retries) driver.scheduleRetry(id, dueAt);
   const poll = setInterval(() => {
-    store.getRun(runId).then(
-      (run) => {
-        if (run?.cancelRequestedAt !== undefined) stop.abort();
+    store.isCancelRequested(runId).then(
+      (requested) => {
+        if (requested) stop.abort();
       },
       () => undefined,
     );

@@ -72,6 +72,8 @@ export interface RunStore {
   loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;
   /** Ask the owner of a run to cancel it. */
   requestCancel(runId: string, at: number): Promise<void>;
+  /** Whether a cancel was requested: what a run's owner polls (cheap, unlike `getRun`). */
+  isCancelRequested(runId: string): Promise<boolean>;
   /** Keep `body` as the run's snapshot at journal position `seq` (replacing an older one). */
   putSnapshot(runId: string, seq: number, body: string): Promise<void>;
   /** The run's latest snapshot, if any. */

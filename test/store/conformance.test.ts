@@ -345,6 +345,14 @@ for (const backend of BACKENDS) {
     });
 
     describe('requestCancel', () => {
+      it('isCancelRequested is false until a cancel is requested', async () => {
+        await store.createRun(record('r1'));
+        expect(await store.isCancelRequested('r1')).toBe(false);
+        await store.requestCancel('r1', 5);
+        expect(await store.isCancelRequested('r1')).toBe(true);
+        expect(await store.isCancelRequested('other')).toBe(false);
+      });
+
       it('records the time of the request and touches nothing else', async () => {
         await store.createRun(record('r1', { owner: 'host:1' }));
         await store.requestCancel('r1', 4_242);

@@ -62,6 +62,10 @@ export class MemoryStore implements RunStore {
     return journal.slice(afterSeq);
   }
 
+  async isCancelRequested(runId: string): Promise<boolean> {
+    return this.#runs.get(runId)?.cancelRequestedAt !== undefined;
+  }
+
   async requestCancel(runId: string, at: number): Promise<void> {
     const run = this.#runs.get(runId);
     if (run === undefined) throw runNotFound(runId);

@@ -60,6 +60,7 @@ export class SqliteStore implements RunStore {
   readonly #putArtifact: Statement;
   readonly #getArtifact: Statement;
   readonly #requestCancel: Statement;
+  readonly #cancelRequested: Statement;
   readonly #putSnapshot: Statement;
   readonly #getSnapshot: Statement;
   readonly #commit: (runId: string, commit: Commit) => void;
@@ -88,6 +89,9 @@ export class SqliteStore implements RunStore {
     );
     this.#getArtifact = db
       .prepare(`SELECT body FROM artifacts WHERE run_id = ? AND key = ?`)
+      .pluck();
+    this.#cancelRequested = db
+      .prepare(`SELECT 1 FROM runs WHERE run_id = ? AND cancel_requested_at IS NOT NULL`)
       .pluck();
     this.#requestCancel = db.prepare(
       `UPDATE runs SET cancel_requested_at = ?, updated_at = ? WHERE run_id = ?`,
@@ -226,6 +230,10 @@ export class SqliteStore implements RunStore {
       }
     }
     return events;
+  }
+
+  async isCancelRequested(runId: string): Promise<boolean> {
+    return this.#cancelRequested.get(runId) !== undefined;
   }
 
   async requestCancel(runId: string, at: number): Promise<void> {
