@@ -83,6 +83,7 @@ export type {
   RunFilter,
   RunRecord,
   RunStore,
+  RunSummary,
   StoredEvent,
 } from './store/index.js';
 

@@ -3,6 +3,7 @@ export type {
   Durability,
   RunFilter,
   RunRecord,
+  RunSummary,
   RunStore,
   StoredEvent,
 } from './run-store.js';

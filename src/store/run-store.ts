@@ -20,6 +20,9 @@ export interface RunRecord {
   readonly module?: string;
 }
 
+/** A run without its graph: what `listRuns` returns (a graph can be megabytes). */
+export type RunSummary = Omit<RunRecord, 'graph'>;
+
 /** A journal entry: the event's type and node for queries, and its encoded body. */
 export interface StoredEvent {
   /** Position in the run's journal, from 1, gap-free. */
@@ -66,7 +69,7 @@ export interface RunStore {
   readonly kind: string;
   createRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  listRuns(filter?: RunFilter): Promise<RunSummary[]>;
   commit(runId: string, commit: Commit): Promise<void>;
   /** Journal entries with `seq > afterSeq`, in order; `RUN_NOT_FOUND` for an unknown run. */
   loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;

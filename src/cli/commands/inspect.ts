@@ -48,7 +48,7 @@ export async function runsCommand(
       ...(options.status === undefined ? {} : { status: runStatus(options.status) }),
       limit,
     });
-    if (output.json) output.out(JSON.stringify(runs.map(({ graph: _graph, ...run }) => run)));
+    if (output.json) output.out(JSON.stringify(runs));
     else if (runs.length === 0) output.out('No runs yet.');
     else {
       output.out(

@@ -1,4 +1,11 @@
-import type { Commit, RunFilter, RunRecord, RunStore, StoredEvent } from '../run-store.js';
+import type {
+  Commit,
+  RunFilter,
+  RunRecord,
+  RunStore,
+  RunSummary,
+  StoredEvent,
+} from '../run-store.js';
 import { checkAppend, runExists, runNotFound } from '../errors.js';
 
 /**
@@ -28,7 +35,7 @@ export class MemoryStore implements RunStore {
     return run === undefined ? undefined : { ...run };
   }
 
-  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
     return [...this.#runs.values()]
       .filter(
         (r) =>
@@ -37,7 +44,7 @@ export class MemoryStore implements RunStore {
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
       .slice(0, filter.limit ?? 50)
-      .map((r) => ({ ...r }));
+      .map(({ graph: _graph, ...summary }) => summary);
   }
 
   async commit(runId: string, commit: Commit): Promise<void> {

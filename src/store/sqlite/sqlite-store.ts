@@ -9,6 +9,7 @@ import type {
   RunFilter,
   RunRecord,
   RunStore,
+  RunSummary,
   StoredEvent,
 } from '../run-store.js';
 import { checkAppend, runExists, runNotFound } from '../errors.js';
@@ -157,7 +158,7 @@ export class SqliteStore implements RunStore {
     return row === undefined ? undefined : toRecord(row);
   }
 
-  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.dagId !== undefined) {
@@ -168,9 +169,9 @@ export class SqliteStore implements RunStore {
       where.push('status = ?');
       args.push(filter.status);
     }
-    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, run_id DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...args, filter.limit ?? 50) as RunRow[];
-    return rows.map(toRecord);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, run_id DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, filter.limit ?? 50) as Omit<RunRow, 'graph'>[];
+    return rows.map(toSummary);
   }
 
   async commit(runId: string, commit: Commit): Promise<void> {
@@ -263,14 +264,13 @@ export class SqliteStore implements RunStore {
   }
 }
 
-function toRecord(row: RunRow): RunRecord {
+function toSummary(row: Omit<RunRow, 'graph'>): RunSummary {
   return {
     runId: row.run_id,
     dagId: row.dag_id,
     status: row.status as RunStatus,
     params: JSON.parse(row.params) as Record<string, unknown>,
     ...(row.partition_key === null ? {} : { partitionKey: row.partition_key }),
-    graph: row.graph,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
@@ -279,3 +279,11 @@ function toRecord(row: RunRow): RunRecord {
     ...(row.module === null ? {} : { module: row.module }),
   };
 }
+
+function toRecord(row: RunRow): RunRecord {
+  return { ...toSummary(row), graph: row.graph };
+}
+
+/** Every column but the graph, which can be megabytes. */
+const SUMMARY_COLUMNS =
+  'run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, cancel_requested_at, owner, module';
