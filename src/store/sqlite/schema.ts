@@ -55,19 +55,21 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * `STORE_CORRUPT`.
  */
 export function checkVersion(db: Database, path: string): number {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    throw new TributaryError(
-      'SCHEMA_VERSION',
-      `Database ${path} has schema version ${version}; this Tributary reads up to version ${SCHEMA_VERSION}. Upgrade Tributary.`,
-      { context: { path, version, supported: SCHEMA_VERSION } },
-    );
-  }
-  if (version === 0) {
+  // One read transaction: the table count and the version come from the same snapshot, even
+  // while another process is migrating the file (else: tables seen, version not yet).
+  return db.transaction(() => {
     const tables = db
       .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`)
       .get() as { n: number };
-    if (tables.n > 0) {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new TributaryError(
+        'SCHEMA_VERSION',
+        `Database ${path} has schema version ${version}; this Tributary reads up to version ${SCHEMA_VERSION}. Upgrade Tributary.`,
+        { context: { path, version, supported: SCHEMA_VERSION } },
+      );
+    }
+    if (version === 0 && tables.n > 0) {
       throw new TributaryError(
         'STORE_CORRUPT',
         `Database ${path} has tables but no Tributary schema version`,
@@ -76,8 +78,8 @@ export function checkVersion(db: Database, path: string): number {
         },
       );
     }
-  }
-  return version;
+    return version;
+  })();
 }
 
 /**
