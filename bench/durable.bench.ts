@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { DAG } from '../src/graph/dag.js';
+import type { DAG } from '../src/graph/dag.js';
 import { DAGExecutor } from '../src/executor/dag-executor.js';
 import type { TaskFn } from '../src/executor/types.js';
 import { defineDag, type DagDefinition } from '../src/durable/define.js';
@@ -28,28 +28,25 @@ import {
   median,
   writeSection,
 } from './harness.js';
+import { chain, dagOf, noop, wide, WORKERS } from './shapes.js';
 
-const WORKERS = 8;
-const noop = async (): Promise<void> => undefined;
 const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
 let dbCounter = 0;
 const freshDb = (): string => join(dir, `bench-${dbCounter++}.db`);
 
-interface Shape {
+/** A benchmark shape with its DAG built once. */
+interface Built {
   readonly name: string;
   readonly n: number;
   readonly dag: DAG;
 }
 
-function shape(kind: 'chain' | 'wide', n: number): Shape {
-  const b = DAG.builder();
-  for (let i = 0; i < n; i++) b.addNode(`n${i}`);
-  if (kind === 'chain') for (let i = 0; i + 1 < n; i++) b.addEdge(`n${i}`, `n${i + 1}`);
-  else for (let i = 1; i < n - 1; i++) b.addEdge('n0', `n${i}`).addEdge(`n${i}`, `n${n - 1}`);
-  return { name: `${kind} ${n / 1000}k`, n, dag: b.build() };
+function shape(kind: 'chain' | 'wide', n: number): Built {
+  const s = kind === 'chain' ? chain(n) : wide(n);
+  return { name: s.name, n: s.n, dag: dagOf(s) };
 }
 
-function definitionOf(s: Shape, task: TaskFn = noop): DagDefinition {
+function definitionOf(s: Built, task: TaskFn = noop): DagDefinition {
   const tasks: Record<string, TaskFn> = {};
   for (const name of s.dag.nodeNames()) tasks[name] = task;
   return defineDag({
@@ -94,7 +91,7 @@ function rawInsert(rows: number): number {
 
 async function throughput(): Promise<string> {
   const rows: string[][] = [];
-  const shapes: [Shape, number][] = [
+  const shapes: [Built, number][] = [
     [shape('chain', 10_000), 5],
     [shape('wide', 10_000), 5],
     [shape('wide', 100_000), 3],

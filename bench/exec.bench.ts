@@ -24,42 +24,7 @@ import {
   median,
   writeSection,
 } from './harness.js';
-
-const WORKERS = 8;
-const noop = async (): Promise<void> => undefined;
-
-interface Shape {
-  readonly name: string;
-  readonly n: number;
-  readonly edges: [number, number][];
-}
-
-function chain(n: number): Shape {
-  return {
-    name: `chain ${n / 1000}k`,
-    n,
-    edges: Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as [number, number]),
-  };
-}
-function wide(n: number): Shape {
-  const edges: [number, number][] = [];
-  for (let i = 1; i < n - 1; i++) edges.push([0, i], [i, n - 1]);
-  return { name: `wide ${n / 1000}k`, n, edges };
-}
-function lattice(n: number): Shape {
-  const side = Math.round(Math.sqrt(n));
-  const edges: [number, number][] = [];
-  for (let r = 0; r < side; r++) {
-    for (let c = 0; c < side; c++) {
-      const v = r * side + c;
-      if (r + 1 < side) edges.push([v, v + side]);
-      if (c + 1 < side) edges.push([v, v + 1]);
-    }
-  }
-  return { name: `lattice ${(side * side) / 1000}k`, n: side * side, edges };
-}
-
-const name = (i: number): string => `n${i}`;
+import { chain, dagOf, lattice, nodeName, noop, wide, WORKERS, type Shape } from './shapes.js';
 
 /** The baseline: Kahn's algorithm over int adjacency with a concurrency limit; nothing else. */
 function kahnBaseline(shape: Shape): () => Promise<void> {
@@ -96,12 +61,9 @@ function kahnBaseline(shape: Shape): () => Promise<void> {
 }
 
 function tributaryRunner(shape: Shape): () => Promise<unknown> {
-  const b = DAG.builder();
-  for (let i = 0; i < shape.n; i++) b.addNode(name(i));
-  for (const [u, v] of shape.edges) b.addEdge(name(u), name(v));
-  const dag = b.build();
+  const dag = dagOf(shape);
   const tasks = new Map<string, TaskFn>();
-  for (let i = 0; i < shape.n; i++) tasks.set(name(i), noop);
+  for (let i = 0; i < shape.n; i++) tasks.set(nodeName(i), noop);
   const executor = new DAGExecutor(dag, { maxWorkers: WORKERS });
   // Returned as it is, like p-graph's run(): wrapping the call in another async function changed
   // the measured time by up to 2.5x (V8 promise scheduling), so every contender is called alike.
@@ -110,9 +72,9 @@ function tributaryRunner(shape: Shape): () => Promise<unknown> {
 }
 
 function pGraphRunner(shape: Shape): () => Promise<void> {
-  const deps: [string, string][] = shape.edges.map(([u, v]) => [name(u), name(v)]);
+  const deps: [string, string][] = shape.edges.map(([u, v]) => [nodeName(u), nodeName(v)]);
   const nodes: Record<string, { run: () => Promise<void> }> = {};
-  for (let i = 0; i < shape.n; i++) nodes[name(i)] = { run: noop };
+  for (let i = 0; i < shape.n; i++) nodes[nodeName(i)] = { run: noop };
   return () => new PGraph(nodes, deps).run({ concurrency: WORKERS });
 }
 
@@ -280,7 +242,7 @@ async function million(): Promise<string> {
   collectGarbage();
   const before = process.memoryUsage().heapUsed;
   const graph = new RunGraph<NodeSpec, EdgeSpec>();
-  for (let i = 0; i < n; i++) graph.addNode(name(i), { name: name(i) });
+  for (let i = 0; i < n; i++) graph.addNode(nodeName(i), { name: nodeName(i) });
   for (const [u, v] of shape.edges) graph.addEdgeById(u, v);
   const engine = new RunEngine(graph);
   collectGarbage();
