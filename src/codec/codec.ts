@@ -2,6 +2,8 @@ import { TributaryError } from '../errors/index.js';
 
 /** Turns values into text and back. Results and events of durable runs go through one. */
 export interface Codec {
+  /** Recorded with each durable run, so its journal is read back with the same codec. */
+  readonly name?: string;
   encode(value: unknown): string;
   decode(text: string): unknown;
 }
@@ -26,6 +28,7 @@ const TAG = '$t';
  * ```
  */
 export const jsonCodec: Codec = {
+  name: 'json',
   encode: (value) => JSON.stringify(toJson(value, new Set())),
   // Text without a tag is plain JSON: skip the walk (most journal entries).
   decode: (text) => {

@@ -1,7 +1,9 @@
 export { defineDag, defineTask, isDagDefinition, isTaskDefinition } from './define.js';
 export type { DagDefinition, DagOptions, TaskDefinition } from './define.js';
-export { startRun, resumeRun } from './durable-runner.js';
-export type { DurableRunOptions, ResumeOutcome } from './durable-runner.js';
+export { startRun } from './start-run.js';
+export { cancelRun, codecOf, resumeRun } from './resume-run.js';
+export type { DurableRunOptions, ResumeOptions, ResumeOutcome } from './options.js';
+export { isOwnerAlive } from './owner.js';
 export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
 export { viewRun } from './run-view.js';

@@ -1,23 +1,57 @@
-import type { Codec } from '../codec/codec.js';
-import type { Commit, RunStore, StoredEvent } from '../store/run-store.js';
+import type { Codec } from '../codec/index.js';
+import type {
+  Commit,
+  Durability,
+  LogLine,
+  RequestOutcome,
+  RunStore,
+  StoredEvent,
+} from '../store/index.js';
 import { entryNode, type JournalEntry } from './journal-entry.js';
 
 /** Results whose encoding is larger than this go to the artifact area by reference. */
 export const DEFAULT_ARTIFACT_THRESHOLD = 256 * 1024;
+/** A group commit holds at most this many journal entries... */
+export const DEFAULT_COMMIT_ENTRIES = 1_000;
+/** ...and at most about this many characters of entries and log lines. */
+export const DEFAULT_COMMIT_BYTES = 1024 * 1024;
+
+/** Options of a {@link Journal}. */
+export interface JournalOptions {
+  /** The fence of the owner's lease: every commit carries it (`LEASE_LOST` once superseded). */
+  readonly fence: number;
+  readonly durability?: Durability;
+  readonly threshold?: number;
+  readonly maxEntries?: number;
+  readonly maxBytes?: number;
+  /** Called once with the first failed commit; nothing is committed after it. */
+  readonly onFailure?: (error: unknown) => void;
+}
 
 /**
  * The write side of a run's journal. `append` encodes at once (later mutation of a result cannot
- * change what was recorded) and buffers; the buffer is committed as one transaction per
- * scheduler tick (group commit), in order, so the stored journal is always a prefix of what
- * happened. A failed commit is kept in `failure` and stops further commits.
+ * change what was recorded) and buffers. The buffer is committed as one transaction (a group
+ * commit) at the end of the event-loop turn, or at once when it reaches `maxEntries` entries or
+ * `maxBytes` characters, so a commit is always bounded; the run driver hands the event loop
+ * back at least every millisecond, which bounds a commit's age too. Commits are chained in
+ * order, so the stored journal is always a prefix of what happened: a crash loses at most the
+ * commits in flight. Log lines and request outcomes ride in the same commits. A failed commit
+ * is kept in `failure` and stops further commits.
  */
 export class Journal {
   readonly #store: RunStore;
   readonly #runId: string;
   readonly #codec: Codec;
+  readonly #fence: number;
+  readonly #durability: Durability | undefined;
   readonly #threshold: number;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
   readonly #onFailure: (error: unknown) => void;
   #buffer: StoredEvent[] = [];
+  #logs: LogLine[] = [];
+  #requests: RequestOutcome[] = [];
+  #bytes = 0;
   #artifacts: [string, string][] = [];
   #nextSeq: number;
   #scheduled = false;
@@ -30,13 +64,17 @@ export class Journal {
     runId: string,
     codec: Codec,
     nextSeq: number,
-    options: { threshold?: number; onFailure?: (error: unknown) => void } = {},
+    options: JournalOptions,
   ) {
     this.#store = store;
     this.#runId = runId;
     this.#codec = codec;
     this.#nextSeq = nextSeq;
+    this.#fence = options.fence;
+    this.#durability = options.durability;
     this.#threshold = options.threshold ?? DEFAULT_ARTIFACT_THRESHOLD;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_COMMIT_ENTRIES;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_COMMIT_BYTES;
     this.#onFailure = options.onFailure ?? (() => undefined);
   }
 
@@ -44,7 +82,7 @@ export class Journal {
     return this.#failure;
   }
 
-  /** Encode and buffer one entry; the commit happens at the end of the current tick. */
+  /** Encode and buffer one entry. */
   append(entry: JournalEntry): void {
     let body: string;
     if (entry.type === 'task_succeeded' && entry.result !== undefined) {
@@ -73,7 +111,26 @@ export class Journal {
       at: entry.at,
       body,
     });
-    if (!this.#scheduled) {
+    this.#added(body.length);
+  }
+
+  /** Buffer a task's log line; it is committed with the entries around it. */
+  log(line: LogLine): void {
+    this.#logs.push(line);
+    this.#added(line.message.length + (line.fields?.length ?? 0) + 64);
+  }
+
+  /** Record that the entries appended since the last commit dealt with a request. */
+  complete(outcome: RequestOutcome): void {
+    this.#requests.push(outcome);
+    this.#added(outcome.outcome.length);
+  }
+
+  #added(bytes: number): void {
+    this.#bytes += bytes;
+    if (this.#buffer.length >= this.#maxEntries || this.#bytes >= this.#maxBytes) {
+      void this.flush();
+    } else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => {
         this.#scheduled = false;
@@ -112,17 +169,31 @@ export class Journal {
   /** Commit everything buffered (plus run fields), after any commit already in flight. */
   flush(run?: Commit['run']): Promise<void> {
     const events = this.#buffer;
+    const logs = this.#logs;
+    const requests = this.#requests;
     const artifacts = this.#artifacts;
     const snapshot = this.#snapshot;
     this.#buffer = [];
+    this.#logs = [];
+    this.#requests = [];
     this.#artifacts = [];
+    this.#bytes = 0;
     this.#snapshot = undefined;
-    if (events.length === 0 && run === undefined) return this.#flushing;
+    if (events.length === 0 && logs.length === 0 && requests.length === 0 && run === undefined)
+      return this.#flushing;
+    const commit: Commit = {
+      events,
+      fence: this.#fence,
+      ...(run === undefined ? {} : { run }),
+      ...(logs.length === 0 ? {} : { logs }),
+      ...(requests.length === 0 ? {} : { requests }),
+      ...(this.#durability === undefined ? {} : { durability: this.#durability }),
+    };
     this.#flushing = this.#flushing.then(async () => {
       if (this.#failure !== undefined) return;
       try {
         for (const [key, body] of artifacts) await this.#store.putArtifact(this.#runId, key, body);
-        await this.#store.commit(this.#runId, run === undefined ? { events } : { events, run });
+        await this.#store.commit(this.#runId, commit);
         // After the commit that holds its last entry: a snapshot never runs ahead of the journal.
         if (snapshot !== undefined)
           await this.#store.putSnapshot(this.#runId, snapshot.seq, snapshot.body);

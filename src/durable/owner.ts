@@ -1,25 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
-/** This process as a run owner: `host:pid`. */
-export function currentOwner(): string {
-  return `${hostname()}:${process.pid}`;
+/**
+ * A new owner id for one run session: `host:pid:token`. The token tells two sessions of the
+ * same process apart (two resumes of one run in one process must not both win).
+ */
+export function newOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 /**
- * Whether the process that owns a run may still be running it. A process on this host is
- * checked with signal 0; one on another host is assumed alive (it polls for cancel requests;
- * leases come with the distributed mode). This process itself counts as alive.
+ * Whether the process named by an owner id (`host:pid[:token]`) may still be running. A process
+ * on this host is checked with signal 0; one on another host cannot be checked and is taken as
+ * alive (its lease expires if it is not). This process counts as alive.
  *
  * @example
  * ```ts
- * if (isOwnerAlive(run.owner)) await store.requestCancel(run.runId, Date.now());
+ * isOwnerAlive(`${hostname()}:${process.pid}:ab12cd34`); // true
  * ```
  */
-export function isOwnerAlive(owner: string | undefined): boolean {
-  if (owner === undefined) return false;
-  const sep = owner.lastIndexOf(':');
-  if (owner.slice(0, sep) !== hostname()) return true;
-  const pid = Number(owner.slice(sep + 1));
+export function isOwnerAlive(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  if (host !== hostname()) return true;
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -1,8 +1,9 @@
-import type { Codec } from '../codec/codec.js';
-import { TributaryError } from '../errors/index.js';
-import { RunEngine, type EngineOptions, type EngineSnapshot } from '../engine/run-engine.js';
-import { runGraphFromDag } from '../executor/dag-executor.js';
-import type { RunStore } from '../store/run-store.js';
+import type { Codec } from '../codec/index.js';
+import { toError, TributaryError } from '../errors/index.js';
+import { RunEngine, type EngineOptions, type EngineSnapshot } from '../engine/index.js';
+import { runGraphFromDag } from '../executor/index.js';
+import type { RunStore } from '../store/index.js';
+import { definitionRegistry } from './registry.js';
 import type { DagDefinition } from './define.js';
 import { isRunEvent, type JournalEntry } from './journal-entry.js';
 
@@ -16,6 +17,7 @@ function engineOptions(def: DagDefinition): EngineOptions {
   const { limits, failFast } = def.options;
   return {
     requireSerializable: true,
+    registry: definitionRegistry(def),
     ...(limits === undefined ? {} : { limits }),
     ...(failFast === undefined ? {} : { failFast }),
   };
@@ -48,7 +50,17 @@ export async function loadJournal(
   const stored = await store.loadEvents(runId, afterSeq);
   const entries: JournalEntry[] = [];
   for (const row of stored) {
-    const entry = codec.decode(row.body) as JournalEntry & { resultRef?: string };
+    let entry: JournalEntry & { resultRef?: string };
+    try {
+      entry = codec.decode(row.body) as JournalEntry & { resultRef?: string };
+    } catch (caught) {
+      const cause = toError(caught);
+      throw new TributaryError(
+        'STORE_CORRUPT',
+        `Journal entry ${row.seq} of run "${runId}" (${row.type}) cannot be decoded: ${cause.message}`,
+        { context: { runId, seq: row.seq, type: row.type }, cause },
+      );
+    }
     if (entry.resultRef !== undefined) {
       const { resultRef, ...rest } = entry;
       const body = await store.getArtifact(runId, resultRef);
@@ -62,7 +74,10 @@ export async function loadJournal(
           },
         );
       }
-      entries.push({ ...rest, result: codec.decode(body) } as JournalEntry);
+      entries.push({
+        ...rest,
+        result: decodeArtifact(codec, body, runId, resultRef),
+      } as JournalEntry);
     } else {
       entries.push(entry);
     }
@@ -81,4 +96,17 @@ export function replay(
 ): RunEngine {
   for (const entry of entries) if (isRunEvent(entry)) engine.apply(entry);
   return engine;
+}
+
+function decodeArtifact(codec: Codec, body: string, runId: string, key: string): unknown {
+  try {
+    return codec.decode(body);
+  } catch (caught) {
+    const cause = toError(caught);
+    throw new TributaryError(
+      'STORE_CORRUPT',
+      `Artifact "${key}" of run "${runId}" cannot be decoded: ${cause.message}`,
+      { context: { runId, artifact: key }, cause },
+    );
+  }
 }

@@ -5,7 +5,12 @@ export type { TerminalState } from './node-state.js';
 export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';
 export type { Decision, EdgeCounts } from './trigger-rules.js';
 export type { EdgeCondition, EdgeSpec, NodeSpec, RetryPolicy } from './node-spec.js';
-export { DEFAULT_LIMITS, checkModificationShape, checkSerializable } from './modification.js';
+export {
+  DEFAULT_LIMITS,
+  checkModificationShape,
+  checkSerializable,
+  findUnserializable,
+} from './modification.js';
 export type {
   DynamicEdgeSpec,
   DynamicModification,

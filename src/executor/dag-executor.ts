@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
+import { invalidArgument } from '../errors/index.js';
 import type { DAG } from '../graph/dag.js';
 import { RunGraph } from '../graph/run-graph.js';
 import type { EdgeSpec, NodeSpec } from '../engine/node-spec.js';
@@ -8,6 +8,7 @@ import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
+import { createTaskRegistry } from './task-registry.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
 /** Task functions by node name (or by registered task name, for specs that name one). */
@@ -97,8 +98,12 @@ export class DAGExecutor {
       runId,
       params: options.params ?? {},
       maxWorkers: opts.maxWorkers ?? 4,
-      resolveTask: (id) => resolveTask(engine, id, taskMap),
-      resolveExpander: (id) => resolveExpander(engine, id, this.#expanders, opts.patternExpanders),
+      registry: createTaskRegistry({
+        tasks: taskMap,
+        expanders: this.#expanders,
+        ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),
+        inline: true,
+      }),
       ...pick(opts, ['retry', 'nodeTimeoutMs', 'timeoutMs', 'interceptors', 'hooks', 'logger']),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
@@ -117,53 +122,4 @@ function pick<T extends object, K extends keyof T>(
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
   return out;
-}
-
-function resolveTask(
-  engine: RunEngine,
-  id: number,
-  tasks: ReadonlyMap<string, TaskFn>,
-): TaskFn | TributaryError {
-  const spec = engine.spec(id);
-  if (typeof spec.task === 'function') return spec.task as TaskFn;
-  const key = typeof spec.task === 'string' ? spec.task : spec.name;
-  const fn = tasks.get(key);
-  if (fn !== undefined) return fn;
-  return new TributaryError(
-    'TASK_NOT_FOUND',
-    spec.task === undefined
-      ? `No task for node "${spec.name}": pass one in \`tasks\` or in the node's spec`
-      : `Node "${spec.name}" names task ${describeValue(spec.task)}, which is not registered`,
-    { context: { node: spec.name } },
-  );
-}
-
-function resolveExpander(
-  engine: RunEngine,
-  id: number,
-  expanders: ReadonlyMap<string, Expander>,
-  patterns: ExecutorOptions['patternExpanders'],
-): Expander | undefined {
-  const spec = engine.spec(id);
-  if (typeof spec.expander === 'function') return spec.expander as Expander;
-  const key = typeof spec.expander === 'string' ? spec.expander : spec.name;
-  const exact = expanders.get(key);
-  if (exact !== undefined) return exact;
-  if (typeof spec.expander === 'string') {
-    const missing = spec.expander;
-    return () => {
-      throw new TributaryError(
-        'TASK_NOT_FOUND',
-        `Node "${spec.name}" names expander "${missing}", which is not registered`,
-        {
-          context: { node: spec.name },
-        },
-      );
-    };
-  }
-  for (const { pattern, expander } of patterns ?? []) {
-    pattern.lastIndex = 0;
-    if (pattern.test(spec.name)) return expander;
-  }
-  return undefined;
 }

@@ -1,9 +1,20 @@
 export { DAGExecutor, DynamicExecutor, runGraphFromDag } from './dag-executor.js';
 export type { TaskMap } from './dag-executor.js';
 export { ExecutionResult } from './execution-result.js';
-export { RunDriver } from './run-driver.js';
-export type { DriverConfig } from './run-driver.js';
+export { RunDriver, YIELD_MS, YIELD_STEPS } from './run-driver.js';
+export type { DriverConfig, LogRecord } from './run-driver.js';
+export { AttemptContext } from './task-context.js';
+export { createTaskRegistry } from './task-registry.js';
+export type {
+  PatternExpander,
+  RegisteredTask,
+  TaskRegistry,
+  TaskRegistryInput,
+} from './task-registry.js';
 export { retryDelay } from './retry.js';
+export { isThenable } from './thenable.js';
+export { checkExecutorOptions } from './options.js';
+export { wallClock } from './clock.js';
 export type {
   ExecuteOptions,
   ExecutorHooks,

@@ -1,26 +1,75 @@
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { toError, TributaryError } from '../errors/index.js';
+import type {
+  DynamicModification,
+  EngineObserver,
+  ModificationRecord,
+  NodeState,
+  RetryPolicy,
+  RunEngine,
+  RunEvent,
+} from '../engine/index.js';
+import { wallClock } from './clock.js';
 import { isThenable } from './thenable.js';
-import type { RunEngine } from '../engine/run-engine.js';
-import type { RunEvent } from '../engine/events.js';
-import type { DynamicModification } from '../engine/modification.js';
-import type { NodeState } from '../engine/node-state.js';
-import type { RetryPolicy } from '../engine/node-spec.js';
 import { retryDelay, shouldRetry } from './retry.js';
-import { AttemptContext } from './task-context.js';
-import type { ExecutorHooks, Expander, Interceptor, TaskFn, TaskLogger } from './types.js';
+import { AttemptContext, type AttemptHost } from './task-context.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger } from './types.js';
+
+/*
+ * RunDriver: carries out what the engine decides, in this process.
+ *
+ * The engine (src/engine) owns every state; the driver owns the effects: calling task
+ * functions, timers, AbortSignals, and handing outcomes back as events. Its own state:
+ *
+ * - `#active[id]`: the attempt in flight for node `id` (a Launch), or undefined. An outcome is
+ *   accepted only while its Launch is still the active one: a timeout, a cancellation or the
+ *   end of the run releases it first, and a late outcome is then dropped.
+ * - `#completed`: outcomes of sync tasks (and launch failures) waiting to be settled by the
+ *   pump. Async outcomes settle from their promise callbacks.
+ * - `#timers`: retry and run-deadline timers; per-attempt timeout timers live on the Launch.
+ * - `#pumping` / `#yieldScheduled`: the pump is not re-entrant, and it hands the event loop
+ *   back every ~{@link YIELD_MS} ms (see below).
+ *
+ * The pump (`#pump`) loops: settle a completed outcome, else start the best ready node while
+ * fewer than `maxWorkers` run. When the engine says the run is finished the driver resolves;
+ * when nothing runs, nothing is ready and no timer is pending, the run is stalled (a bug:
+ * `RUN_STALLED`).
+ *
+ * One task completion, end to end (async task):
+ *   task promise settles → `#settleAsync` → `#settle` (drop if no longer active; check the
+ *   attempt's own deadline and the run's; run the expander, sync or async) → `#succeed` /
+ *   `#fail` → `engine.apply(task_succeeded | task_failed)` → the engine propagates, readies
+ *   children and calls the observers (the durable journal records the event and what it
+ *   derived) → back in `#settleAsync`, `#pump` starts the newly ready children.
+ *
+ * Yielding: tasks that complete at once (sync tasks, or async ones that resolve immediately)
+ * would otherwise keep the whole run inside one macrotask, so no timer (run timeout, retry),
+ * no I/O (the journal's group commit, a cancel poll) could run until the end. The pump checks
+ * the clock every {@link CHECK_EVERY} steps and, after {@link YIELD_MS} ms, stops launching and
+ * resumes from `setImmediate`, after timers and I/O had their turn; it also yields after
+ * {@link YIELD_STEPS} steps whatever the clock says.
+ *
+ * Deadlines: an in-process task cannot be stopped while it blocks the thread. So the run
+ * deadline is checked before every start and when an outcome arrives, and an attempt that
+ * returns after its own `timeoutMs` is marked `timed_out` (its result discarded, its retry
+ * policy applied), whatever its timer managed to do meanwhile.
+ */
+
+/** Hand the event loop back after this many ms of back-to-back work. */
+export const YIELD_MS = 1;
+/** ...or after this many pump steps (starts and settlements), whichever comes first. */
+export const YIELD_STEPS = 4_096;
+/** Read the clock once per this many pump steps. */
+const CHECK_EVERY = 16;
 
 /** What the driver needs besides the engine. */
 export interface DriverConfig {
   readonly runId: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly maxWorkers: number;
-  /** The function to run for a node, or the error that fails it (unknown task name, ...). */
-  readonly resolveTask: (id: number) => TaskFn | TributaryError;
-  readonly resolveExpander: (id: number) => Expander | undefined;
-  /** Defaults that come with a node's task (a registered task's retry and timeout). */
-  readonly taskDefaults?: (
-    id: number,
-  ) => { readonly retry?: RetryPolicy; readonly timeoutMs?: number } | undefined;
+  /** Finds each node's task, its defaults and its expander. */
+  readonly registry: TaskRegistry;
   readonly retry?: RetryPolicy;
   readonly nodeTimeoutMs?: number;
   readonly timeoutMs?: number;
@@ -28,10 +77,28 @@ export interface DriverConfig {
   readonly interceptors?: readonly Interceptor[];
   readonly hooks?: ExecutorHooks;
   readonly logger?: TaskLogger;
-  /** Called with each event right after the engine applied it (the journal). */
-  readonly record?: (event: RunEvent) => void;
+  /** Receives every line a task logs through its context, with its node and attempt. */
+  readonly logSink?: (ctx: AttemptContext, line: LogRecord) => void;
+  /**
+   * Called unguarded before the user hooks: the durable journal. Its exceptions are bugs and
+   * fail the run (user hooks' exceptions are logged and ignored).
+   */
+  readonly observer?: EngineObserver;
+  /**
+   * Checked before an outcome is reported: an error fails the attempt instead (a durable run's
+   * results must be encodable).
+   */
+  readonly checkOutcome?: (node: string, what: 'result' | 'modification', value: unknown) => void;
   readonly now?: () => number;
   readonly random?: () => number;
+}
+
+/** One line a task logged. */
+export interface LogRecord {
+  readonly level: Parameters<TaskLogger>[0];
+  readonly message: string;
+  readonly fields: Record<string, unknown> | undefined;
+  readonly at: number;
 }
 
 /** One attempt in flight. */
@@ -40,34 +107,38 @@ interface Launch {
   readonly attempt: number;
   readonly ctx: AttemptContext;
   readonly controller: AbortController | undefined;
+  readonly startedAt: number;
+  readonly timeoutMs: number | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
-
-const noopLog: TaskLogger = () => undefined;
-const wallClock = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Drives a {@link RunEngine} in-process: takes ready nodes in priority order while fewer than
  * `maxWorkers` run, runs sync and async tasks, applies expanders, retries with backoff,
- * enforces node and run timeouts, and cancels on request. All state changes go through the
+ * enforces node and run deadlines, and cancels on request. All state changes go through the
  * engine; the driver only carries out effects (calling functions, timers, aborts).
  *
- * Hot path per node: one engine pop, one context object, one Map entry, one event per
- * transition. Sync tasks complete without a microtask hop.
+ * Hot path per node: one engine pop, one context object, one event per transition. Sync tasks
+ * complete without a microtask hop.
  */
-export class RunDriver {
+export class RunDriver implements AttemptHost {
   readonly #engine: RunEngine;
   readonly #config: DriverConfig;
   readonly #now: () => number;
+  readonly #registry: TaskRegistry;
   /** Attempts in flight, by node id (an array: ids are dense). */
   readonly #active: (Launch | undefined)[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #runController = new AbortController();
   readonly #completed: [Launch, boolean, unknown][] = [];
-  readonly #log: TaskLogger;
+  readonly #deadline: number;
   #running = 0;
   #pumping = false;
   #done = false;
+  #steps = 0;
+  #sliceSteps = 0;
+  #sliceStart = 0;
+  #yieldScheduled = false;
   #resolve!: () => void;
   #reject!: (error: unknown) => void;
   #onAbort: (() => void) | undefined;
@@ -75,9 +146,11 @@ export class RunDriver {
   constructor(engine: RunEngine, config: DriverConfig) {
     this.#engine = engine;
     this.#config = config;
+    this.#registry = config.registry;
     this.#now = config.now ?? wallClock;
-    this.#log = config.logger ?? noopLog;
-    const record = config.record;
+    this.#deadline =
+      config.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.#now() + config.timeoutMs;
+    const log = config.logger;
     // A hook that throws is logged and ignored: observers must not break the state machine.
     const guard =
       <A extends unknown[]>(name: string, fn: ((...args: A) => void) | undefined) =>
@@ -85,28 +158,33 @@ export class RunDriver {
         try {
           fn?.(...args);
         } catch (error) {
-          this.#log('error', `hook ${name} threw: ${toError(error).message}`, { error });
+          log?.('error', `hook ${name} threw: ${toError(error).message}`, { error });
         }
       };
     const hooks = config.hooks;
+    const inner = config.observer;
     const onEvent = guard('onEvent', hooks?.onEvent?.bind(hooks));
     const onTransition = guard('onTransition', hooks?.onTransition?.bind(hooks));
     const onModification = guard('onModification', hooks?.onModification?.bind(hooks));
     engine.observe({
       // Only when someone listens: without it the engine builds no start events at all.
-      ...(record === undefined && hooks?.onEvent === undefined
+      ...(inner?.onEvent === undefined && hooks?.onEvent === undefined
         ? {}
         : {
             onEvent: (event: RunEvent) => {
-              record?.(event);
+              inner?.onEvent?.(event);
               onEvent(event);
             },
           }),
       onTransition: (id, from, to) => {
         if (from === 'running') this.#terminatedByEngine(id, to);
+        inner?.onTransition?.(id, from, to);
         onTransition(engine.graph.nameOf(id), from, to);
       },
-      onModification,
+      onModification: (record) => {
+        inner?.onModification?.(record);
+        onModification(record);
+      },
     });
     // Nodes that became ready while the engine was built (roots) did so before these hooks
     // were attached: report those transitions now, so hooks see every node's whole life.
@@ -132,7 +210,7 @@ export class RunDriver {
       if (timeoutMs !== undefined && !this.#done) {
         this.#schedule(timeoutMs, () => this.#cancel('timeout'));
       }
-      // A resumed run may have retries pending: honour their due times.
+      this.#sliceStart = performance.now();
       this.#guard(() => this.#pump());
     });
   }
@@ -140,8 +218,55 @@ export class RunDriver {
   /** Schedule the retry of a node already in `retrying` (used on resume). */
   scheduleRetry(id: number, dueAt: number): void {
     this.#schedule(Math.max(0, dueAt - this.#now()), () => {
-      this.#apply({ type: 'task_retry_due', node: this.#engine.graph.nameOf(id), at: this.#now() });
+      this.#engine.apply({
+        type: 'task_retry_due',
+        node: this.#engine.graph.nameOf(id),
+        at: this.#now(),
+      });
     });
+  }
+
+  /**
+   * Apply a modification from outside the engine's own flow (an operator, a task through its
+   * context). Throws the rejection; it is in the audit trail either way.
+   */
+  modify(modification: DynamicModification, actor: string): ModificationRecord {
+    const record = this.#engine.modify(modification, actor, this.#now());
+    this.#afterExternal();
+    return record;
+  }
+
+  /** Cancel the run (as an aborted signal would). */
+  cancel(): void {
+    this.#guard(() => this.#cancel('cancelled'));
+  }
+
+  /** {@link AttemptHost}: a task modifies its own run. */
+  modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord {
+    if (this.#active[ctx.id] !== ctx.launch) {
+      throw new TributaryError(
+        'RUN_FINISHED',
+        `Attempt ${ctx.attempt} of "${ctx.node}" is over: it can no longer modify the run`,
+        { context: { node: ctx.node, runId: ctx.runId } },
+      );
+    }
+    return this.modify(modification, `task:${ctx.node}`);
+  }
+
+  /** {@link AttemptHost}: a task logs through its context. */
+  logFrom(
+    ctx: AttemptContext,
+    level: LogRecord['level'],
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void {
+    this.#config.logger?.(level, message, { ...fields, node: ctx.node, attempt: ctx.attempt });
+    this.#config.logSink?.(ctx, { level, message, fields, at: this.#now() });
+  }
+
+  /** After a change made outside the pump: start what became ready, unless inside the pump. */
+  #afterExternal(): void {
+    if (!this.#pumping) this.#guard(() => this.#pump());
   }
 
   #guard(fn: () => void): void {
@@ -153,57 +278,80 @@ export class RunDriver {
     }
   }
 
-  #apply(event: RunEvent): void {
-    this.#engine.apply(event);
-  }
-
   #cancel(reason: 'cancelled' | 'timeout'): void {
     if (this.#done) return;
-    this.#apply({ type: 'run_cancelled', at: this.#now(), reason });
+    this.#engine.apply({ type: 'run_cancelled', at: this.#now(), reason });
     this.#pump();
   }
 
   #pump(): void {
-    if (this.#pumping || this.#done) return;
+    if (this.#pumping || this.#done || this.#yieldScheduled) return;
     this.#pumping = true;
     const engine = this.#engine;
     const max = this.#config.maxWorkers;
     try {
       for (;;) {
+        if (++this.#steps % CHECK_EVERY === 0 && this.#sliceOver()) break;
         const completed = this.#completed.shift();
         if (completed !== undefined) {
           this.#settle(completed[0], completed[1], completed[2]);
           continue;
         }
         if (this.#running >= max || engine.isFinished) break;
-        const id = engine.startNextId(this.#now());
+        const now = this.#now();
+        if (now >= this.#deadline) {
+          // Overdue: a blocking task kept the run timer from firing. Nothing more starts.
+          this.#pumping = false;
+          this.#cancel('timeout');
+          return;
+        }
+        const id = engine.startNextId(now);
         if (id < 0) break;
         // A hook may have cancelled the run while the start was applied: then do not launch.
         if (this.#done || engine.stateOf(id) !== 'running') continue;
-        this.#launch(id, engine.attemptOf(id));
+        this.#launch(id, engine.attemptOf(id), now);
       }
     } finally {
       this.#pumping = false;
     }
+    if (this.#yieldScheduled) return;
     if (engine.isFinished) {
       this.#finish();
       this.#resolve();
-    } else if (this.#running === 0 && this.#timers.size === 0) {
+    } else if (this.#running === 0 && this.#timers.size === 0 && this.#completed.length === 0) {
       this.#finish();
       this.#reject(
         new TributaryError(
-          'INVALID_TRANSITION',
+          'RUN_STALLED',
           `Run ${this.#config.runId} stalled: nothing running, ready or scheduled`,
+          { context: { runId: this.#config.runId } },
         ),
       );
     }
   }
 
-  #launch(id: number, attempt: number): void {
+  /** True (and a resume scheduled) once this slice of back-to-back work has run long enough. */
+  #sliceOver(): boolean {
+    if (
+      this.#steps - this.#sliceSteps < YIELD_STEPS &&
+      performance.now() - this.#sliceStart < YIELD_MS
+    )
+      return false;
+    this.#yieldScheduled = true;
+    realSetImmediate(() => {
+      this.#yieldScheduled = false;
+      this.#sliceStart = performance.now();
+      this.#sliceSteps = this.#steps;
+      this.#guard(() => this.#pump());
+    });
+    return true;
+  }
+
+  #launch(id: number, attempt: number, now: number): void {
     const engine = this.#engine;
     const spec = engine.spec(id);
     const timeoutMs =
-      spec.timeoutMs ?? this.#config.taskDefaults?.(id)?.timeoutMs ?? this.#config.nodeTimeoutMs;
+      spec.timeoutMs ?? this.#registry.defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
     const controller = timeoutMs === undefined ? undefined : new AbortController();
     const ctx = new AttemptContext(
       engine,
@@ -212,22 +360,24 @@ export class RunDriver {
       attempt,
       controller?.signal ?? this.#runController.signal,
       this.#config.params,
-      this.#log,
+      this,
     );
-    const launch: Launch = { id, attempt, ctx, controller, timer: undefined };
+    const launch: Launch = {
+      id,
+      attempt,
+      ctx,
+      controller,
+      startedAt: now,
+      timeoutMs,
+      timer: undefined,
+    };
+    ctx.launch = launch;
     this.#active[id] = launch;
     this.#running++;
     if (timeoutMs !== undefined) {
       launch.timer = setTimeout(() => {
-        const error = new TributaryError(
-          'TASK_TIMEOUT',
-          `Node "${ctx.node}" timed out after ${timeoutMs} ms`,
-          {
-            context: { node: ctx.node, runId: ctx.runId },
-            retryable: true,
-          },
-        );
         if (this.#active[id] !== launch) return;
+        const error = timeoutError(ctx, timeoutMs);
         controller!.abort(error);
         this.#guard(() => {
           this.#fail(launch, error, true);
@@ -235,7 +385,7 @@ export class RunDriver {
         });
       }, timeoutMs);
     }
-    const task = this.#config.resolveTask(id);
+    const task = this.#registry.task(spec);
     if (task instanceof TributaryError) {
       this.#completed.push([launch, false, task]);
       return;
@@ -266,42 +416,79 @@ export class RunDriver {
     this.#pump();
   }
 
-  /** A task attempt returned or threw: run the expander, then report to the engine. */
+  /** A task attempt returned or threw: check deadlines, run the expander, report to the engine. */
   #settle(launch: Launch, ok: boolean, value: unknown): void {
     if (this.#active[launch.id] !== launch) return; // timed out or cancelled meanwhile
+    const now = this.#now();
+    if (now >= this.#deadline) {
+      // The run is overdue (a blocking task held the thread past it): this attempt and every
+      // other running one end `timed_out` through the engine's timeout cancellation.
+      this.#cancel('timeout');
+      return;
+    }
+    if (launch.timeoutMs !== undefined && now - launch.startedAt > launch.timeoutMs) {
+      this.#fail(launch, timeoutError(launch.ctx, launch.timeoutMs), true);
+      return;
+    }
     if (!ok) {
       this.#fail(launch, toError(value), false);
       return;
     }
-    const expander = this.#config.resolveExpander(launch.id);
+    const node = launch.ctx.node;
+    const check = this.#config.checkOutcome;
+    if (check !== undefined) {
+      try {
+        check(node, 'result', value);
+      } catch (error) {
+        this.#fail(launch, toError(error), false);
+        return;
+      }
+    }
+    const expander = this.#registry.expander(this.#engine.spec(launch.id));
     if (expander === undefined) {
       this.#succeed(launch, value, undefined);
       return;
     }
-    let modification: ReturnType<Expander>;
+    if (expander instanceof TributaryError) {
+      this.#fail(launch, expander, false);
+      return;
+    }
+    let modification: ReturnType<typeof expander>;
     try {
-      modification = expander(launch.ctx.node, value, launch.ctx);
+      modification = expander(node, value, launch.ctx);
     } catch (error) {
-      this.#fail(launch, expanderError(launch.ctx.node, error), false);
+      this.#fail(launch, expanderError(node, error), false);
       return;
     }
     if (!isThenable(modification)) {
-      this.#succeed(launch, value, modification);
+      this.#expanded(launch, value, modification);
       return;
     }
     modification.then(
       (mod) =>
         this.#guard(() => {
-          if (this.#active[launch.id] === launch) this.#succeed(launch, value, mod);
+          if (this.#active[launch.id] === launch) this.#expanded(launch, value, mod);
           this.#pump();
         }),
       (error: unknown) =>
         this.#guard(() => {
           if (this.#active[launch.id] === launch)
-            this.#fail(launch, expanderError(launch.ctx.node, error), false);
+            this.#fail(launch, expanderError(node, error), false);
           this.#pump();
         }),
     );
+  }
+
+  #expanded(launch: Launch, result: unknown, modification: unknown): void {
+    if (modification !== undefined && modification !== null && this.#config.checkOutcome) {
+      try {
+        this.#config.checkOutcome(launch.ctx.node, 'modification', modification);
+      } catch (error) {
+        this.#fail(launch, expanderError(launch.ctx.node, error), false);
+        return;
+      }
+    }
+    this.#succeed(launch, result, modification as DynamicModification | null | undefined);
   }
 
   #release(launch: Launch): void {
@@ -313,10 +500,10 @@ export class RunDriver {
   #succeed(
     launch: Launch,
     result: unknown,
-    modification: DynamicModification | null | undefined | void,
+    modification: DynamicModification | null | undefined,
   ): void {
     this.#release(launch);
-    this.#apply({
+    this.#engine.apply({
       type: 'task_succeeded',
       node: launch.ctx.node,
       attempt: launch.attempt,
@@ -329,15 +516,13 @@ export class RunDriver {
   #fail(launch: Launch, error: Error, timedOut: boolean): void {
     this.#release(launch);
     const engine = this.#engine;
-    const policy =
-      engine.spec(launch.id).retry ??
-      this.#config.taskDefaults?.(launch.id)?.retry ??
-      this.#config.retry;
+    const spec = engine.spec(launch.id);
+    const policy = spec.retry ?? this.#registry.defaults(spec)?.retry ?? this.#config.retry;
     const node = launch.ctx.node;
     const at = this.#now();
     if (shouldRetry(policy, launch.attempt, error)) {
       const retryAt = at + retryDelay(policy!, launch.attempt, this.#config.random);
-      this.#apply({
+      engine.apply({
         type: 'task_failed',
         node,
         attempt: launch.attempt,
@@ -348,7 +533,7 @@ export class RunDriver {
       });
       this.scheduleRetry(launch.id, retryAt);
     } else {
-      this.#apply({ type: 'task_failed', node, attempt: launch.attempt, at, error, timedOut });
+      engine.apply({ type: 'task_failed', node, attempt: launch.attempt, at, error, timedOut });
     }
   }
 
@@ -390,18 +575,40 @@ export class RunDriver {
   }
 }
 
+/**
+ * Run `task` inside the interceptors, outermost first. Each interceptor may call its `next`
+ * once: a second call rejects with `INTERCEPTOR_MISUSE` and never runs the task again.
+ */
 function intercept(
   interceptors: readonly Interceptor[],
   ctx: AttemptContext,
   task: TaskFn,
 ): Promise<unknown> {
-  let next = (): Promise<unknown> => Promise.resolve().then(() => task(ctx));
-  for (let i = interceptors.length - 1; i >= 0; i--) {
-    const interceptor = interceptors[i]!;
-    const inner = next;
-    next = () => interceptor(ctx, inner);
-  }
-  return next();
+  const dispatch = (i: number): Promise<unknown> => {
+    if (i === interceptors.length) return Promise.resolve().then(() => task(ctx));
+    let called = false;
+    return interceptors[i]!(ctx, () => {
+      if (called) {
+        return Promise.reject(
+          new TributaryError(
+            'INTERCEPTOR_MISUSE',
+            `Interceptor ${i} called next() more than once for "${ctx.node}" (attempt ${ctx.attempt}); the task runs once per attempt`,
+            { context: { node: ctx.node, interceptor: i } },
+          ),
+        );
+      }
+      called = true;
+      return dispatch(i + 1);
+    });
+  };
+  return dispatch(0);
+}
+
+function timeoutError(ctx: AttemptContext, timeoutMs: number): TributaryError {
+  return new TributaryError('TASK_TIMEOUT', `Node "${ctx.node}" timed out after ${timeoutMs} ms`, {
+    context: { node: ctx.node, runId: ctx.runId },
+    retryable: true,
+  });
 }
 
 function expanderError(node: string, error: unknown): TributaryError {
@@ -409,9 +616,6 @@ function expanderError(node: string, error: unknown): TributaryError {
   return new TributaryError(
     'EXPANDER_FAILED',
     `The expander of "${node}" threw: ${cause.message}`,
-    {
-      context: { node },
-      cause,
-    },
+    { context: { node }, cause },
   );
 }

@@ -1,9 +1,20 @@
-import type { RunEngine } from '../engine/run-engine.js';
+import type { DynamicModification, ModificationRecord, RunEngine } from '../engine/index.js';
 import type { TaskContext, TaskLogger } from './types.js';
 
+/** What an attempt's context asks of the driver that runs it. */
+export interface AttemptHost {
+  logFrom(
+    ctx: AttemptContext,
+    level: Parameters<TaskLogger>[0],
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void;
+  modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord;
+}
+
 /**
- * The context of one attempt. Upstream results are read from the engine on demand, so
- * building a context costs one small object.
+ * The context of one attempt. Upstream results are read from the engine on demand and the
+ * logger is made on first use, so building a context costs one small object.
  */
 export class AttemptContext implements TaskContext {
   readonly node: string;
@@ -11,9 +22,15 @@ export class AttemptContext implements TaskContext {
   readonly attempt: number;
   readonly signal: AbortSignal;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly log: TaskLogger;
+  /** The node's id in the run graph. */
+  readonly id: number;
+  /** The driver's record of this attempt: the context is live while it is the active one. */
+  launch: unknown;
+  /** Bytes this attempt has logged so far (the log sink bounds them). */
+  logBytes = 0;
   readonly #engine: RunEngine;
-  readonly #id: number;
+  readonly #host: AttemptHost;
+  #log: TaskLogger | undefined;
 
   constructor(
     engine: RunEngine,
@@ -22,20 +39,25 @@ export class AttemptContext implements TaskContext {
     attempt: number,
     signal: AbortSignal,
     params: Readonly<Record<string, unknown>>,
-    log: TaskLogger,
+    host: AttemptHost,
   ) {
     this.#engine = engine;
-    this.#id = id;
+    this.#host = host;
+    this.id = id;
     this.node = engine.graph.nameOf(id);
     this.runId = runId;
     this.attempt = attempt;
     this.signal = signal;
     this.params = params;
-    this.log = log;
+  }
+
+  get log(): TaskLogger {
+    return (this.#log ??= (level, message, fields) =>
+      this.#host.logFrom(this, level, message, fields));
   }
 
   get input(): unknown {
-    return this.#engine.spec(this.#id).input;
+    return this.#engine.spec(this.id).input;
   }
 
   get idempotencyKey(): string {
@@ -52,10 +74,14 @@ export class AttemptContext implements TaskContext {
   get upstreamResults(): ReadonlyMap<string, unknown> {
     const engine = this.#engine;
     const out = new Map<string, unknown>();
-    for (const parent of engine.graph.predecessorIds(this.#id)) {
+    for (const parent of engine.graph.predecessorIds(this.id)) {
       if (engine.stateOf(parent) === 'succeeded')
         out.set(engine.graph.nameOf(parent), engine.resultOf(parent));
     }
     return out;
+  }
+
+  modify(modification: DynamicModification): ModificationRecord {
+    return this.#host.modifyFrom(this, modification);
   }
 }

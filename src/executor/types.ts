@@ -30,7 +30,15 @@ export interface TaskContext {
   upstream(name: string): unknown;
   /** Results of this node's parents that succeeded, by name. */
   readonly upstreamResults: ReadonlyMap<string, unknown>;
+  /** Logs a line of this attempt: kept with the run (durable runs) and sent to the executor's logger. */
   readonly log: TaskLogger;
+  /**
+   * Modify the running graph from inside the task (add the nodes it discovered, cut a branch),
+   * with the same validation, atomicity and audit as an expander; the actor is `task:<node>`.
+   * Returns the audit record; throws the rejection (the run is unchanged). In a durable run the
+   * modification must be data: registered task names and JSON input.
+   */
+  modify(modification: DynamicModification<TaskFn | string, Expander | string>): ModificationRecord;
 }
 
 /** A task: sync or async, with or without using its context. */

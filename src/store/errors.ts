@@ -1,4 +1,5 @@
 import { TributaryError } from '../errors/index.js';
+import { leaseLost, type Lease } from './lease.js';
 
 /** `RUN_NOT_FOUND` quoting the id that was asked for. */
 export function runNotFound(runId: string): TributaryError {
@@ -20,7 +21,7 @@ export function checkAppend(runId: string, next: number, events: readonly { seq:
 function journalGap(runId: string, expected: number, got: number): TributaryError {
   return new TributaryError(
     'STORE_CORRUPT',
-    `Journal of run "${runId}" expected seq ${expected} next, got ${got}: another process is writing this run`,
+    `Journal of run "${runId}" expected seq ${expected} next, got ${got}`,
     { context: { runId, expected, got } },
   );
 }
@@ -29,5 +30,22 @@ function journalGap(runId: string, expected: number, got: number): TributaryErro
 export function runExists(runId: string): TributaryError {
   return new TributaryError('RUN_EXISTS', `A run with id "${runId}" already exists`, {
     context: { runId },
+  });
+}
+
+/** Throw `LEASE_LOST` unless `fence` is the fence of the lease that holds `key` now. */
+export function checkFence(key: string, fence: number, current: Lease | undefined): void {
+  if (current === undefined || current.owner === '' || current.fence !== fence)
+    throw leaseLost(
+      key,
+      fence,
+      current === undefined || current.owner === '' ? undefined : current.fence,
+    );
+}
+
+/** `INVALID_ARGUMENT` for a commit that completes a request the run does not have. */
+export function unknownRequest(runId: string, id: number): TributaryError {
+  return new TributaryError('INVALID_ARGUMENT', `Run "${runId}" has no request ${id}`, {
+    context: { runId, received: id },
   });
 }

@@ -7,4 +7,9 @@ export type {
   RunStore,
   StoredEvent,
 } from './run-store.js';
+export { DEFAULT_LEASE_MS, runLeaseKey } from './lease.js';
+export type { Lease, LeaseAttempt, LeaseStore } from './lease.js';
+export type { LogFilter, LogLevel, LogLine, LogSource, StoredLogLine } from './logs.js';
+export type { NewRunRequest, RequestOutcome, RunRequest, RunRequestKind } from './requests.js';
+export { runNotFound } from './errors.js';
 export { MemoryStore } from './memory/memory-store.js';

@@ -1,4 +1,10 @@
 import type { RunStatus } from '../engine/run-engine.js';
+import type { LeaseStore } from './lease.js';
+import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
+import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
+
+/** How hard each commit is made durable. */
+export type Durability = 'normal' | 'full';
 
 /** A run as the store keeps it. Times are epoch milliseconds. */
 export interface RunRecord {
@@ -12,12 +18,17 @@ export interface RunRecord {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly finishedAt?: number;
-  /** Set by `cancel` from another process; the owner stops the run when it sees it. */
-  readonly cancelRequestedAt?: number;
-  /** Process that runs it now (host:pid), if any. */
-  readonly owner?: string;
   /** Absolute path of the definition module, so `resume <runId>` can load it again. */
   readonly module?: string;
+  /** How the run's commits are made durable; a resume keeps it. */
+  readonly durability?: Durability;
+  /** Name of the codec its journal is written with (`json` for the built-in one). */
+  readonly codec?: string;
+  /**
+   * Read only, derived: the holder of the run's lease (see {@link runLeaseKey}) while one holds
+   * it. `createRun` ignores it.
+   */
+  readonly owner?: string;
 }
 
 /** A run without its graph: what `listRuns` returns (a graph can be megabytes). */
@@ -34,10 +45,23 @@ export interface StoredEvent {
   readonly body: string;
 }
 
-/** What one atomic commit writes: new journal entries and, optionally, run fields. */
+/** What one atomic commit writes. */
 export interface Commit {
+  /** New journal entries, continuing the journal. */
   readonly events: readonly StoredEvent[];
-  readonly run?: Partial<Pick<RunRecord, 'status' | 'finishedAt' | 'owner' | 'cancelRequestedAt'>>;
+  /** Run fields to change; undefined fields are left alone. */
+  readonly run?: Partial<Pick<RunRecord, 'status' | 'finishedAt'>>;
+  /**
+   * The fence of the writer's lease on the run: the commit fails with `LEASE_LOST` (and writes
+   * nothing) unless it is the current one. Owners always pass it.
+   */
+  readonly fence?: number;
+  /** Task log lines written since the last commit. */
+  readonly logs?: readonly LogLine[];
+  /** Requests the entries of this commit dealt with. */
+  readonly requests?: readonly RequestOutcome[];
+  /** `full`: sync this commit to disk before it returns (where the backend can). */
+  readonly durability?: Durability;
 }
 
 /** Filters for `listRuns`. */
@@ -48,35 +72,38 @@ export interface RunFilter {
   readonly limit?: number;
 }
 
-/** How hard each commit is made durable. */
-export type Durability = 'normal' | 'full';
-
 /**
  * The narrow storage interface every backend implements (memory, SQLite, PostgreSQL). One
  * operation per method; a commit is atomic; the journal is append-only and gap-free, and an
- * append whose `seq`s do not continue it one by one fails with `STORE_CORRUPT` (two writers)
- * and writes nothing. In `Commit.run`, undefined fields are left alone and `owner: ''` clears
- * the owner. `commit`, `loadEvents` and `requestCancel` of an unknown run fail with
- * `RUN_NOT_FOUND`.
+ * append whose `seq`s do not continue it one by one fails with `STORE_CORRUPT` and writes
+ * nothing. Ownership is a lease per run ({@link LeaseStore}, key {@link runLeaseKey}); a commit
+ * that carries a stale fence fails with `LEASE_LOST`. Operations on an unknown run fail with
+ * `RUN_NOT_FOUND` (`getRun` returns undefined).
  *
  * @example
  * ```ts
  * await store.createRun(record);
- * await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }] });
+ * const attempt = await store.acquireLease(runLeaseKey(record.runId), owner, 30_000);
+ * if (attempt.acquired)
+ *   await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }], fence: attempt.lease.fence });
  * ```
  */
-export interface RunStore {
+export interface RunStore extends LeaseStore {
   readonly kind: string;
   createRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(filter?: RunFilter): Promise<RunSummary[]>;
   commit(runId: string, commit: Commit): Promise<void>;
-  /** Journal entries with `seq > afterSeq`, in order; `RUN_NOT_FOUND` for an unknown run. */
+  /** Journal entries with `seq > afterSeq`, in order. */
   loadEvents(runId: string, afterSeq?: number): Promise<StoredEvent[]>;
-  /** Ask the owner of a run to cancel it. */
-  requestCancel(runId: string, at: number): Promise<void>;
-  /** Whether a cancel was requested: what a run's owner polls (cheap, unlike `getRun`). */
-  isCancelRequested(runId: string): Promise<boolean>;
+  /** Store a request for the run's owner; returns its id. */
+  addRequest(runId: string, request: NewRunRequest): Promise<number>;
+  /** The run's pending requests in id order: what an owner polls (cheap, indexed). */
+  pendingRequests(runId: string): Promise<RunRequest[]>;
+  /** One request, pending or completed. */
+  getRequest(runId: string, id: number): Promise<RunRequest | undefined>;
+  /** Task log lines of a run in commit order. */
+  loadLogs(runId: string, filter?: LogFilter): Promise<StoredLogLine[]>;
   /** Keep `body` as the run's snapshot at journal position `seq` (replacing an older one). */
   putSnapshot(runId: string, seq: number, body: string): Promise<void>;
   /** The run's latest snapshot, if any. */

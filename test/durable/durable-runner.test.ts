@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
 import { defineDag, type DagOptions } from '../../src/durable/define.js';
-import { resumeRun, startRun } from '../../src/durable/durable-runner.js';
+import { resumeRun, startRun } from '../../src/durable/index.js';
 import type { JournalEntry } from '../../src/durable/journal-entry.js';
 import { loadJournal, replay } from '../../src/durable/replay.js';
 import { viewRun } from '../../src/durable/run-view.js';
@@ -13,11 +13,16 @@ import type { RunEngine } from '../../src/engine/run-engine.js';
 import type { ExecutionResult } from '../../src/executor/execution-result.js';
 import type { TaskContext, TaskFn } from '../../src/executor/types.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import type { RunStore } from '../../src/store/run-store.js';
+import { runLeaseKey, type RunStore } from '../../src/store/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 /** An owner on this host whose process does not exist: what a crashed run leaves behind. */
-const DEAD_OWNER = `${hostname()}:2147483646`;
+const DEAD_OWNER = `${hostname()}:2147483646:deadbeef`;
+
+/** Leave `runId` as a crash does: its lease held by a process that is gone. */
+async function crashed(store: RunStore, runId: string): Promise<void> {
+  await store.acquireLease(runLeaseKey(runId), DEAD_OWNER, 60_000);
+}
 
 let dir: string;
 /** Stores a test opened; closed after it, whatever happened. */
@@ -535,8 +540,8 @@ describe('resumeRun', () => {
       graph: JSON.stringify(original.dag.toJSON()),
       createdAt: 1,
       updatedAt: 1,
-      owner: DEAD_OWNER,
     });
+    await crashed(store, 'r1');
     const changedGraph = defineDag({
       id: 'simple',
       dag: (b) => b.addEdge('a', 'b').addEdge('b', 'c'),
@@ -622,7 +627,13 @@ describe('resumeRun', () => {
 
     // A new process: a fresh handle on the same file, the definition whose b now finishes.
     const second = sqlite();
-    const outcome = await resumeRun(defineDag(options(false)), 'r1', { store: second });
+    // Its process still lives (it is this one): only a forced takeover resumes it.
+    const active = await failure(resumeRun(defineDag(options(false)), 'r1', { store: second }));
+    expect(active.code).toBe('RUN_ACTIVE');
+    const outcome = await resumeRun(defineDag(options(false)), 'r1', {
+      store: second,
+      force: true,
+    });
     expect(outcome.resumed).toBe(true);
     if (!outcome.resumed) return;
     expect(outcome.interrupted).toEqual(['b']);
@@ -656,12 +667,12 @@ describe('resumeRun', () => {
     expect(Object.keys(run)).not.toContain('owner');
     expect(engineStates(replay(defineDag(options(false)), entries))).toEqual(liveStates(result));
 
-    // The abandoned driver, stopped now, cannot write behind the resumed run: its next commit
-    // does not continue the journal.
+    // The abandoned session, stopped now, cannot write behind the resumed run: its lease was
+    // taken over, and its commits are fenced off.
     abandon.abort();
     const error = await abandoned;
     expect(error).toBeInstanceOf(TributaryError);
-    expect((error as TributaryError).code).toBe('STORE_CORRUPT');
+    expect((error as TributaryError).code).toBe('LEASE_LOST');
     expect((await second.getRun('r1'))?.status).toBe('succeeded');
     expect(await second.loadEvents('r1')).toEqual(rows);
   });
@@ -719,7 +730,8 @@ describe('resumeRun', () => {
       if (prefix.some((e) => e.type === 'run_finished')) continue;
       const store = memory();
       const { finishedAt: _f, ...rest } = record;
-      await store.createRun({ ...rest, status: 'running', owner: DEAD_OWNER });
+      await store.createRun({ ...rest, status: 'running' });
+      await crashed(store, 'r1');
       if (cut > 0) await store.commit('r1', { events: rows.slice(0, cut) });
       rec.calls.clear();
       const outcome = await resumeRun(def, 'r1', { store });

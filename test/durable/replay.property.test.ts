@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
 import { defineDag, type DagDefinition } from '../../src/durable/define.js';
-import { startRun } from '../../src/durable/durable-runner.js';
+import { startRun } from '../../src/durable/index.js';
 import { loadJournal, replay, restoreEngine } from '../../src/durable/replay.js';
 import { viewRun } from '../../src/durable/run-view.js';
 import type { DynamicModification } from '../../src/engine/modification.js';

@@ -5,6 +5,7 @@ import { RunEngine } from '../../src/engine/run-engine.js';
 import { DAG } from '../../src/graph/dag.js';
 import { DynamicExecutor, runGraphFromDag } from '../../src/executor/dag-executor.js';
 import { RunDriver } from '../../src/executor/run-driver.js';
+import { createTaskRegistry } from '../../src/executor/task-registry.js';
 import type { Expander } from '../../src/executor/types.js';
 import { states } from '../engine/harness.js';
 
@@ -324,11 +325,11 @@ describe('serializable modifications', () => {
       runId: 'durable-1',
       params: {},
       maxWorkers: 2,
-      resolveTask: (id) => {
-        const spec = engine.spec(id);
-        return tasks[typeof spec.task === 'string' ? spec.task : spec.name]!;
-      },
-      resolveExpander: (id) => expanders[engine.graph.nameOf(id)],
+      registry: createTaskRegistry({
+        tasks: new Map(Object.entries(tasks)),
+        expanders: new Map(Object.entries(expanders)),
+        inline: false,
+      }),
     }).run();
     const a = engine.errorOf(engine.graph.idOf('a')!) as TributaryError;
     expect(a.code).toBe('MODIFICATION_REJECTED');

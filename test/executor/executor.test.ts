@@ -148,7 +148,8 @@ describe('task context', () => {
       key: 'run-1:b',
       aborted: false,
     });
-    expect(logged).toEqual([['info', 'hello', { n: 1 }]]);
+    // The executor's logger learns which attempt logged.
+    expect(logged).toEqual([['info', 'hello', { n: 1, node: 'b', attempt: 1 }]]);
   });
 
   it('keeps the idempotency key across retries while the attempt number grows', async () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TributaryError } from '../../src/errors/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import type { Lease } from '../../src/store/lease.js';
+import type { LogLine } from '../../src/store/logs.js';
 import type { RunRecord, RunStore, RunSummary, StoredEvent } from '../../src/store/run-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -52,6 +54,10 @@ function event(seq: number, fields: Partial<StoredEvent> = {}): StoredEvent {
   };
 }
 
+function log(message: string, node = 'a'): LogLine {
+  return { node, attempt: 1, at: 3_000, level: 'info', source: 'log', message };
+}
+
 const events = (from: number, to: number): StoredEvent[] =>
   Array.from({ length: to - from + 1 }, (_, i) => event(from + i));
 
@@ -88,9 +94,9 @@ for (const backend of BACKENDS) {
           createdAt: 1_700_000_000_123.5,
           updatedAt: 1_700_000_000_124,
           finishedAt: 1_700_000_000_999,
-          cancelRequestedAt: 1_700_000_000_500,
-          owner: 'host:123',
           module: '/abs/path/defs.ts',
+          durability: 'full',
+          codec: 'json',
         });
         await store.createRun(full);
         expect(await store.getRun('r1')).toStrictEqual(full);
@@ -99,7 +105,14 @@ for (const backend of BACKENDS) {
       it('optional fields that were not given are absent, not undefined or null', async () => {
         await store.createRun(record('r1'));
         const run = (await store.getRun('r1'))!;
-        for (const key of ['partitionKey', 'finishedAt', 'cancelRequestedAt', 'owner', 'module']) {
+        for (const key of [
+          'partitionKey',
+          'finishedAt',
+          'owner',
+          'module',
+          'durability',
+          'codec',
+        ]) {
           expect(Object.keys(run)).not.toContain(key);
         }
         expect(run).toStrictEqual(record('r1'));
@@ -222,7 +235,7 @@ for (const backend of BACKENDS) {
       });
 
       it('updates run fields together with the events', async () => {
-        await store.createRun(record('r1', { owner: 'host:1' }));
+        await store.createRun(record('r1'));
         await store.commit('r1', {
           events: events(1, 2),
           run: { status: 'succeeded', finishedAt: 9_000 },
@@ -230,28 +243,19 @@ for (const backend of BACKENDS) {
         const run = (await store.getRun('r1'))!;
         expect(run.status).toBe('succeeded');
         expect(run.finishedAt).toBe(9_000);
-        expect(run.owner).toBe('host:1');
         expect(run.updatedAt).not.toBe(1_000);
         expect(run.createdAt).toBe(1_000);
         expect((await store.loadEvents('r1')).length).toBe(2);
       });
 
       it('a commit with run fields only changes the run; undefined fields are left alone', async () => {
-        await store.createRun(record('r1', { owner: 'host:1', module: '/m.ts' }));
-        await store.commit('r1', { events: [], run: { owner: 'host:2' } });
+        await store.createRun(record('r1', { module: '/m.ts' }));
+        await store.commit('r1', { events: [], run: { status: 'failed' } });
         await store.commit('r1', { events: [], run: { status: undefined, finishedAt: undefined } });
         const run = (await store.getRun('r1'))!;
-        expect(run).toMatchObject({ status: 'running', owner: 'host:2', module: '/m.ts' });
+        expect(run).toMatchObject({ status: 'failed', module: '/m.ts' });
         expect(Object.keys(run)).not.toContain('finishedAt');
         expect(await store.loadEvents('r1')).toEqual([]);
-      });
-
-      it('owner "" clears the owner', async () => {
-        await store.createRun(record('r1', { owner: 'host:1' }));
-        await store.commit('r1', { events: [], run: { status: 'failed', owner: '' } });
-        const run = (await store.getRun('r1'))!;
-        expect(run.status).toBe('failed');
-        expect(Object.keys(run)).not.toContain('owner');
       });
 
       it('an empty commit still succeeds', async () => {
@@ -340,36 +344,192 @@ for (const backend of BACKENDS) {
         expect(await codeOf(store.loadEvents('ghost'))).toBe('RUN_NOT_FOUND');
       });
 
-      it('requestCancel of an unknown run fails with RUN_NOT_FOUND', async () => {
-        expect(await codeOf(store.requestCancel('ghost', 5))).toBe('RUN_NOT_FOUND');
+      it.each([
+        [
+          'addRequest',
+          (st: RunStore) => st.addRequest('ghost', { kind: 'cancel', actor: 'cli', at: 1 }),
+        ],
+        ['pendingRequests', (st: RunStore) => st.pendingRequests('ghost')],
+        ['loadLogs', (st: RunStore) => st.loadLogs('ghost')],
+      ])('%s of an unknown run fails with RUN_NOT_FOUND', async (_, call) => {
+        expect(await codeOf(call(store))).toBe('RUN_NOT_FOUND');
         expect(await store.getRun('ghost')).toBeUndefined();
       });
     });
 
-    describe('requestCancel', () => {
-      it('isCancelRequested is false until a cancel is requested', async () => {
+    describe('leases', () => {
+      const KEY = 'run:r1';
+
+      it('the first acquisition gets fence 1; the holder shows as the run owner', async () => {
         await store.createRun(record('r1'));
-        expect(await store.isCancelRequested('r1')).toBe(false);
-        await store.requestCancel('r1', 5);
-        expect(await store.isCancelRequested('r1')).toBe(true);
-        expect(await store.isCancelRequested('other')).toBe(false);
+        expect(await store.getLease(KEY)).toBeUndefined();
+        const before = Date.now();
+        const attempt = await store.acquireLease(KEY, 'host:1:a', 30_000);
+        expect(attempt.acquired).toBe(true);
+        const lease = (attempt as { lease: Lease }).lease;
+        expect(lease).toMatchObject({ key: KEY, owner: 'host:1:a', fence: 1 });
+        expect(lease.expiresAt).toBeGreaterThanOrEqual(before + 30_000);
+        expect(await store.getLease(KEY)).toEqual(lease);
+        expect((await store.getRun('r1'))?.owner).toBe('host:1:a');
+        expect((await store.listRuns())[0]?.owner).toBe('host:1:a');
       });
 
-      it('records the time of the request and touches nothing else', async () => {
-        await store.createRun(record('r1', { owner: 'host:1' }));
-        await store.requestCancel('r1', 4_242);
-        const run = (await store.getRun('r1'))!;
-        expect(run.cancelRequestedAt).toBe(4_242);
-        expect(run).toMatchObject({ status: 'running', owner: 'host:1', createdAt: 1_000 });
-        expect(run.updatedAt).not.toBe(1_000);
+      it('a held, unexpired lease is refused to another owner, who learns the holder', async () => {
+        const first = await store.acquireLease(KEY, 'a', 30_000);
+        const second = await store.acquireLease(KEY, 'b', 30_000);
+        expect(second).toEqual({ acquired: false, holder: (first as { lease: Lease }).lease });
+      });
+
+      it('an expired lease, a released one and force each go to the new owner with a higher fence', async () => {
+        const a = await store.acquireLease(KEY, 'a', -1); // already expired
+        const b = await store.acquireLease(KEY, 'b', 30_000);
+        expect(b).toMatchObject({ acquired: true, lease: { owner: 'b', fence: 2 } });
+        const c = await store.acquireLease(KEY, 'c', 30_000, { force: true });
+        expect(c).toMatchObject({ acquired: true, lease: { owner: 'c', fence: 3 } });
+        await store.releaseLease((c as { lease: Lease }).lease);
+        expect(await store.getLease(KEY)).toBeUndefined();
+        // The fence never goes back, even after a release.
+        const d = await store.acquireLease(KEY, 'd', 30_000);
+        expect(d).toMatchObject({ acquired: true, lease: { owner: 'd', fence: 4 } });
+        expect(a.acquired).toBe(true);
+      });
+
+      it('renew extends the holder; a lost lease cannot be renewed or released', async () => {
+        const a = ((await store.acquireLease(KEY, 'a', 1_000)) as { lease: Lease }).lease;
+        const renewed = await store.renewLease(a, 60_000);
+        expect(renewed.fence).toBe(a.fence);
+        expect(renewed.expiresAt).toBeGreaterThan(a.expiresAt);
+        const b = (
+          (await store.acquireLease(KEY, 'b', 30_000, { force: true })) as { lease: Lease }
+        ).lease;
+        expect(await codeOf(store.renewLease(a, 60_000))).toBe('LEASE_LOST');
+        await store.releaseLease(a); // a no-op: b keeps it
+        expect(await store.getLease(KEY)).toEqual(b);
+      });
+
+      it('ifFence takes over only from the holder it names: of two racing takeovers one wins', async () => {
+        const dead = ((await store.acquireLease(KEY, 'dead', 30_000)) as { lease: Lease }).lease;
+        const [x, y] = await Promise.all([
+          store.acquireLease(KEY, 'x', 30_000, { ifFence: dead.fence }),
+          store.acquireLease(KEY, 'y', 30_000, { ifFence: dead.fence }),
+        ]);
+        expect([x.acquired, y.acquired].filter(Boolean)).toHaveLength(1);
+        const winner = x.acquired ? x.lease : (y as { lease: Lease }).lease;
+        expect(winner.fence).toBe(dead.fence + 1);
+        expect(x.acquired ? y : x).toEqual({ acquired: false, holder: winner });
+      });
+
+      it('leases of different keys are independent', async () => {
+        await store.acquireLease('run:x', 'a', 30_000);
+        expect(await store.acquireLease('run:y', 'b', 30_000)).toMatchObject({ acquired: true });
+        expect(await store.acquireLease('scheduler', 'c', 30_000)).toMatchObject({
+          acquired: true,
+          lease: { fence: 1 },
+        });
+      });
+
+      it('a commit with a stale or released fence fails with LEASE_LOST and writes nothing', async () => {
+        await store.createRun(record('r1'));
+        const a = ((await store.acquireLease(KEY, 'a', 30_000)) as { lease: Lease }).lease;
+        await store.commit('r1', { events: events(1, 2), fence: a.fence });
+        const b = (
+          (await store.acquireLease(KEY, 'b', 30_000, { force: true })) as { lease: Lease }
+        ).lease;
+        const stale = store.commit('r1', {
+          events: events(3, 3),
+          run: { status: 'failed' },
+          fence: a.fence,
+          logs: [log('x')],
+        });
+        expect(await codeOf(stale)).toBe('LEASE_LOST');
+        expect((await store.loadEvents('r1')).map((e) => e.seq)).toEqual([1, 2]);
+        expect((await store.getRun('r1'))?.status).toBe('running');
+        expect(await store.loadLogs('r1')).toEqual([]);
+        await store.commit('r1', { events: events(3, 3), fence: b.fence });
+        await store.releaseLease(b);
+        expect(await codeOf(store.commit('r1', { events: events(4, 4), fence: b.fence }))).toBe(
+          'LEASE_LOST',
+        );
+      });
+
+      it('many owners racing for one lease: exactly one wins', async () => {
+        const attempts = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.acquireLease(KEY, `o${i}`, 30_000)),
+        );
+        expect(attempts.filter((a) => a.acquired)).toHaveLength(1);
+      });
+    });
+
+    describe('requests', () => {
+      it('are pending in id order until a commit completes them with the journal entries', async () => {
+        await store.createRun(record('r1'));
+        await store.createRun(record('r2'));
+        const cancel = await store.addRequest('r1', { kind: 'cancel', actor: 'cli:ann', at: 5 });
+        const modify = await store.addRequest('r1', {
+          kind: 'modify',
+          actor: 'cli:bob',
+          at: 6,
+          body: '{"addNodes":[]}',
+        });
+        await store.addRequest('r2', { kind: 'cancel', actor: 'cli:cy', at: 7 });
+        expect(modify).toBeGreaterThan(cancel);
+        const pending = await store.pendingRequests('r1');
+        expect(pending).toEqual([
+          { runId: 'r1', id: cancel, kind: 'cancel', actor: 'cli:ann', at: 5, state: 'pending' },
+          {
+            runId: 'r1',
+            id: modify,
+            kind: 'modify',
+            actor: 'cli:bob',
+            at: 6,
+            body: '{"addNodes":[]}',
+            state: 'pending',
+          },
+        ]);
+        await store.commit('r1', {
+          events: events(1, 1),
+          requests: [{ id: modify, state: 'rejected', outcome: '{"code":"CYCLE_DETECTED"}' }],
+        });
+        expect((await store.pendingRequests('r1')).map((r) => r.id)).toEqual([cancel]);
+        expect(await store.getRequest('r1', modify)).toMatchObject({
+          state: 'rejected',
+          outcome: '{"code":"CYCLE_DETECTED"}',
+        });
+        expect(await store.getRequest('r1', 999_999)).toBeUndefined();
+        expect(await store.pendingRequests('r2')).toHaveLength(1);
+      });
+
+      it('a commit that completes an unknown request fails and writes nothing', async () => {
+        await store.createRun(record('r1'));
+        const commit = store.commit('r1', {
+          events: events(1, 1),
+          requests: [{ id: 12_345, state: 'applied', outcome: '{}' }],
+        });
+        expect(await codeOf(commit)).toBe('INVALID_ARGUMENT');
         expect(await store.loadEvents('r1')).toEqual([]);
       });
+    });
 
-      it('a later request replaces the time', async () => {
+    describe('logs', () => {
+      it('are stored with commits, in order, filtered by node and after an id', async () => {
         await store.createRun(record('r1'));
-        await store.requestCancel('r1', 1);
-        await store.requestCancel('r1', 2);
-        expect((await store.getRun('r1'))?.cancelRequestedAt).toBe(2);
+        await store.createRun(record('r2'));
+        await store.commit('r1', { events: [], logs: [log('one'), log('two', 'b')] });
+        await store.commit('r2', { events: [], logs: [log('other')] });
+        await store.commit('r1', {
+          events: [],
+          logs: [{ ...log('three'), level: 'error', source: 'stderr', fields: '{"n":1}' }],
+        });
+        const all = await store.loadLogs('r1');
+        expect(all.map((l) => l.message)).toEqual(['one', 'two', 'three']);
+        expect(all[0]).toStrictEqual({ ...log('one'), id: all[0]!.id });
+        expect(all[2]).toMatchObject({ level: 'error', source: 'stderr', fields: '{"n":1}' });
+        expect((await store.loadLogs('r1', { node: 'b' })).map((l) => l.message)).toEqual(['two']);
+        expect((await store.loadLogs('r1', { afterId: all[0]!.id })).map((l) => l.message)).toEqual(
+          ['two', 'three'],
+        );
+        expect((await store.loadLogs('r1', { limit: 1 })).map((l) => l.message)).toEqual(['one']);
+        expect(all[1]!.id).toBeGreaterThan(all[0]!.id);
       });
     });
 

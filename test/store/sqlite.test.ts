@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -78,13 +86,17 @@ async function populated(runs = 40): Promise<void> {
 describe('SqliteStore persistence', () => {
   it('runs, journal and artifacts survive close and reopen', async () => {
     const first = SqliteStore.open(path);
-    await first.createRun(record('r1', { partitionKey: 'p', module: '/defs.ts', owner: 'h:1' }));
+    await first.createRun(
+      record('r1', { partitionKey: 'p', module: '/defs.ts', durability: 'full', codec: 'json' }),
+    );
+    const lease = await first.acquireLease('run:r1', 'h:1:x', 60_000);
     await first.commit('r1', {
       events: [event(1), event(2)],
       run: { status: 'succeeded', finishedAt: 5 },
+      logs: [{ node: 'n1', attempt: 1, at: 3, level: 'info', source: 'log', message: 'hello' }],
     });
     await first.putArtifact('r1', 'big#1', '{"large":true}');
-    await first.requestCancel('r1', 7);
+    const request = await first.addRequest('r1', { kind: 'cancel', actor: 'cli:me', at: 7 });
     await first.close();
 
     const second = open();
@@ -92,12 +104,16 @@ describe('SqliteStore persistence', () => {
       runId: 'r1',
       status: 'succeeded',
       finishedAt: 5,
-      cancelRequestedAt: 7,
       partitionKey: 'p',
       module: '/defs.ts',
-      owner: 'h:1',
+      durability: 'full',
+      codec: 'json',
+      owner: 'h:1:x',
       params: { day: '2026-11-21' },
     });
+    expect(await second.getLease('run:r1')).toEqual(lease.acquired ? lease.lease : undefined);
+    expect(await second.pendingRequests('r1')).toMatchObject([{ id: request, kind: 'cancel' }]);
+    expect((await second.loadLogs('r1')).map((l) => l.message)).toEqual(['hello']);
     expect(await second.loadEvents('r1')).toStrictEqual([event(1), event(2)]);
     expect(await second.getArtifact('r1', 'big#1')).toBe('{"large":true}');
     // The journal goes on where it stopped, and still refuses gaps.
@@ -151,6 +167,61 @@ describe('SqliteStore persistence', () => {
     const again = open({ durability: 'normal' });
     expect((await again.getRun('r1'))?.status).toBe('failed');
     expect(await again.loadEvents('r1')).toHaveLength(1);
+  });
+
+  it('two handles racing for one lease: one wins; the loser cannot commit with an old fence', async () => {
+    const a = open();
+    const b = open();
+    await a.createRun(record('r1'));
+    const [first, second] = await Promise.all([
+      a.acquireLease('run:r1', 'a', 30_000),
+      b.acquireLease('run:r1', 'b', 30_000),
+    ]);
+    expect([first.acquired, second.acquired].filter(Boolean)).toHaveLength(1);
+    const winner = (first.acquired ? first.lease : second.acquired ? second.lease : undefined)!;
+    const taken = await b.acquireLease('run:r1', 'c', 30_000, { force: true });
+    expect(taken).toMatchObject({ acquired: true, lease: { fence: winner.fence + 1 } });
+    await expect(a.commit('r1', { events: [event(1)], fence: winner.fence })).rejects.toMatchObject(
+      { code: 'LEASE_LOST' },
+    );
+  });
+
+  it("a commit that asks for durability 'full' is made on a 'normal' store", async () => {
+    const store = open();
+    await store.createRun(record('r1'));
+    await store.commit('r1', { events: [event(1)], durability: 'full' });
+    await store.commit('r1', { events: [event(2)] });
+    expect((await open().loadEvents('r1')).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('create: false fails with STORE_NOT_FOUND for a missing file and creates nothing', () => {
+    const missing = join(dir, 'typo', 'tributary.db');
+    let error: unknown;
+    try {
+      SqliteStore.open(missing, { create: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'STORE_NOT_FOUND', context: { path: missing } });
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+
+  it('opens a schema-1 database and upgrades it, keeping its runs', async () => {
+    const db = new BetterSqlite3(path);
+    db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, dag_id TEXT NOT NULL, status TEXT NOT NULL,
+      params TEXT NOT NULL, partition_key TEXT, graph TEXT NOT NULL, created_at REAL NOT NULL,
+      updated_at REAL NOT NULL, finished_at REAL, cancel_requested_at REAL, owner TEXT, module TEXT);
+      CREATE TABLE journal (run_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+      entries TEXT NOT NULL, PRIMARY KEY (run_id, first_seq)) WITHOUT ROWID;
+      CREATE TABLE snapshots (run_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE artifacts (run_id TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
+      PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+      INSERT INTO runs VALUES ('old', 'etl', 'running', '{}', NULL, '{}', 1, 1, NULL, NULL, 'h:1', NULL);
+      PRAGMA user_version = 1;`);
+    db.close();
+    const store = open();
+    expect(await store.getRun('old')).toMatchObject({ runId: 'old', status: 'running' });
+    expect(await store.acquireLease('run:old', 'me', 1_000)).toMatchObject({ acquired: true });
   });
 
   it("':memory:' opens a private, working database", async () => {
@@ -238,6 +309,52 @@ describe('SqliteStore refuses databases it cannot trust', () => {
     } finally {
       check.close();
     }
+  });
+
+  it('a damaged journal row is STORE_CORRUPT naming the path, the run and what was damaged', async () => {
+    const store = open();
+    await store.createRun(record('r1'));
+    await store.commit('r1', { events: [event(1)] });
+    const raw = new BetterSqlite3(path);
+    raw
+      .prepare(
+        `UPDATE journal SET entries = '[[1,"task_started","n1",1,"{\\"seq' WHERE run_id = 'r1'`,
+      )
+      .run();
+    raw.prepare(`UPDATE runs SET params = '{"day":' WHERE run_id = 'r1'`).run();
+    raw.close();
+    const journal = await store.loadEvents('r1').catch((e: unknown) => e);
+    expect(journal).toMatchObject({ code: 'STORE_CORRUPT', context: { path, runId: 'r1' } });
+    expect((journal as Error).message).toContain('journal row');
+    expect((journal as Error).message).toContain(path);
+    const run = await store.getRun('r1').catch((e: unknown) => e);
+    expect(run).toMatchObject({ code: 'STORE_CORRUPT', context: { path, runId: 'r1' } });
+    expect((run as Error).message).toContain('run parameters');
+  });
+
+  it('a page damaged inside a valid database is STORE_CORRUPT when it is read, not a raw SQLite error', async () => {
+    await populated();
+    const bytes = readFileSync(path);
+    // Overwrite the middle pages (the journal's b-tree) with garbage, keeping the header.
+    const pageSize = 4096;
+    const pages = bytes.length / pageSize;
+    for (let p = Math.floor(pages / 3); p < pages - 1; p++)
+      randomBytes(pageSize).copy(bytes, p * pageSize);
+    writeFileSync(path, bytes);
+    let store: SqliteStore | undefined;
+    const errors: unknown[] = [];
+    try {
+      store = open();
+      for (let r = 0; r < 40; r++)
+        await store.loadEvents(`r${r}`).catch((e: unknown) => errors.push(e));
+    } catch (e) {
+      errors.push(e);
+    }
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(error).toMatchObject({ code: expect.stringMatching(/STORE_CORRUPT|RUN_NOT_FOUND/) });
+    }
+    expect(errors.some((e) => (e as TributaryError).code === 'STORE_CORRUPT')).toBe(true);
   });
 
   it('an empty file is a new database', async () => {

@@ -1,12 +1,16 @@
 import { TributaryError } from '../../errors/index.js';
-import { runNotFound } from '../../store/errors.js';
-import { jsonCodec } from '../../codec/codec.js';
-import { loadJournal } from '../../durable/replay.js';
-import { isOwnerAlive } from '../../durable/owner.js';
-import { viewRun } from '../../durable/run-view.js';
-import type { JournalEntry } from '../../durable/journal-entry.js';
-import type { RunStatus } from '../../engine/run-engine.js';
-import type { RunStore } from '../../store/run-store.js';
+import { userInfo } from 'node:os';
+import { runLeaseKey, runNotFound, type RunStore } from '../../store/index.js';
+import {
+  cancelRun,
+  codecOf,
+  isOwnerAlive,
+  loadJournal,
+  viewRun,
+  type JournalEntry,
+} from '../../durable/index.js';
+import type { RunStatus } from '../../engine/index.js';
+import { runDefinition } from './run.js';
 import { countsLine, duration, table, time, type Output } from '../output.js';
 import { openStore } from '../store.js';
 
@@ -25,7 +29,7 @@ async function withStore<T>(
 async function loadView(store: RunStore, runId: string) {
   const run = await store.getRun(runId);
   if (run === undefined) throw runNotFound(runId);
-  const entries = await loadJournal(store, runId, jsonCodec);
+  const entries = await loadJournal(store, runId, codecOf(run, undefined));
   return { entries, view: viewRun(run, entries) };
 }
 
@@ -240,12 +244,14 @@ function auditLine(entry: JournalEntry): AuditLine {
 }
 
 /**
- * `tributary cancel <runId>`: ask the owning process to cancel; a run whose owner is gone (a
- * crashed process on this host, or none) is cancelled directly in the journal.
+ * `tributary cancel <runId>`: a run with a live owner gets a cancel request, which the owner
+ * applies through its engine within its poll interval; a run whose owner is gone is taken over
+ * and cancelled here, through the engine and the journal like any other change (every
+ * unfinished node ends `cancelled`).
  */
 export async function cancelCommand(
   runId: string,
-  options: { db?: string },
+  options: { db?: string; module?: string },
   output: Output,
 ): Promise<number> {
   return withStore(options.db, async (store) => {
@@ -259,25 +265,37 @@ export async function cancelCommand(
       );
       return 0;
     }
-    const at = Date.now();
-    if (isOwnerAlive(run.owner)) {
-      await store.requestCancel(runId, at);
+    const lease = await store.getLease(runLeaseKey(runId));
+    if (lease !== undefined && lease.expiresAt > Date.now() && isOwnerAlive(lease.owner)) {
+      await store.addRequest(runId, { kind: 'cancel', actor: cliActor(), at: Date.now() });
       output.out(
         output.json
-          ? JSON.stringify({ runId, cancelled: 'requested' })
-          : `Cancel requested; the owner (${run.owner}) stops the run.`,
+          ? JSON.stringify({ runId, cancelled: 'requested', owner: lease.owner })
+          : `Cancel requested; the owner (${lease.owner}) stops the run.`,
       );
       return 0;
     }
-    const seq = (await store.loadEvents(runId)).length + 1;
-    const events = [
-      { type: 'run_cancelled', at, reason: 'cancelled' },
-      { type: 'run_finished', at, status: 'cancelled' },
-    ].map((e, i) => ({ seq: seq + i, type: e.type, at, body: jsonCodec.encode(e) }));
-    await store.commit(runId, { events, run: { status: 'cancelled', finishedAt: at, owner: '' } });
+    const def = await runDefinition(run, options.module);
+    const outcome = await cancelRun(def, runId, { store });
+    const status = outcome.resumed ? outcome.result.status : outcome.run.status;
     output.out(
-      output.json ? JSON.stringify({ runId, cancelled: true }) : `Run ${runId} cancelled.`,
+      output.json
+        ? JSON.stringify({ runId, cancelled: outcome.resumed, status })
+        : outcome.resumed
+          ? `Run ${runId} cancelled (${outcome.result.cancelled} nodes cancelled).`
+          : `Run ${runId} already finished (${status}).`,
     );
     return 0;
   });
+}
+
+/** The actor of a change made from this CLI: `cli:<user>`. */
+export function cliActor(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep "unknown".
+  }
+  return `cli:${user}`;
 }

@@ -1,6 +1,5 @@
-import type { Durability } from '../../store/run-store.js';
-import { runNotFound } from '../../store/errors.js';
-import { resumeRun, startRun } from '../../durable/durable-runner.js';
+import { runNotFound, type Durability, type RunRecord } from '../../store/index.js';
+import { resumeRun, startRun } from '../../durable/index.js';
 import type { DagDefinition } from '../../durable/define.js';
 import type { ExecutionResult } from '../../executor/execution-result.js';
 import { loadDefinitions, pickDefinition } from '../load-definitions.js';
@@ -17,6 +16,20 @@ export interface RunOptions {
   readonly db?: string;
   readonly durability?: Durability;
   readonly module?: string;
+  readonly force?: boolean;
+}
+
+/** The definition a stored run was started from: its recorded module, or `--module`. */
+export async function runDefinition(run: RunRecord, modulePath?: string): Promise<DagDefinition> {
+  const path = modulePath ?? run.module;
+  if (path === undefined) {
+    throw new TributaryError(
+      'INVALID_ARGUMENT',
+      `Run "${run.runId}" has no recorded module: pass --module`,
+      { context: { runId: run.runId } },
+    );
+  }
+  return pickDefinition((await loadDefinitions(path)).dags, run.dagId, path);
 }
 
 /** Exit code for a finished run: 0 for succeeded or partially succeeded, 1 otherwise. */
@@ -37,6 +50,7 @@ export async function runCommand(
     return await follow(def, output, (hooks, signal) =>
       startRun(def, {
         store,
+        ...(options.durability === undefined ? {} : { durability: options.durability }),
         params: parseParams(options.param ?? []),
         module: path,
         hooks,
@@ -58,14 +72,6 @@ export async function resumeCommand(
   try {
     const run = await store.getRun(runId);
     if (run === undefined) throw runNotFound(runId);
-    const modulePath = options.module ?? run.module;
-    if (modulePath === undefined) {
-      throw new TributaryError(
-        'INVALID_ARGUMENT',
-        `Run "${runId}" has no recorded module: pass --module`,
-        { context: { runId } },
-      );
-    }
     if (run.status !== 'running') {
       output.out(
         output.json
@@ -74,10 +80,15 @@ export async function resumeCommand(
       );
       return run.status === 'succeeded' || run.status === 'partially_succeeded' ? 0 : 1;
     }
-    const def = pickDefinition((await loadDefinitions(modulePath)).dags, run.dagId, modulePath);
+    const def = await runDefinition(run, options.module);
     let interrupted: readonly string[] = [];
     const code = await follow(def, output, async (hooks, signal) => {
-      const outcome = await resumeRun(def, runId, { store, hooks, signal });
+      const outcome = await resumeRun(def, runId, {
+        store,
+        hooks,
+        signal,
+        ...(options.force === true ? { force: true } : {}),
+      });
       if (!outcome.resumed)
         throw new TributaryError('RUN_FINISHED', `Run ${runId} finished meanwhile`, {
           context: { runId },

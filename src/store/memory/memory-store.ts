@@ -1,3 +1,7 @@
+import { runLeaseKey } from '../lease.js';
+import type { Lease, LeaseAttempt } from '../lease.js';
+import type { LogFilter, StoredLogLine } from '../logs.js';
+import type { NewRunRequest, RunRequest } from '../requests.js';
 import type {
   Commit,
   RunFilter,
@@ -6,7 +10,16 @@ import type {
   RunSummary,
   StoredEvent,
 } from '../run-store.js';
-import { checkAppend, runExists, runNotFound } from '../errors.js';
+import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
+import { nextHolder, renewed } from '../lease-rules.js';
+
+interface RunEntry {
+  record: RunRecord;
+  readonly events: StoredEvent[];
+  readonly requests: RunRequest[];
+  readonly logs: StoredLogLine[];
+  snapshot?: { readonly seq: number; readonly body: string };
+}
 
 /**
  * An in-memory {@link RunStore}: the reference backend for the conformance suite and for tests.
@@ -19,24 +32,40 @@ import { checkAppend, runExists, runNotFound } from '../errors.js';
  */
 export class MemoryStore implements RunStore {
   readonly kind = 'memory';
-  readonly #runs = new Map<string, RunRecord>();
-  readonly #events = new Map<string, StoredEvent[]>();
+  readonly #runs = new Map<string, RunEntry>();
   readonly #artifacts = new Map<string, string>();
-  readonly #snapshots = new Map<string, { seq: number; body: string }>();
+  /** Every lease ever taken: a released one keeps its fence (owner ''). */
+  readonly #leases = new Map<string, Lease>();
+  #requestIds = 0;
+  #logIds = 0;
+
+  #entry(runId: string): RunEntry {
+    const entry = this.#runs.get(runId);
+    if (entry === undefined) throw runNotFound(runId);
+    return entry;
+  }
 
   async createRun(record: RunRecord): Promise<void> {
     if (this.#runs.has(record.runId)) throw runExists(record.runId);
-    this.#runs.set(record.runId, { ...record });
-    this.#events.set(record.runId, []);
+    const { owner: _derived, ...stored } = record;
+    this.#runs.set(record.runId, { record: stored, events: [], requests: [], logs: [] });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const run = this.#runs.get(runId);
-    return run === undefined ? undefined : { ...run };
+    const entry = this.#runs.get(runId);
+    return entry === undefined ? undefined : this.#withOwner(entry.record);
+  }
+
+  #withOwner<R extends RunSummary>(record: R): R {
+    const lease = this.#leases.get(runLeaseKey(record.runId));
+    return lease === undefined || lease.owner === ''
+      ? { ...record }
+      : { ...record, owner: lease.owner };
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
     return [...this.#runs.values()]
+      .map((e) => e.record)
       .filter(
         (r) =>
           (filter.dagId === undefined || r.dagId === filter.dagId) &&
@@ -44,49 +73,95 @@ export class MemoryStore implements RunStore {
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
       .slice(0, filter.limit ?? 50)
-      .map(({ graph: _graph, ...summary }) => summary);
+      .map(({ graph: _graph, ...summary }) => this.#withOwner(summary));
   }
 
   async commit(runId: string, commit: Commit): Promise<void> {
-    const run = this.#runs.get(runId);
-    const journal = this.#events.get(runId);
-    if (run === undefined || journal === undefined) throw runNotFound(runId);
-    checkAppend(runId, journal.length + 1, commit.events);
-    journal.push(...commit.events.map((e) => ({ ...e })));
-    // As in every backend: undefined fields are left alone, and owner '' clears the owner.
-    const next: Record<string, unknown> = { ...run, updatedAt: Date.now() };
-    for (const [key, value] of Object.entries(commit.run ?? {})) {
-      if (value === undefined) continue;
-      if (key === 'owner' && value === '') delete next.owner;
-      else next[key] = value;
+    const entry = this.#entry(runId);
+    // Every check before any write: a refused commit changes nothing.
+    if (commit.fence !== undefined)
+      checkFence(runLeaseKey(runId), commit.fence, this.#leases.get(runLeaseKey(runId)));
+    checkAppend(runId, entry.events.length + 1, commit.events);
+    for (const done of commit.requests ?? []) {
+      const i = entry.requests.findIndex((r) => r.id === done.id);
+      if (i < 0) throw unknownRequest(runId, done.id);
     }
-    this.#runs.set(runId, next as unknown as RunRecord);
+    for (const e of commit.events) entry.events.push({ ...e });
+    for (const line of commit.logs ?? []) entry.logs.push({ ...line, id: ++this.#logIds });
+    for (const done of commit.requests ?? []) {
+      const i = entry.requests.findIndex((r) => r.id === done.id);
+      entry.requests[i] = { ...entry.requests[i]!, state: done.state, outcome: done.outcome };
+    }
+    // As in every backend: undefined fields are left alone.
+    const next: Record<string, unknown> = { ...entry.record, updatedAt: Date.now() };
+    for (const [key, value] of Object.entries(commit.run ?? {}))
+      if (value !== undefined) next[key] = value;
+    entry.record = next as unknown as RunRecord;
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
-    const journal = this.#events.get(runId);
-    if (journal === undefined) throw runNotFound(runId);
-    return journal.slice(afterSeq);
+    return this.#entry(runId).events.slice(afterSeq);
   }
 
-  async isCancelRequested(runId: string): Promise<boolean> {
-    return this.#runs.get(runId)?.cancelRequestedAt !== undefined;
+  async addRequest(runId: string, request: NewRunRequest): Promise<number> {
+    const entry = this.#entry(runId);
+    const id = ++this.#requestIds;
+    entry.requests.push({ ...request, runId, id, state: 'pending' });
+    return id;
   }
 
-  async requestCancel(runId: string, at: number): Promise<void> {
-    const run = this.#runs.get(runId);
-    if (run === undefined) throw runNotFound(runId);
-    this.#runs.set(runId, { ...run, cancelRequestedAt: at, updatedAt: Date.now() });
+  async pendingRequests(runId: string): Promise<RunRequest[]> {
+    return this.#entry(runId).requests.filter((r) => r.state === 'pending');
+  }
+
+  async getRequest(runId: string, id: number): Promise<RunRequest | undefined> {
+    return this.#entry(runId).requests.find((r) => r.id === id);
+  }
+
+  async loadLogs(runId: string, filter: LogFilter = {}): Promise<StoredLogLine[]> {
+    const lines = this.#entry(runId).logs.filter(
+      (l) =>
+        (filter.node === undefined || l.node === filter.node) &&
+        (filter.afterId === undefined || l.id > filter.afterId),
+    );
+    return filter.limit === undefined ? lines : lines.slice(0, filter.limit);
+  }
+
+  async acquireLease(
+    key: string,
+    owner: string,
+    ttlMs: number,
+    options: { readonly force?: boolean; readonly ifFence?: number } = {},
+  ): Promise<LeaseAttempt> {
+    const attempt = nextHolder(this.#leases.get(key), key, owner, ttlMs, Date.now(), options);
+    if (attempt.acquired) this.#leases.set(key, attempt.lease);
+    return attempt;
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    const next = renewed(this.#leases.get(lease.key), lease, ttlMs, Date.now());
+    this.#leases.set(lease.key, next);
+    return next;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const current = this.#leases.get(lease.key);
+    if (current?.fence === lease.fence && current.owner !== '')
+      this.#leases.set(lease.key, { ...current, owner: '', expiresAt: 0 });
+  }
+
+  async getLease(key: string): Promise<Lease | undefined> {
+    const lease = this.#leases.get(key);
+    return lease === undefined || lease.owner === '' ? undefined : lease;
   }
 
   async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
-    if (!this.#runs.has(runId)) throw runNotFound(runId);
-    const current = this.#snapshots.get(runId);
-    if (current === undefined || current.seq < seq) this.#snapshots.set(runId, { seq, body });
+    const entry = this.#entry(runId);
+    if (entry.snapshot === undefined || entry.snapshot.seq < seq) entry.snapshot = { seq, body };
   }
 
   async getSnapshot(runId: string): Promise<{ seq: number; body: string } | undefined> {
-    return this.#snapshots.get(runId);
+    return this.#runs.get(runId)?.snapshot;
   }
 
   async putArtifact(runId: string, key: string, body: string): Promise<void> {

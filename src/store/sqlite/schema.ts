@@ -44,6 +44,40 @@ const MIGRATIONS: readonly string[] = [
      body TEXT NOT NULL,
      PRIMARY KEY (run_id, key)
    ) WITHOUT ROWID;`,
+  // 2: ownership leases with fencing, requests to a run's owner, task logs, and the run's
+  // durability and codec. The columns runs.owner and runs.cancel_requested_at are no longer
+  // written: the lease and the requests table replace them.
+  `CREATE TABLE leases (
+     key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL, -- '' once released; the row stays so the fence never goes back
+     fence INTEGER NOT NULL,
+     expires_at REAL NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE requests (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     at REAL NOT NULL,
+     body TEXT,
+     state TEXT NOT NULL,
+     outcome TEXT
+   );
+   CREATE INDEX requests_by_run ON requests (run_id, state, id);
+   CREATE TABLE logs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id TEXT NOT NULL,
+     node TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     at REAL NOT NULL,
+     level TEXT NOT NULL,
+     source TEXT NOT NULL,
+     message TEXT NOT NULL,
+     fields TEXT
+   );
+   CREATE INDEX logs_by_run ON logs (run_id, id);
+   ALTER TABLE runs ADD COLUMN durability TEXT;
+   ALTER TABLE runs ADD COLUMN codec TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -1,8 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { toError, TributaryError } from '../../errors/index.js';
 import type { RunStatus } from '../../engine/run-engine.js';
+import { runLeaseKey, type Lease, type LeaseAttempt } from '../lease.js';
+import { nextHolder, renewed } from '../lease-rules.js';
+import type { LogFilter, LogLevel, LogSource, StoredLogLine } from '../logs.js';
+import type { NewRunRequest, RunRequest, RunRequestKind } from '../requests.js';
 import type {
   Commit,
   Durability,
@@ -12,17 +16,20 @@ import type {
   RunSummary,
   StoredEvent,
 } from '../run-store.js';
-import { checkAppend, runExists, runNotFound } from '../errors.js';
+import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
+import { isCorruption, loadDriver } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
 
-/** Options of {@link SqliteStore}. */
+/** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
   /**
    * `normal` (default): WAL with `synchronous=NORMAL`, a commit survives a process crash; the
-   * last commits may be lost on power loss. `full`: `synchronous=FULL`, every commit is synced
-   * to disk before it returns.
+   * last commits may be lost on power loss. `full`: `synchronous=FULL` for every commit. A
+   * commit can also ask for `full` itself (a run started with `durability: 'full'`).
    */
   readonly durability?: Durability;
+  /** False: fail with `STORE_NOT_FOUND` instead of creating a missing file. Default true. */
+  readonly create?: boolean;
 }
 
 interface RunRow {
@@ -35,14 +42,50 @@ interface RunRow {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
-  cancel_requested_at: number | null;
-  owner: string | null;
   module: string | null;
+  durability: string | null;
+  codec: string | null;
+  lease_owner: string | null;
 }
+
+interface LeaseRow {
+  key: string;
+  owner: string;
+  fence: number;
+  expires_at: number;
+}
+
+interface RequestRow {
+  id: number;
+  run_id: string;
+  kind: string;
+  actor: string;
+  at: number;
+  body: string | null;
+  state: string;
+  outcome: string | null;
+}
+
+interface LogRow {
+  id: number;
+  node: string;
+  attempt: number;
+  at: number;
+  level: string;
+  source: string;
+  message: string;
+  fields: string | null;
+}
+
+/** Every run column but the graph (megabytes for a large DAG), with the lease holder. */
+const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
+  finished_at, module, durability, codec, NULLIF(leases.owner, '') AS lease_owner`;
+const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
  * The embedded default {@link RunStore}: one SQLite file (better-sqlite3, WAL). A commit is one
- * transaction; the events of a commit are one journal row (see the schema).
+ * transaction; the events of a commit are one journal row (see the schema). A file damaged
+ * under it surfaces as `STORE_CORRUPT` naming the path and what was read.
  *
  * @example
  * ```ts
@@ -53,77 +96,55 @@ export class SqliteStore implements RunStore {
   readonly kind = 'sqlite';
   readonly path: string;
   readonly #db: Database;
-  readonly #insertRun: Statement;
-  readonly #selectRun: Statement;
-  readonly #insertEvent: Statement;
-  readonly #lastSeq: Statement;
-  readonly #selectEvents: Statement;
-  readonly #putArtifact: Statement;
-  readonly #getArtifact: Statement;
-  readonly #requestCancel: Statement;
-  readonly #cancelRequested: Statement;
-  readonly #putSnapshot: Statement;
-  readonly #getSnapshot: Statement;
+  readonly #base: Durability;
+  #synchronous: Durability;
+  readonly #s: ReturnType<typeof prepare>;
   readonly #commit: (runId: string, commit: Commit) => void;
-  /** Prepared run updates, one per combination of fields (at most 16). */
+  readonly #lease: (fn: () => Lease | LeaseAttempt) => Lease | LeaseAttempt;
+  /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
 
-  private constructor(path: string, db: Database) {
+  private constructor(path: string, db: Database, durability: Durability) {
     this.path = path;
     this.#db = db;
-    this.#insertRun = db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, graph, created_at, updated_at, finished_at, cancel_requested_at, owner, module)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @graph, @created_at, @updated_at, @finished_at, @cancel_requested_at, @owner, @module)`,
-    );
-    this.#selectRun = db.prepare(`SELECT * FROM runs WHERE run_id = ?`);
-    this.#insertEvent = db.prepare(
-      `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
-    );
-    this.#lastSeq = db
-      .prepare(`SELECT last_seq FROM journal WHERE run_id = ? ORDER BY first_seq DESC LIMIT 1`)
-      .pluck();
-    this.#selectEvents = db
-      .prepare(`SELECT entries FROM journal WHERE run_id = ? AND last_seq > ? ORDER BY first_seq`)
-      .pluck();
-    this.#putArtifact = db.prepare(
-      `INSERT OR REPLACE INTO artifacts (run_id, key, body) VALUES (?, ?, ?)`,
-    );
-    this.#getArtifact = db
-      .prepare(`SELECT body FROM artifacts WHERE run_id = ? AND key = ?`)
-      .pluck();
-    this.#cancelRequested = db
-      .prepare(`SELECT 1 FROM runs WHERE run_id = ? AND cancel_requested_at IS NOT NULL`)
-      .pluck();
-    this.#requestCancel = db.prepare(
-      `UPDATE runs SET cancel_requested_at = ?, updated_at = ? WHERE run_id = ?`,
-    );
-    this.#putSnapshot = db.prepare(
-      `INSERT INTO snapshots (run_id, seq, body) VALUES (?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, body = excluded.body WHERE excluded.seq > snapshots.seq`,
-    );
-    this.#getSnapshot = db.prepare(`SELECT seq, body FROM snapshots WHERE run_id = ?`);
+    this.#base = durability;
+    this.#synchronous = durability;
+    this.#s = prepare(db);
     this.#commit = db.transaction((runId: string, commit: Commit) =>
       this.#commitNow(runId, commit),
     );
+    // IMMEDIATE: read and write the lease row under the write lock, so two owners asking at
+    // once are served one after the other.
+    const tx = db.transaction((fn: () => Lease | LeaseAttempt) => fn());
+    this.#lease = (fn) => tx.immediate(fn);
   }
 
   /**
    * Open (creating if needed) a database file and bring its schema up to date. A file that is
-   * not a SQLite database, or is truncated, fails with `STORE_CORRUPT` naming the path.
+   * not a SQLite database, or is truncated, fails with `STORE_CORRUPT` naming the path; a
+   * missing file with `create: false` fails with `STORE_NOT_FOUND`.
    */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const memory = path === ':memory:';
+    if (!memory && options.create === false && !existsSync(path)) {
+      throw new TributaryError('STORE_NOT_FOUND', `No database at ${path}`, {
+        context: { path },
+      });
+    }
+    const Driver = loadDriver();
+    if (!memory) mkdirSync(dirname(path), { recursive: true });
     let db: Database | undefined;
     try {
-      db = new BetterSqlite3(path);
+      db = new Driver(path);
       db.pragma('busy_timeout = 5000');
       // Refuse a database that is not ours before changing it: the journal mode is persistent.
       checkVersion(db, path);
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      const durability = options.durability ?? 'normal';
+      db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
       migrate(db, path);
       db.prepare('SELECT count(*) FROM runs').get();
-      return new SqliteStore(path, db);
+      return new SqliteStore(path, db, durability);
     } catch (caught) {
       db?.close();
       if (caught instanceof TributaryError) throw caught;
@@ -135,27 +156,57 @@ export class SqliteStore implements RunStore {
     }
   }
 
+  /** Run one store operation; SQLite's corruption errors become `STORE_CORRUPT` with the path. */
+  #read<T>(what: string, runId: string | undefined, fn: () => T): T {
+    try {
+      return fn();
+    } catch (caught) {
+      if (caught instanceof TributaryError || !isCorruption(caught)) throw caught;
+      throw this.#corrupt(what, runId, toError(caught));
+    }
+  }
+
+  #corrupt(what: string, runId: string | undefined, cause: Error): TributaryError {
+    return new TributaryError(
+      'STORE_CORRUPT',
+      `Database ${this.path} is damaged: cannot read ${what}${runId === undefined ? '' : ` of run "${runId}"`} (${cause.message})`,
+      { context: { path: this.path, ...(runId === undefined ? {} : { runId }), what }, cause },
+    );
+  }
+
+  /** `JSON.parse` of stored text; damage is `STORE_CORRUPT` naming what it was. */
+  #parse<T>(text: string, what: string, runId: string): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch (caught) {
+      throw this.#corrupt(what, runId, toError(caught));
+    }
+  }
+
   async createRun(record: RunRecord): Promise<void> {
-    if (this.#selectRun.get(record.runId) !== undefined) throw runExists(record.runId);
-    this.#insertRun.run({
-      run_id: record.runId,
-      dag_id: record.dagId,
-      status: record.status,
-      params: JSON.stringify(record.params),
-      partition_key: record.partitionKey ?? null,
-      graph: record.graph,
-      created_at: record.createdAt,
-      updated_at: record.updatedAt,
-      finished_at: record.finishedAt ?? null,
-      cancel_requested_at: record.cancelRequestedAt ?? null,
-      owner: record.owner ?? null,
-      module: record.module ?? null,
+    this.#read('the runs table', record.runId, () => {
+      if (this.#s.selectRun.get(record.runId) !== undefined) throw runExists(record.runId);
+      this.#s.insertRun.run({
+        run_id: record.runId,
+        dag_id: record.dagId,
+        status: record.status,
+        params: JSON.stringify(record.params),
+        partition_key: record.partitionKey ?? null,
+        graph: record.graph,
+        created_at: record.createdAt,
+        updated_at: record.updatedAt,
+        finished_at: record.finishedAt ?? null,
+        module: record.module ?? null,
+        durability: record.durability ?? null,
+        codec: record.codec ?? null,
+      });
     });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = this.#selectRun.get(runId) as RunRow | undefined;
-    return row === undefined ? undefined : toRecord(row);
+    const row = this.#read('the run record', runId, () => this.#s.selectRun.get(runId)) as
+      RunRow | undefined;
+    return row === undefined ? undefined : { ...this.#summary(row), graph: row.graph };
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
@@ -169,17 +220,30 @@ export class SqliteStore implements RunStore {
       where.push('status = ?');
       args.push(filter.status);
     }
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, run_id DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...args, filter.limit ?? 50) as Omit<RunRow, 'graph'>[];
-    return rows.map(toSummary);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${FROM_RUNS} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, runs.run_id DESC LIMIT ?`;
+    const rows = this.#read('the runs table', undefined, () =>
+      this.#db.prepare(sql).all(...args, filter.limit ?? 50),
+    ) as RunRow[];
+    return rows.map((row) => this.#summary(row));
   }
 
   async commit(runId: string, commit: Commit): Promise<void> {
-    this.#commit(runId, commit);
+    // The sync level is a connection setting that cannot change inside a transaction.
+    const wanted = commit.durability === 'full' ? 'full' : this.#base;
+    if (wanted !== this.#synchronous) {
+      this.#db.pragma(`synchronous = ${wanted === 'full' ? 'FULL' : 'NORMAL'}`);
+      this.#synchronous = wanted;
+    }
+    this.#read('the journal', runId, () => this.#commit(runId, commit));
   }
 
   /** Inside the transaction: a throw rolls back everything, so the order of writes is free. */
   #commitNow(runId: string, commit: Commit): void {
+    const s = this.#s;
+    if (commit.fence !== undefined) {
+      const key = runLeaseKey(runId);
+      checkFence(key, commit.fence, toLease(s.getLease.get(key) as LeaseRow | undefined));
+    }
     const sets: string[] = ['updated_at = ?'];
     const args: unknown[] = [Date.now()];
     const run = commit.run ?? {};
@@ -191,41 +255,53 @@ export class SqliteStore implements RunStore {
       sets.push('finished_at = ?');
       args.push(run.finishedAt);
     }
-    if (run.owner !== undefined) {
-      sets.push('owner = ?');
-      args.push(run.owner === '' ? null : run.owner);
-    }
-    if (run.cancelRequestedAt !== undefined) {
-      sets.push('cancel_requested_at = ?');
-      args.push(run.cancelRequestedAt);
-    }
     const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`;
     let update = this.#updates.get(sql);
     if (update === undefined) this.#updates.set(sql, (update = this.#db.prepare(sql)));
-    const changed = update.run(...args, runId).changes;
-    if (changed === 0) throw runNotFound(runId);
+    if (update.run(...args, runId).changes === 0) throw runNotFound(runId);
     if (commit.events.length > 0) {
-      const last = (this.#lastSeq.get(runId) as number | null) ?? 0;
+      const last = (s.lastSeq.get(runId) as number | null) ?? 0;
       checkAppend(runId, last + 1, commit.events);
       const entries = JSON.stringify(
         commit.events.map((e) => [e.seq, e.type, e.node ?? null, e.at, e.body]),
       );
-      this.#insertEvent.run(runId, commit.events[0]!.seq, commit.events.at(-1)!.seq, entries);
+      s.insertJournal.run(runId, commit.events[0]!.seq, commit.events.at(-1)!.seq, entries);
+    }
+    for (const l of commit.logs ?? []) {
+      s.insertLog.run(
+        runId,
+        l.node,
+        l.attempt,
+        l.at,
+        l.level,
+        l.source,
+        l.message,
+        l.fields ?? null,
+      );
+    }
+    for (const r of commit.requests ?? []) {
+      if (s.completeRequest.run(r.state, r.outcome, runId, r.id).changes === 0)
+        throw unknownRequest(runId, r.id);
     }
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
-    const rows = this.#selectEvents.all(runId, afterSeq) as string[];
-    if (rows.length === 0 && this.#selectRun.get(runId) === undefined) throw runNotFound(runId);
+    const rows = this.#read('the journal', runId, () => {
+      const found = this.#s.selectJournal.all(runId, afterSeq) as string[];
+      if (found.length === 0 && this.#s.runExists.get(runId) === undefined)
+        throw runNotFound(runId);
+      return found;
+    });
     const events: StoredEvent[] = [];
     for (const row of rows) {
-      for (const [seq, type, node, at, body] of JSON.parse(row) as [
-        number,
-        string,
-        string | null,
-        number,
-        string,
-      ][]) {
+      const entries = this.#parse<[number, string, string | null, number, string][]>(
+        row,
+        'a journal row',
+        runId,
+      );
+      if (!Array.isArray(entries))
+        throw this.#corrupt('a journal row', runId, new Error('not a list'));
+      for (const [seq, type, node, at, body] of entries) {
         if (seq > afterSeq)
           events.push(node === null ? { seq, type, at, body } : { seq, type, node, at, body });
       }
@@ -233,57 +309,225 @@ export class SqliteStore implements RunStore {
     return events;
   }
 
-  async isCancelRequested(runId: string): Promise<boolean> {
-    return this.#cancelRequested.get(runId) !== undefined;
+  async addRequest(runId: string, request: NewRunRequest): Promise<number> {
+    return this.#read('the requests table', runId, () => {
+      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      const info = this.#s.insertRequest.run(
+        runId,
+        request.kind,
+        request.actor,
+        request.at,
+        request.body ?? null,
+      );
+      return Number(info.lastInsertRowid);
+    });
   }
 
-  async requestCancel(runId: string, at: number): Promise<void> {
-    if (this.#requestCancel.run(at, Date.now(), runId).changes === 0) throw runNotFound(runId);
+  async pendingRequests(runId: string): Promise<RunRequest[]> {
+    const rows = this.#read('the requests table', runId, () => {
+      const found = this.#s.pendingRequests.all(runId) as RequestRow[];
+      if (found.length === 0 && this.#s.runExists.get(runId) === undefined)
+        throw runNotFound(runId);
+      return found;
+    });
+    return rows.map(toRequest);
+  }
+
+  async getRequest(runId: string, id: number): Promise<RunRequest | undefined> {
+    const row = this.#read('the requests table', runId, () => this.#s.getRequest.get(runId, id)) as
+      RequestRow | undefined;
+    return row === undefined ? undefined : toRequest(row);
+  }
+
+  async loadLogs(runId: string, filter: LogFilter = {}): Promise<StoredLogLine[]> {
+    const rows = this.#read('the logs table', runId, () => {
+      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      return this.#s.selectLogs.all({
+        run: runId,
+        after: filter.afterId ?? 0,
+        node: filter.node ?? null,
+        limit: filter.limit ?? -1,
+      }) as LogRow[];
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      node: r.node,
+      attempt: r.attempt,
+      at: r.at,
+      level: r.level as LogLevel,
+      source: r.source as LogSource,
+      message: r.message,
+      ...(r.fields === null ? {} : { fields: r.fields }),
+    }));
+  }
+
+  async acquireLease(
+    key: string,
+    owner: string,
+    ttlMs: number,
+    options: { readonly force?: boolean; readonly ifFence?: number } = {},
+  ): Promise<LeaseAttempt> {
+    return this.#read('the leases table', undefined, () =>
+      this.#lease(() => {
+        const current = toStoredLease(this.#s.getLease.get(key) as LeaseRow | undefined);
+        const attempt = nextHolder(current, key, owner, ttlMs, Date.now(), options);
+        if (attempt.acquired) this.#putLease(attempt.lease);
+        return attempt;
+      }),
+    ) as LeaseAttempt;
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    return this.#read('the leases table', undefined, () =>
+      this.#lease(() => {
+        const current = toStoredLease(this.#s.getLease.get(lease.key) as LeaseRow | undefined);
+        const next = renewed(current, lease, ttlMs, Date.now());
+        this.#putLease(next);
+        return next;
+      }),
+    ) as Lease;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.#read('the leases table', undefined, () =>
+      this.#s.releaseLease.run(lease.key, lease.fence),
+    );
+  }
+
+  async getLease(key: string): Promise<Lease | undefined> {
+    return toLease(
+      this.#read('the leases table', undefined, () => this.#s.getLease.get(key)) as
+        LeaseRow | undefined,
+    );
+  }
+
+  #putLease(lease: Lease): void {
+    this.#s.putLease.run(lease.key, lease.owner, lease.fence, lease.expiresAt);
   }
 
   async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
-    if (this.#selectRun.get(runId) === undefined) throw runNotFound(runId);
-    // Never replace a newer snapshot with an older one.
-    this.#putSnapshot.run(runId, seq, body);
+    this.#read('the snapshots table', runId, () => {
+      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      // Never replace a newer snapshot with an older one.
+      this.#s.putSnapshot.run(runId, seq, body);
+    });
   }
 
   async getSnapshot(runId: string): Promise<{ seq: number; body: string } | undefined> {
-    return this.#getSnapshot.get(runId) as { seq: number; body: string } | undefined;
+    return this.#read('the snapshot', runId, () => this.#s.getSnapshot.get(runId)) as
+      { seq: number; body: string } | undefined;
   }
 
   async putArtifact(runId: string, key: string, body: string): Promise<void> {
-    this.#putArtifact.run(runId, key, body);
+    this.#read('the artifacts table', runId, () => this.#s.putArtifact.run(runId, key, body));
   }
 
   async getArtifact(runId: string, key: string): Promise<string | undefined> {
-    return (this.#getArtifact.get(runId, key) as string | undefined) ?? undefined;
+    return (
+      (this.#read(`artifact "${key}"`, runId, () => this.#s.getArtifact.get(runId, key)) as
+        string | undefined) ?? undefined
+    );
   }
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+
+  #summary(row: RunRow): RunSummary {
+    return {
+      runId: row.run_id,
+      dagId: row.dag_id,
+      status: row.status as RunStatus,
+      params: this.#parse<Record<string, unknown>>(row.params, 'the run parameters', row.run_id),
+      ...(row.partition_key === null ? {} : { partitionKey: row.partition_key }),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+      ...(row.module === null ? {} : { module: row.module }),
+      ...(row.durability === null ? {} : { durability: row.durability as Durability }),
+      ...(row.codec === null ? {} : { codec: row.codec }),
+      ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
+    };
+  }
 }
 
-function toSummary(row: Omit<RunRow, 'graph'>): RunSummary {
+/** Every statement the store runs, prepared once per connection. */
+function prepare(db: Database) {
+  const pluck = (sql: string): Statement => db.prepare(sql).pluck();
   return {
-    runId: row.run_id,
-    dagId: row.dag_id,
-    status: row.status as RunStatus,
-    params: JSON.parse(row.params) as Record<string, unknown>,
-    ...(row.partition_key === null ? {} : { partitionKey: row.partition_key }),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-    ...(row.cancel_requested_at === null ? {} : { cancelRequestedAt: row.cancel_requested_at }),
-    ...(row.owner === null ? {} : { owner: row.owner }),
-    ...(row.module === null ? {} : { module: row.module }),
+    insertRun: db.prepare(
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, graph, created_at, updated_at, finished_at, module, durability, codec)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @graph, @created_at, @updated_at, @finished_at, @module, @durability, @codec)`,
+    ),
+    selectRun: db.prepare(
+      `SELECT ${SUMMARY_COLUMNS}, graph FROM ${FROM_RUNS} WHERE runs.run_id = ?`,
+    ),
+    runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
+    insertJournal: db.prepare(
+      `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
+    ),
+    lastSeq: pluck(`SELECT last_seq FROM journal WHERE run_id = ? ORDER BY first_seq DESC LIMIT 1`),
+    selectJournal: pluck(
+      `SELECT entries FROM journal WHERE run_id = ? AND last_seq > ? ORDER BY first_seq`,
+    ),
+    putArtifact: db.prepare(
+      `INSERT OR REPLACE INTO artifacts (run_id, key, body) VALUES (?, ?, ?)`,
+    ),
+    getArtifact: pluck(`SELECT body FROM artifacts WHERE run_id = ? AND key = ?`),
+    putSnapshot: db.prepare(
+      `INSERT INTO snapshots (run_id, seq, body) VALUES (?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, body = excluded.body WHERE excluded.seq > snapshots.seq`,
+    ),
+    getSnapshot: db.prepare(`SELECT seq, body FROM snapshots WHERE run_id = ?`),
+    getLease: db.prepare(`SELECT key, owner, fence, expires_at FROM leases WHERE key = ?`),
+    putLease: db.prepare(
+      `INSERT INTO leases (key, owner, fence, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, fence = excluded.fence, expires_at = excluded.expires_at`,
+    ),
+    releaseLease: db.prepare(
+      `UPDATE leases SET owner = '', expires_at = 0 WHERE key = ? AND fence = ? AND owner <> ''`,
+    ),
+    insertRequest: db.prepare(
+      `INSERT INTO requests (run_id, kind, actor, at, body, state) VALUES (?, ?, ?, ?, ?, 'pending')`,
+    ),
+    pendingRequests: db.prepare(
+      `SELECT * FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id`,
+    ),
+    getRequest: db.prepare(`SELECT * FROM requests WHERE run_id = ? AND id = ?`),
+    completeRequest: db.prepare(
+      `UPDATE requests SET state = ?, outcome = ? WHERE run_id = ? AND id = ? AND state = 'pending'`,
+    ),
+    insertLog: db.prepare(
+      `INSERT INTO logs (run_id, node, attempt, at, level, source, message, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    selectLogs: db.prepare(
+      `SELECT id, node, attempt, at, level, source, message, fields FROM logs
+       WHERE run_id = @run AND id > @after AND (@node IS NULL OR node = @node) ORDER BY id LIMIT @limit`,
+    ),
   };
 }
 
-function toRecord(row: RunRow): RunRecord {
-  return { ...toSummary(row), graph: row.graph };
+/** The stored row as the lease rules see it (a released row keeps its fence, owner ''). */
+function toStoredLease(row: LeaseRow | undefined): Lease | undefined {
+  return row === undefined
+    ? undefined
+    : { key: row.key, owner: row.owner, fence: row.fence, expiresAt: row.expires_at };
 }
 
-/** Every column but the graph, which can be megabytes. */
-const SUMMARY_COLUMNS =
-  'run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, cancel_requested_at, owner, module';
+/** The holder, if any: a released lease is no lease. */
+function toLease(row: LeaseRow | undefined): Lease | undefined {
+  return row === undefined || row.owner === '' ? undefined : toStoredLease(row);
+}
+
+function toRequest(row: RequestRow): RunRequest {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    kind: row.kind as RunRequestKind,
+    actor: row.actor,
+    at: row.at,
+    ...(row.body === null ? {} : { body: row.body }),
+    state: row.state as RunRequest['state'],
+    ...(row.outcome === null ? {} : { outcome: row.outcome }),
+  };
+}

@@ -1,0 +1,260 @@
+import type { Codec } from '../codec/index.js';
+import { toError, TributaryError } from '../errors/index.js';
+import type { DynamicModification, RunEngine } from '../engine/index.js';
+import {
+  ExecutionResult,
+  RunDriver,
+  wallClock,
+  type AttemptContext,
+  type LogRecord,
+} from '../executor/index.js';
+import { DEFAULT_LEASE_MS, type Durability, type Lease, type RunRequest } from '../store/index.js';
+import type { DagDefinition } from './define.js';
+import { Journal } from './journal.js';
+import { JournalRecorder } from './journal-recorder.js';
+import type { DurableRunOptions } from './options.js';
+import { definitionRegistry } from './registry.js';
+
+/*
+ * One owner session of a durable run: from the moment this process holds the run's lease to
+ * the run's end (or the loss of the lease).
+ *
+ * The session wires three things around the in-process RunDriver:
+ * - the journal: a JournalRecorder observes the engine and appends every event and what it
+ *   derived; the Journal group-commits them with the session's lease fence, so a session that
+ *   lost its lease can never write again;
+ * - the owner loop: one interval (`pollMs`, 250 ms) that applies requests from other processes
+ *   (cancel, modify) through the engine, completing each in the same commit as its journal
+ *   entries, and renews the lease every third of its time;
+ * - the task logs: every line a task logs through its context is kept with the run, bounded per
+ *   attempt.
+ *
+ * Before the driver starts, the session re-runs the attempts a crash interrupted (a
+ * `task_interrupted` event each), schedules the pending retries at their recorded due times,
+ * and applies requests that arrived while nobody owned the run. It ends with a `run_finished`
+ * entry committed together with the run's final status, then releases the lease.
+ */
+
+/** Everything a session needs; built by `startRun` and `resumeRun`. */
+export interface Session {
+  readonly def: DagDefinition;
+  readonly engine: RunEngine;
+  readonly runId: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The seq the next journal entry gets. */
+  readonly nextSeq: number;
+  readonly lease: Lease;
+  readonly codec: Codec;
+  readonly durability: Durability;
+  readonly options: Omit<DurableRunOptions, 'durability' | 'codec'>;
+  /** Nodes whose attempt was in flight when the previous owner died. */
+  readonly interrupted: readonly string[];
+  /** Nodes waiting in `retrying`, with their due times. */
+  readonly retries: readonly (readonly [number, number])[];
+}
+
+const DEFAULT_MAX_LOG_BYTES = 256 * 1024;
+
+/** Drive a run for one owner session; resolves with the outcome when the run is finished. */
+export async function drive(session: Session): Promise<ExecutionResult> {
+  const { def, engine, runId, lease, codec, options } = session;
+  const store = options.store;
+  const stop = new AbortController();
+  let lost: unknown;
+  const journal = new Journal(store, runId, codec, session.nextSeq, {
+    fence: lease.fence,
+    durability: session.durability,
+    ...(options.artifactThreshold === undefined ? {} : { threshold: options.artifactThreshold }),
+    ...(options.maxCommitEntries === undefined ? {} : { maxEntries: options.maxCommitEntries }),
+    ...(options.maxCommitBytes === undefined ? {} : { maxBytes: options.maxCommitBytes }),
+    onFailure: () => stop.abort(),
+  });
+  const userSignal = options.signal;
+  const onUserAbort = (): void => stop.abort();
+  if (userSignal?.aborted === true) stop.abort();
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  const now = wallClock;
+  const recorder = new JournalRecorder(
+    journal,
+    engine,
+    codec,
+    options.snapshotEvery ?? def.options.snapshotEvery ?? 10_000,
+    now,
+  );
+  const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
+  const { retry, nodeTimeoutMs, timeoutMs, maxWorkers } = def.options;
+  const started = performance.now();
+  const driver = new RunDriver(engine, {
+    runId,
+    params: session.params,
+    maxWorkers: maxWorkers ?? 4,
+    registry: definitionRegistry(def),
+    observer: recorder,
+    checkOutcome: (node, what, value) => encodable(codec, node, what, value),
+    logSink: (ctx, line) => keepLog(journal, ctx, line, maxLogBytes),
+    signal: stop.signal,
+    now,
+    ...(retry === undefined ? {} : { retry }),
+    ...(nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  const at = now();
+  for (const node of session.interrupted) {
+    engine.apply({
+      type: 'task_interrupted',
+      node,
+      attempt: engine.attemptOf(engine.graph.requireId(node)),
+      at,
+    });
+  }
+  for (const [id, dueAt] of session.retries) driver.scheduleRetry(id, dueAt);
+
+  // Requests that arrived while nobody owned the run come first; then the owner loop.
+  const requests = new RequestHandler(journal, {
+    modify: (mod, actor) => driver.modify(mod, actor),
+    cancel: () => driver.cancel(),
+  });
+  requests.apply(await store.pendingRequests(runId));
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  let current = lease;
+  let renewAt = Date.now() + leaseMs / 3;
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    void (async () => {
+      try {
+        if (Date.now() >= renewAt) {
+          current = await store.renewLease(current, leaseMs);
+          renewAt = Date.now() + leaseMs / 3;
+        }
+        requests.apply(await store.pendingRequests(runId));
+      } catch (error) {
+        if (error instanceof TributaryError && error.code === 'LEASE_LOST') {
+          lost = error;
+          stop.abort();
+        }
+        // Anything else (a busy database) is retried at the next tick.
+      } finally {
+        polling = false;
+      }
+    })();
+  }, options.pollMs ?? 250);
+  try {
+    await driver.run();
+  } finally {
+    clearInterval(poll);
+    userSignal?.removeEventListener('abort', onUserAbort);
+  }
+  const failure = lost ?? journal.failure;
+  if (failure !== undefined) {
+    await journal.flush(); // settles; a fenced-off commit writes nothing
+    throw toError(failure);
+  }
+  const status = engine.status;
+  const finishedAt = now();
+  journal.append({ type: 'run_finished', at: finishedAt, status });
+  await journal.flush({ status, finishedAt });
+  if (journal.failure !== undefined) throw toError(journal.failure);
+  await store.releaseLease(current);
+  return new ExecutionResult(runId, engine, performance.now() - started);
+}
+
+/** What requests act on: the driven run. */
+interface RequestTarget {
+  modify(modification: DynamicModification, actor: string): unknown;
+  cancel(): void;
+}
+
+/**
+ * Applies requests from other processes through the engine, each once: its outcome is
+ * committed with the journal entries it caused, and a request already seen in this session is
+ * skipped while its completion is in flight.
+ */
+class RequestHandler {
+  readonly #journal: Journal;
+  readonly #run: RequestTarget;
+  readonly #seen = new Set<number>();
+
+  constructor(journal: Journal, run: RequestTarget) {
+    this.#journal = journal;
+    this.#run = run;
+  }
+
+  apply(requests: readonly RunRequest[]): void {
+    for (const request of requests) {
+      if (this.#seen.has(request.id)) continue;
+      this.#seen.add(request.id);
+      this.#journal.complete({ id: request.id, ...this.#outcome(request) });
+    }
+  }
+
+  #outcome(request: RunRequest): { state: 'applied' | 'rejected'; outcome: string } {
+    try {
+      if (request.kind === 'cancel') {
+        this.#run.cancel();
+        return { state: 'applied', outcome: JSON.stringify({ cancelled: true }) };
+      }
+      const modification = JSON.parse(request.body ?? 'null') as DynamicModification;
+      const record = this.#run.modify(modification, request.actor);
+      return { state: 'applied', outcome: JSON.stringify(record) };
+    } catch (caught) {
+      const error = toError(caught);
+      const code = error instanceof TributaryError ? error.code : 'INVALID_ARGUMENT';
+      return { state: 'rejected', outcome: JSON.stringify({ code, message: error.message }) };
+    }
+  }
+}
+
+/** Throw `NOT_SERIALIZABLE` unless the codec can encode a result or expander output. */
+function encodable(
+  codec: Codec,
+  node: string,
+  what: 'result' | 'modification',
+  value: unknown,
+): void {
+  try {
+    codec.encode(value);
+  } catch (caught) {
+    const cause = toError(caught);
+    throw new TributaryError(
+      'NOT_SERIALIZABLE',
+      `The ${what === 'result' ? 'result' : 'expander output'} of "${node}" cannot be stored in the run's journal: ${cause.message}`,
+      { context: { node }, cause },
+    );
+  }
+}
+
+/** Keep one log line of an attempt, up to `max` characters per attempt and one marker after. */
+function keepLog(journal: Journal, ctx: AttemptContext, line: LogRecord, max: number): void {
+  if (ctx.logBytes > max) return;
+  let fields: string | undefined;
+  if (line.fields !== undefined) {
+    try {
+      fields = JSON.stringify(line.fields);
+    } catch {
+      fields = JSON.stringify({ unserializable: Object.keys(line.fields) });
+    }
+  }
+  ctx.logBytes += line.message.length + (fields?.length ?? 0);
+  const base = { node: ctx.node, attempt: ctx.attempt, at: line.at };
+  if (ctx.logBytes > max) {
+    journal.log({
+      ...base,
+      level: 'warn',
+      source: 'log',
+      message: `[log cut: this attempt logged more than ${max} characters; the rest is not kept]`,
+    });
+    return;
+  }
+  journal.log({
+    ...base,
+    level: line.level,
+    source: 'log',
+    message: line.message,
+    ...(fields === undefined ? {} : { fields }),
+  });
+}

@@ -1,0 +1,63 @@
+import type { Codec } from '../codec/index.js';
+import type { ExecutionResult, ExecutorHooks, Interceptor, TaskLogger } from '../executor/index.js';
+import type { Durability, RunRecord, RunStore } from '../store/index.js';
+
+/** Options of {@link startRun} and {@link resumeRun}. */
+export interface DurableRunOptions {
+  readonly store: RunStore;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly runId?: string;
+  readonly partitionKey?: string;
+  /** Absolute path of the definition module, recorded so `resume <runId>` can reload it. */
+  readonly module?: string;
+  /** How results and events are encoded. Recorded by name with the run; a resume must use the same. */
+  readonly codec?: Codec;
+  /**
+   * `full`: every commit of this run is synced to disk before the run goes on (survives a power
+   * loss). Recorded with the run: a resume keeps it unless it says otherwise. Default `normal`.
+   */
+  readonly durability?: Durability;
+  /** Results whose encoding exceeds this many characters go to the artifact area. Default 256 KiB. */
+  readonly artifactThreshold?: number;
+  /** A group commit holds at most this many journal entries. Default 1,000. */
+  readonly maxCommitEntries?: number;
+  /** ...and at most about this many characters of entries and logs. Default 1 MiB. */
+  readonly maxCommitBytes?: number;
+  /** Log characters kept per task attempt; the rest is cut with one marker line. Default 256 KiB. */
+  readonly maxLogBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly hooks?: ExecutorHooks;
+  readonly interceptors?: readonly Interceptor[];
+  readonly logger?: TaskLogger;
+  /** How often the owner looks for requests (cancel, modify) from other processes, in ms. Default 250. */
+  readonly pollMs?: number;
+  /** The run's lease time in ms; the owner renews it every third. Default 30,000. */
+  readonly leaseMs?: number;
+  /**
+   * Journal entries between engine snapshots (at least twice the graph size). A resume restores
+   * the latest snapshot and replays only the entries after it. Default 10,000.
+   */
+  readonly snapshotEvery?: number;
+}
+
+/** Options of {@link resumeRun}. */
+export interface ResumeOptions extends Omit<
+  DurableRunOptions,
+  'params' | 'runId' | 'partitionKey' | 'module'
+> {
+  /**
+   * Take the run's lease even when its owner looks alive: for an owner on another host that is
+   * known to be gone, or a pid that was reused. The old owner, if it runs after all, can no
+   * longer write (its commits are fenced off) and stops.
+   */
+  readonly force?: boolean;
+}
+
+/** What `resumeRun` did. */
+export type ResumeOutcome =
+  | {
+      readonly resumed: true;
+      readonly result: ExecutionResult;
+      readonly interrupted: readonly string[];
+    }
+  | { readonly resumed: false; readonly run: RunRecord };

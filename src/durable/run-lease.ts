@@ -1,0 +1,38 @@
+import { TributaryError } from '../errors/index.js';
+import { DEFAULT_LEASE_MS, runLeaseKey, type Lease, type RunStore } from '../store/index.js';
+import { isOwnerAlive, newOwnerId } from './owner.js';
+
+/** How a session takes a run's lease. */
+export interface TakeRunOptions {
+  /** Take the lease even from a live-looking owner (another host, a reused pid). */
+  readonly force?: boolean;
+  readonly leaseMs?: number;
+}
+
+/**
+ * Take the lease of a run for a new session. A lease that is free, released or expired is
+ * taken; one held by a process of this host that is gone is taken over, but only from that
+ * holder (two resumers of one crashed run: one wins); one held by a live owner is `RUN_ACTIVE`
+ * unless `force`.
+ */
+export async function takeRun(
+  store: RunStore,
+  runId: string,
+  options: TakeRunOptions = {},
+): Promise<Lease> {
+  const key = runLeaseKey(runId);
+  const owner = newOwnerId();
+  const ttl = options.leaseMs ?? DEFAULT_LEASE_MS;
+  let attempt = await store.acquireLease(key, owner, ttl, { force: options.force === true });
+  if (!attempt.acquired && !isOwnerAlive(attempt.holder.owner)) {
+    attempt = await store.acquireLease(key, owner, ttl, { ifFence: attempt.holder.fence });
+  }
+  if (attempt.acquired) return attempt.lease;
+  const { holder } = attempt;
+  throw new TributaryError(
+    'RUN_ACTIVE',
+    `Run "${runId}" is being run by ${holder.owner} (lease until ${new Date(holder.expiresAt).toISOString()}); ` +
+      'resume it once that process is gone, or take it over with --force if it runs on another host or its pid was reused',
+    { context: { runId, owner: holder.owner, expiresAt: holder.expiresAt } },
+  );
+}

@@ -1,0 +1,110 @@
+import { describeValue, TributaryError } from '../errors/index.js';
+import type { NodeSpec, RetryPolicy } from '../engine/node-spec.js';
+import type { Expander, TaskFn } from './types.js';
+
+/** A registered task: its function and the defaults that come with it. */
+export interface RegisteredTask {
+  readonly fn: TaskFn;
+  readonly retry?: RetryPolicy;
+  readonly timeoutMs?: number;
+}
+
+/** An expander matched by the node's name when no exact-name expander exists. */
+export interface PatternExpander {
+  readonly pattern: RegExp;
+  readonly expander: Expander;
+}
+
+/**
+ * How a run finds the function of a node's task and its expander: the one resolution path of
+ * in-memory and durable runs.
+ *
+ * - Task: an inline function on the spec (in-memory runs only), else the registered task named
+ *   by `spec.task`, else the one named like the node. Missing: `TASK_NOT_FOUND`.
+ * - Expander: an inline function on the spec (in-memory only), else the registered expander
+ *   named by `spec.expander` (missing: `EXPANDER_NOT_FOUND`), else the one registered under
+ *   the node's name, else the first matching pattern, else none.
+ *
+ * `hasTask`/`hasExpander` let the engine reject a durable modification that names an unknown
+ * task or expander when the modification is made.
+ */
+export interface TaskRegistry {
+  task(spec: NodeSpec): TaskFn | TributaryError;
+  /** Retry and timeout defaults of the node's registered task, if any. */
+  defaults(spec: NodeSpec): RegisteredTask | undefined;
+  expander(spec: NodeSpec): Expander | TributaryError | undefined;
+  hasTask(name: string): boolean;
+  hasExpander(name: string): boolean;
+}
+
+/** What {@link createTaskRegistry} is built from. */
+export interface TaskRegistryInput {
+  /** Registered tasks by name: plain functions, or functions with defaults. */
+  readonly tasks: ReadonlyMap<string, RegisteredTask | TaskFn>;
+  readonly expanders?: ReadonlyMap<string, Expander>;
+  readonly patternExpanders?: readonly PatternExpander[];
+  /** Accept functions on node specs (in-memory runs); durable runs accept names only. */
+  readonly inline: boolean;
+  /** Named in errors: the DAG id, or "this run". */
+  readonly owner?: string;
+}
+
+/**
+ * The registry of one executor or one durable definition.
+ *
+ * @example
+ * ```ts
+ * const registry = createTaskRegistry({ tasks: new Map([['load', { fn: load }]]), inline: false });
+ * registry.task({ name: 'load' }); // load
+ * ```
+ */
+export function createTaskRegistry(input: TaskRegistryInput): TaskRegistry {
+  const { tasks, inline } = input;
+  const expanders = input.expanders ?? new Map<string, Expander>();
+  const patterns = input.patternExpanders ?? [];
+  const where = input.owner === undefined ? '' : ` in "${input.owner}"`;
+  const taskName = (spec: NodeSpec): unknown => (spec.task === undefined ? spec.name : spec.task);
+  return {
+    task(spec) {
+      if (inline && typeof spec.task === 'function') return spec.task as TaskFn;
+      const name = taskName(spec);
+      const found = typeof name === 'string' ? tasks.get(name) : undefined;
+      if (found !== undefined) return typeof found === 'function' ? found : found.fn;
+      return new TributaryError(
+        'TASK_NOT_FOUND',
+        spec.task === undefined
+          ? `No task for node "${spec.name}"${where}: register one named "${spec.name}" or name one in the node's spec`
+          : `Node "${spec.name}" runs task ${describeValue(spec.task)}, which is not registered${where}`,
+        { context: { node: spec.name, task: typeof name === 'string' ? name : String(name) } },
+      );
+    },
+    defaults(spec) {
+      const name = taskName(spec);
+      const found = typeof name === 'string' ? tasks.get(name) : undefined;
+      return typeof found === 'object' ? found : undefined;
+    },
+    expander(spec) {
+      if (inline && typeof spec.expander === 'function') return spec.expander as Expander;
+      if (spec.expander !== undefined) {
+        const named = typeof spec.expander === 'string' ? expanders.get(spec.expander) : undefined;
+        return (
+          named ??
+          new TributaryError(
+            'EXPANDER_NOT_FOUND',
+            `Node "${spec.name}" names expander ${describeValue(spec.expander)}, which is not registered${where}`,
+            { context: { node: spec.name, expander: String(spec.expander) } },
+          )
+        );
+      }
+      const exact = expanders.get(spec.name);
+      if (exact !== undefined) return exact;
+      for (const { pattern, expander } of patterns) {
+        pattern.lastIndex = 0;
+        if (pattern.test(spec.name)) return expander;
+      }
+      return undefined;
+    },
+    hasTask: (name) => tasks.has(name),
+    hasExpander: (name) => expanders.has(name),
+  };
+}
