@@ -1,0 +1,184 @@
+import { TributaryError } from '../errors/index.js';
+import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
+import type { CancelReason } from './events.js';
+import type { ModificationRecord } from './modification.js';
+import type { NodeState } from './node-state.js';
+import type { EdgeSpec, NodeSpec } from './node-spec.js';
+import type { ReadyQueueState } from './ready-queue.js';
+
+/**
+ * A `RunEngine` as plain data; see `RunEngine.snapshot`. Per-node columns are indexed by graph
+ * id (removed ids included, so ids stay stable). Results and errors are kept as they are:
+ * encode the snapshot with a codec to store it.
+ */
+export interface EngineSnapshot {
+  readonly version: 1;
+  readonly graph: RunGraphState<NodeSpec, { label?: string }>;
+  readonly state: readonly NodeState[];
+  readonly succeeded: readonly number[];
+  readonly failed: readonly number[];
+  readonly skipped: readonly number[];
+  readonly attempt: readonly number[];
+  readonly result: readonly unknown[];
+  readonly error: readonly (Error | null)[];
+  readonly startedAt: readonly number[];
+  readonly finishedAt: readonly number[];
+  readonly depth: readonly number[];
+  readonly key: readonly number[];
+  readonly terminalOrder: readonly number[];
+  readonly modifications: readonly ModificationRecord[];
+  readonly counts: Readonly<Record<NodeState, number>>;
+  readonly open: number;
+  readonly criticalFailures: number;
+  readonly otherFailures: number;
+  readonly cancelReason: CancelReason | null;
+  readonly now: number;
+  readonly queue: ReadyQueueState;
+}
+
+/**
+ * The engine's growable state, by reference: the engine hands its own private arrays to the
+ * functions below (and keeps no reference to this object), so its hot paths keep reading
+ * plain fields.
+ */
+export interface EngineColumns {
+  readonly state: NodeState[];
+  readonly succeeded: number[];
+  readonly failed: number[];
+  readonly skipped: number[];
+  readonly attempt: number[];
+  readonly result: unknown[];
+  readonly error: (Error | undefined)[];
+  readonly startedAt: number[];
+  readonly finishedAt: number[];
+  readonly depth: number[];
+  readonly key: number[];
+  readonly terminalOrder: number[];
+  readonly modifications: ModificationRecord[];
+  readonly counts: Record<NodeState, number>;
+}
+
+/** The engine's scalar state. */
+export interface EngineScalars {
+  readonly open: number;
+  readonly criticalFailures: number;
+  readonly otherFailures: number;
+  readonly cancelReason: CancelReason | undefined;
+  readonly now: number;
+}
+
+/**
+ * Copy the engine's state into a snapshot. O(V + E).
+ *
+ * @example
+ * ```ts
+ * const snapshot = exportSnapshot(graph, columns, scalars, queue.exportState(isQueued));
+ * ```
+ */
+export function exportSnapshot(
+  graph: RunGraph<NodeSpec, EdgeSpec>,
+  c: EngineColumns,
+  s: EngineScalars,
+  queue: ReadyQueueState,
+): EngineSnapshot {
+  return {
+    version: 1,
+    graph: graph.exportState((edge) =>
+      edge.label === undefined ? undefined : { label: edge.label },
+    ),
+    state: [...c.state],
+    succeeded: [...c.succeeded],
+    failed: [...c.failed],
+    skipped: [...c.skipped],
+    attempt: [...c.attempt],
+    // Array.from, not a spread: these columns have holes (nodes without a result or error).
+    result: Array.from(c.result),
+    error: Array.from(c.error, (e) => e ?? null),
+    startedAt: [...c.startedAt],
+    finishedAt: [...c.finishedAt],
+    depth: [...c.depth],
+    key: [...c.key],
+    terminalOrder: [...c.terminalOrder],
+    modifications: [...c.modifications],
+    counts: { ...c.counts },
+    open: s.open,
+    criticalFailures: s.criticalFailures,
+    otherFailures: s.otherFailures,
+    cancelReason: s.cancelReason ?? null,
+    now: s.now,
+    queue,
+  };
+}
+
+/**
+ * Check a stored snapshot's version and rebuild its graph. Edge conditions are code and are not
+ * in a snapshot: `condition(from, to)` gives them back.
+ *
+ * @example
+ * ```ts
+ * const { snapshot, graph } = openSnapshot(stored, () => undefined);
+ * ```
+ */
+export function openSnapshot(
+  stored: EngineSnapshot,
+  condition: (from: string, to: string) => EdgeSpec['condition'],
+): { readonly snapshot: EngineSnapshot; readonly graph: RunGraph<NodeSpec, EdgeSpec> } {
+  if (stored.version !== 1) {
+    throw new TributaryError(
+      'SCHEMA_VERSION',
+      `Unknown engine snapshot version ${String(stored.version)}`,
+    );
+  }
+  const graph = RunGraph.fromState<NodeSpec, EdgeSpec, { label?: string }>(
+    stored.graph,
+    (from, to, data) => {
+      const cond = condition(from, to);
+      if (cond === undefined && data?.label === undefined) return undefined;
+      return {
+        ...(cond === undefined ? {} : { condition: cond }),
+        ...(data?.label === undefined ? {} : { label: data.label }),
+      };
+    },
+  );
+  return { snapshot: stored, graph };
+}
+
+/**
+ * Fill an engine's (empty) columns from a snapshot and return its scalars. O(V).
+ *
+ * @example
+ * ```ts
+ * const scalars = importColumns(snapshot, columns);
+ * ```
+ */
+export function importColumns(s: EngineSnapshot, c: EngineColumns): EngineScalars {
+  append(c.state, s.state);
+  append(c.succeeded, s.succeeded);
+  append(c.failed, s.failed);
+  append(c.skipped, s.skipped);
+  append(c.attempt, s.attempt);
+  append(c.result, s.result);
+  append(
+    c.error,
+    s.error.map((e) => e ?? undefined),
+  );
+  append(c.startedAt, s.startedAt);
+  append(c.finishedAt, s.finishedAt);
+  append(c.depth, s.depth);
+  append(c.key, s.key);
+  append(c.terminalOrder, s.terminalOrder);
+  append(c.modifications, s.modifications);
+  Object.assign(c.counts, s.counts);
+  return {
+    open: s.open,
+    criticalFailures: s.criticalFailures,
+    otherFailures: s.otherFailures,
+    cancelReason: s.cancelReason ?? undefined,
+    now: s.now,
+  };
+}
+
+/** Push every item (a spread of a million items would overflow the stack). */
+function append<T>(target: T[], source: readonly T[]): void {
+  for (let i = 0; i < source.length; i++) target.push(source[i]!);
+}
