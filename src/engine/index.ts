@@ -14,4 +14,5 @@ export type {
   ModificationLimits,
   ModificationRecord,
 } from './modification.js';
-export type { CancelReason, RunEvent, RunEventType } from './events.js';
+export { eventNodeState } from './events.js';
+export type { CancelReason, NodeEvent, RunEvent, RunEventType } from './events.js';

@@ -7,7 +7,7 @@ import {
   type EngineColumns,
   type EngineSnapshot,
 } from './engine-snapshot.js';
-import type { CancelReason, RunEvent } from './events.js';
+import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
 import {
   checkModificationShape,
   DEFAULT_LIMITS,
@@ -382,21 +382,22 @@ export class RunEngine {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt, 'running');
         this.#error[id] = event.error;
-        if (event.retryAt !== undefined) this.#transition(id, 'retrying');
-        else this.#finish(id, event.timedOut === true ? 'timed_out' : 'failed');
+        const to = eventNodeState(event);
+        if (to === 'retrying') this.#transition(id, to);
+        else this.#finish(id, to);
         break;
       }
       case 'task_retry_due': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, this.#attempt[id]!, 'retrying');
-        this.#transition(id, 'ready');
+        this.#transition(id, eventNodeState(event));
         this.#queue.push(id, this.#key[id]!);
         break;
       }
       case 'task_interrupted': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt, 'running');
-        this.#transition(id, 'ready');
+        this.#transition(id, eventNodeState(event));
         this.#queue.push(id, this.#key[id]!);
         break;
       }
