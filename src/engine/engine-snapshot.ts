@@ -1,4 +1,4 @@
-import { TributaryError } from '../errors/index.js';
+import { describeValue, TributaryError } from '../errors/index.js';
 import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
 import type { CancelReason } from './events.js';
 import type { ModificationRecord } from './modification.js';
@@ -10,9 +10,11 @@ import type { ReadyQueueState } from './ready-queue.js';
  * A `RunEngine` as plain data; see `RunEngine.snapshot`. Per-node columns are indexed by graph
  * id (removed ids included, so ids stay stable). Results and errors are kept as they are:
  * encode the snapshot with a codec to store it.
+ *
+ * Version 2 added `retryAt`. `RunEngine.restore` still reads version 1 ({@link EngineSnapshotV1}).
  */
 export interface EngineSnapshot {
-  readonly version: 1;
+  readonly version: 2;
   readonly graph: RunGraphState<NodeSpec, { label?: string }>;
   readonly state: readonly NodeState[];
   readonly succeeded: readonly number[];
@@ -23,6 +25,8 @@ export interface EngineSnapshot {
   readonly error: readonly (Error | null)[];
   readonly startedAt: readonly number[];
   readonly finishedAt: readonly number[];
+  /** When each node is due again; meaningful only while the node is `retrying`. -1: never set. */
+  readonly retryAt: readonly number[];
   readonly depth: readonly number[];
   readonly key: readonly number[];
   readonly terminalOrder: readonly number[];
@@ -35,6 +39,11 @@ export interface EngineSnapshot {
   readonly now: number;
   readonly queue: ReadyQueueState;
 }
+
+/** The first snapshot format: no retry due times. */
+export type EngineSnapshotV1 = Omit<EngineSnapshot, 'version' | 'retryAt'> & {
+  readonly version: 1;
+};
 
 /**
  * The engine's growable state, by reference: the engine hands its own private arrays to the
@@ -51,6 +60,7 @@ export interface EngineColumns {
   readonly error: (Error | undefined)[];
   readonly startedAt: number[];
   readonly finishedAt: number[];
+  readonly retryAt: number[];
   readonly depth: number[];
   readonly key: number[];
   readonly terminalOrder: number[];
@@ -82,7 +92,7 @@ export function exportSnapshot(
   queue: ReadyQueueState,
 ): EngineSnapshot {
   return {
-    version: 1,
+    version: 2,
     graph: graph.exportState((edge) =>
       edge.label === undefined ? undefined : { label: edge.label },
     ),
@@ -96,6 +106,7 @@ export function exportSnapshot(
     error: Array.from(c.error, (e) => e ?? null),
     startedAt: [...c.startedAt],
     finishedAt: [...c.finishedAt],
+    retryAt: [...c.retryAt],
     depth: [...c.depth],
     key: [...c.key],
     terminalOrder: [...c.terminalOrder],
@@ -111,8 +122,12 @@ export function exportSnapshot(
 }
 
 /**
- * Check a stored snapshot's version and rebuild its graph. Edge conditions are code and are not
- * in a snapshot: `condition(from, to)` gives them back.
+ * Check a stored snapshot's version, bring an older format up to date, and rebuild its graph.
+ * Edge conditions are code and are not in a snapshot: `condition(from, to)` gives them back.
+ *
+ * Version 1 snapshots get neutral values for what they lack: a node that was `retrying` is due
+ * at the snapshot's `now` (version 1 did not keep due times, so it is due at once, as it was
+ * when such a snapshot was resumed before), every other node has no due time (-1).
  *
  * @example
  * ```ts
@@ -120,17 +135,12 @@ export function exportSnapshot(
  * ```
  */
 export function openSnapshot(
-  stored: EngineSnapshot,
+  stored: EngineSnapshot | EngineSnapshotV1,
   condition: (from: string, to: string) => EdgeSpec['condition'],
 ): { readonly snapshot: EngineSnapshot; readonly graph: RunGraph<NodeSpec, EdgeSpec> } {
-  if (stored.version !== 1) {
-    throw new TributaryError(
-      'SCHEMA_VERSION',
-      `Unknown engine snapshot version ${String(stored.version)}`,
-    );
-  }
+  const snapshot = upgrade(stored);
   const graph = RunGraph.fromState<NodeSpec, EdgeSpec, { label?: string }>(
-    stored.graph,
+    snapshot.graph,
     (from, to, data) => {
       const cond = condition(from, to);
       if (cond === undefined && data?.label === undefined) return undefined;
@@ -140,7 +150,25 @@ export function openSnapshot(
       };
     },
   );
-  return { snapshot: stored, graph };
+  return { snapshot, graph };
+}
+
+function upgrade(stored: EngineSnapshot | EngineSnapshotV1): EngineSnapshot {
+  const version: unknown = stored.version;
+  if (version === 2) return stored as EngineSnapshot;
+  if (version === 1) {
+    const v1 = stored as EngineSnapshotV1;
+    return {
+      ...v1,
+      version: 2,
+      retryAt: v1.state.map((state) => (state === 'retrying' ? v1.now : -1)),
+    };
+  }
+  throw new TributaryError(
+    'SCHEMA_VERSION',
+    `Unknown engine snapshot version ${describeValue(version)}; this version of Tributary reads versions 1 and 2`,
+    { context: { received: version } },
+  );
 }
 
 /**
@@ -164,6 +192,7 @@ export function importColumns(s: EngineSnapshot, c: EngineColumns): EngineScalar
   );
   append(c.startedAt, s.startedAt);
   append(c.finishedAt, s.finishedAt);
+  append(c.retryAt, s.retryAt);
   append(c.depth, s.depth);
   append(c.key, s.key);
   append(c.terminalOrder, s.terminalOrder);

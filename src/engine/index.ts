@@ -1,5 +1,6 @@
 export { RunEngine } from './run-engine.js';
 export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './run-engine.js';
+export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 export { NodeState, TRANSITIONS, isTerminal, isOpen, assertTransition } from './node-state.js';
 export type { TerminalState } from './node-state.js';
 export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';

@@ -6,6 +6,7 @@ import {
   openSnapshot,
   type EngineColumns,
   type EngineSnapshot,
+  type EngineSnapshotV1,
 } from './engine-snapshot.js';
 import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
 import {
@@ -24,7 +25,7 @@ import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
 import { decide } from './trigger-rules.js';
 
-export type { EngineSnapshot } from './engine-snapshot.js';
+export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 
 /** Final (or current) status of a run. */
 export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
@@ -90,6 +91,8 @@ export class RunEngine {
   readonly #error: (Error | undefined)[] = [];
   readonly #startedAt: number[] = [];
   readonly #finishedAt: number[] = [];
+  /** The due time of the node's last retry, -1 before any; current only while it is `retrying`. */
+  readonly #retryAt: number[] = [];
   readonly #depth: number[] = [];
   readonly #key: number[] = [];
   readonly #terminalOrder: number[] = [];
@@ -168,7 +171,8 @@ export class RunEngine {
 
   /**
    * An engine from a {@link RunEngine.snapshot}. Edge conditions are code and are not in a
-   * snapshot: `condition(from, to)` gives them back (from the definition).
+   * snapshot: `condition(from, to)` gives them back (from the definition). Reads the current
+   * version (2) and version 1 (a node `retrying` in it is due at the snapshot's last event).
    *
    * @example
    * ```ts
@@ -176,7 +180,7 @@ export class RunEngine {
    * ```
    */
   static restore(
-    snapshot: EngineSnapshot,
+    snapshot: EngineSnapshot | EngineSnapshotV1,
     options: EngineOptions,
     condition: (from: string, to: string) => EdgeSpec['condition'],
   ): RunEngine {
@@ -196,6 +200,7 @@ export class RunEngine {
       error: this.#error,
       startedAt: this.#startedAt,
       finishedAt: this.#finishedAt,
+      retryAt: this.#retryAt,
       depth: this.#depth,
       key: this.#key,
       terminalOrder: this.#terminalOrder,
@@ -273,6 +278,20 @@ export class RunEngine {
   }
   finishedAt(id: number): number | undefined {
     return this.#finishedAt[id]! < 0 ? undefined : this.#finishedAt[id];
+  }
+  /**
+   * When a `retrying` node is due again: the `retryAt` of the failure that put it there. It is
+   * part of the state (snapshots keep it), so a resumed run honours it. Undefined in any other
+   * state.
+   *
+   * @example
+   * ```ts
+   * const due = engine.retryAtOf(id);
+   * if (due !== undefined) setTimeout(() => engine.apply({ type: 'task_retry_due', node, at: due }), due - now);
+   * ```
+   */
+  retryAtOf(id: number): number | undefined {
+    return this.#state[id] === 'retrying' ? this.#retryAt[id] : undefined;
   }
   /** Expansion depth: 0 for nodes of the definition, d + 1 for nodes added by a depth-d node. */
   depthOf(id: number): number {
@@ -383,8 +402,10 @@ export class RunEngine {
         this.#expectAttempt(id, event.attempt, 'running');
         this.#error[id] = event.error;
         const to = eventNodeState(event);
-        if (to === 'retrying') this.#transition(id, to);
-        else this.#finish(id, to);
+        if (to === 'retrying') {
+          this.#retryAt[id] = event.retryAt!;
+          this.#transition(id, to);
+        } else this.#finish(id, to);
         break;
       }
       case 'task_retry_due': {
@@ -463,6 +484,7 @@ export class RunEngine {
     this.#attempt[id] = 0;
     this.#startedAt[id] = -1;
     this.#finishedAt[id] = -1;
+    this.#retryAt[id] = -1;
     this.#depth[id] = depth;
     this.#key[id] = 0;
     this.#counts.pending++;

@@ -94,6 +94,7 @@ export function snapshot(engine: RunEngine): unknown {
     attempt: engine.attemptOf(id),
     result: engine.resultOf(id),
     error: engine.errorOf(id),
+    retryAt: engine.retryAtOf(id),
     depth: engine.depthOf(id),
     order: g.orderOf(id),
     out: g.successorIds(id).map((w) => [g.nameOf(w), g.edgeData(id, w)]),
