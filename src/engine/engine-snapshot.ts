@@ -1,5 +1,6 @@
 import { describeValue, TributaryError } from '../errors/index.js';
 import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
+import type { FailedAttempt } from './attempts.js';
 import type { CancelReason } from './events.js';
 import type { ModificationRecord } from './modification.js';
 import type { NodeState } from './node-state.js';
@@ -11,7 +12,8 @@ import type { ReadyQueueState } from './ready-queue.js';
  * id (removed ids included, so ids stay stable). Results and errors are kept as they are:
  * encode the snapshot with a codec to store it.
  *
- * Version 2 added `retryAt`. `RunEngine.restore` still reads version 1 ({@link EngineSnapshotV1}).
+ * Version 2 added `retryAt`, `attemptStartedAt` and `failedAttempts`. `RunEngine.restore` still
+ * reads version 1 ({@link EngineSnapshotV1}).
  */
 export interface EngineSnapshot {
   readonly version: 2;
@@ -23,13 +25,18 @@ export interface EngineSnapshot {
   readonly attempt: readonly number[];
   readonly result: readonly unknown[];
   readonly error: readonly (Error | null)[];
+  /** When each node's first attempt started, -1 before. */
   readonly startedAt: readonly number[];
+  /** When each node's current (or last) attempt started, -1 before. */
+  readonly attemptStartedAt: readonly number[];
   readonly finishedAt: readonly number[];
   /** When each node is due again; meaningful only while the node is `retrying`. -1: never set. */
   readonly retryAt: readonly number[];
   readonly depth: readonly number[];
   readonly key: readonly number[];
   readonly terminalOrder: readonly number[];
+  /** `[node id, its failed attempts oldest first]` for the nodes that failed at least once. */
+  readonly failedAttempts: readonly (readonly [id: number, attempts: readonly FailedAttempt[]])[];
   readonly modifications: readonly ModificationRecord[];
   readonly counts: Readonly<Record<NodeState, number>>;
   readonly open: number;
@@ -40,8 +47,11 @@ export interface EngineSnapshot {
   readonly queue: ReadyQueueState;
 }
 
-/** The first snapshot format: no retry due times. */
-export type EngineSnapshotV1 = Omit<EngineSnapshot, 'version' | 'retryAt'> & {
+/** The first snapshot format: no retry due times, no attempt history. */
+export type EngineSnapshotV1 = Omit<
+  EngineSnapshot,
+  'version' | 'retryAt' | 'attemptStartedAt' | 'failedAttempts'
+> & {
   readonly version: 1;
 };
 
@@ -59,11 +69,13 @@ export interface EngineColumns {
   readonly result: unknown[];
   readonly error: (Error | undefined)[];
   readonly startedAt: number[];
+  readonly attemptStartedAt: number[];
   readonly finishedAt: number[];
   readonly retryAt: number[];
   readonly depth: number[];
   readonly key: number[];
   readonly terminalOrder: number[];
+  readonly failedAttempts: Map<number, FailedAttempt[]>;
   readonly modifications: ModificationRecord[];
   readonly counts: Record<NodeState, number>;
 }
@@ -105,11 +117,14 @@ export function exportSnapshot(
     result: Array.from(c.result),
     error: Array.from(c.error, (e) => e ?? null),
     startedAt: [...c.startedAt],
+    attemptStartedAt: [...c.attemptStartedAt],
     finishedAt: [...c.finishedAt],
     retryAt: [...c.retryAt],
     depth: [...c.depth],
     key: [...c.key],
     terminalOrder: [...c.terminalOrder],
+    // Lists are copied: the engine appends to them on later failures.
+    failedAttempts: Array.from(c.failedAttempts, ([id, list]) => [id, [...list]] as const),
     modifications: [...c.modifications],
     counts: { ...c.counts },
     open: s.open,
@@ -127,7 +142,9 @@ export function exportSnapshot(
  *
  * Version 1 snapshots get neutral values for what they lack: a node that was `retrying` is due
  * at the snapshot's `now` (version 1 did not keep due times, so it is due at once, as it was
- * when such a snapshot was resumed before), every other node has no due time (-1).
+ * when such a snapshot was resumed before), every other node has no due time (-1); each node's
+ * current attempt started at its first start (the best time version 1 knew), and no node has a
+ * failed-attempt history (its `error` column still holds its latest error).
  *
  * @example
  * ```ts
@@ -162,6 +179,8 @@ function upgrade(stored: EngineSnapshot | EngineSnapshotV1): EngineSnapshot {
       ...v1,
       version: 2,
       retryAt: v1.state.map((state) => (state === 'retrying' ? v1.now : -1)),
+      attemptStartedAt: [...v1.startedAt],
+      failedAttempts: [],
     };
   }
   throw new TributaryError(
@@ -191,11 +210,13 @@ export function importColumns(s: EngineSnapshot, c: EngineColumns): EngineScalar
     s.error.map((e) => e ?? undefined),
   );
   append(c.startedAt, s.startedAt);
+  append(c.attemptStartedAt, s.attemptStartedAt);
   append(c.finishedAt, s.finishedAt);
   append(c.retryAt, s.retryAt);
   append(c.depth, s.depth);
   append(c.key, s.key);
   append(c.terminalOrder, s.terminalOrder);
+  for (const [id, list] of s.failedAttempts) c.failedAttempts.set(id, [...list]);
   append(c.modifications, s.modifications);
   Object.assign(c.counts, s.counts);
   return {

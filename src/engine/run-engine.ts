@@ -19,6 +19,7 @@ import {
   type ModificationRecord,
 } from './modification.js';
 import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
+import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
 import type { EdgeSpec, NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
@@ -88,14 +89,20 @@ export class RunEngine {
   readonly #skipped: number[] = [];
   readonly #attempt: number[] = [];
   readonly #result: unknown[] = [];
+  /** The error of the node's latest failed attempt, until an attempt succeeds. */
   readonly #error: (Error | undefined)[] = [];
+  /** When the node's first attempt started, -1 before. */
   readonly #startedAt: number[] = [];
+  /** When its current (or last) attempt started, -1 before the first. */
+  readonly #attemptStartedAt: number[] = [];
   readonly #finishedAt: number[] = [];
   /** The due time of the node's last retry, -1 before any; current only while it is `retrying`. */
   readonly #retryAt: number[] = [];
   readonly #depth: number[] = [];
   readonly #key: number[] = [];
   readonly #terminalOrder: number[] = [];
+  /** Failed attempts by node id, oldest first; only nodes that failed have an entry. */
+  readonly #failedAttempts = new Map<number, FailedAttempt[]>();
   readonly #modifications: ModificationRecord[] = [];
   readonly #counts: Record<NodeState, number> = {
     pending: 0,
@@ -199,11 +206,13 @@ export class RunEngine {
       result: this.#result,
       error: this.#error,
       startedAt: this.#startedAt,
+      attemptStartedAt: this.#attemptStartedAt,
       finishedAt: this.#finishedAt,
       retryAt: this.#retryAt,
       depth: this.#depth,
       key: this.#key,
       terminalOrder: this.#terminalOrder,
+      failedAttempts: this.#failedAttempts,
       modifications: this.#modifications,
       counts: this.#counts,
     };
@@ -270,11 +279,40 @@ export class RunEngine {
   resultOf(id: number): unknown {
     return this.#result[id];
   }
+  /**
+   * The error of the node's latest failed attempt; undefined once an attempt succeeds (earlier
+   * failures stay in {@link failedAttemptsOf}).
+   */
   errorOf(id: number): Error | undefined {
     return this.#error[id];
   }
+  /** When the node's first attempt started. */
   startedAt(id: number): number | undefined {
     return this.#startedAt[id]! < 0 ? undefined : this.#startedAt[id];
+  }
+  /**
+   * When the node's current (or, once it is terminal, last) attempt started. Its own duration
+   * runs from here: time spent waiting for a retry or in a crashed process is not in it.
+   *
+   * @example
+   * ```ts
+   * const ownMs = engine.finishedAt(id)! - engine.attemptStartedAt(id)!;
+   * ```
+   */
+  attemptStartedAt(id: number): number | undefined {
+    return this.#attemptStartedAt[id]! < 0 ? undefined : this.#attemptStartedAt[id];
+  }
+  /**
+   * The node's failed attempts, oldest first, each with its own times, error and timeout flag.
+   * Empty for a node that never failed.
+   *
+   * @example
+   * ```ts
+   * engine.failedAttemptsOf(id).map((f) => `attempt ${f.attempt}: ${f.error.message}`);
+   * ```
+   */
+  failedAttemptsOf(id: number): readonly FailedAttempt[] {
+    return this.#failedAttempts.get(id) ?? NO_FAILED_ATTEMPTS;
   }
   finishedAt(id: number): number | undefined {
     return this.#finishedAt[id]! < 0 ? undefined : this.#finishedAt[id];
@@ -332,7 +370,23 @@ export class RunEngine {
   #start(id: number, attempt: number, at: number): void {
     this.#attempt[id] = attempt;
     if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
+    this.#attemptStartedAt[id] = at;
     this.#transition(id, 'running');
+  }
+
+  /** Note a failed attempt in the node's history; the list is made on the node's first failure. */
+  #attemptFailed(id: number, at: number, error: Error, timedOut: boolean): void {
+    this.#error[id] = error;
+    const failure: FailedAttempt = {
+      attempt: this.#attempt[id]!,
+      startedAt: this.#attemptStartedAt[id]!,
+      finishedAt: at,
+      error,
+      timedOut,
+    };
+    const list = this.#failedAttempts.get(id);
+    if (list === undefined) this.#failedAttempts.set(id, [failure]);
+    else list.push(failure);
   }
 
   /**
@@ -385,12 +439,19 @@ export class RunEngine {
             : this.#modify(event.modification, `node:${event.node}`, this.#depth[id]! + 1);
         if (rejection === undefined) {
           this.#result[id] = event.result;
+          // The error of an earlier attempt is history now (failedAttemptsOf), not the outcome.
+          if (this.#error[id] !== undefined) this.#error[id] = undefined;
           this.#finish(id, 'succeeded');
         } else {
-          this.#error[id] = new TributaryError(
-            'MODIFICATION_REJECTED',
-            `The expander of "${event.node}" returned a modification that was rejected: ${rejection.message}`,
-            { context: { node: event.node, reason: rejection.code }, cause: rejection },
+          this.#attemptFailed(
+            id,
+            event.at,
+            new TributaryError(
+              'MODIFICATION_REJECTED',
+              `The expander of "${event.node}" returned a modification that was rejected: ${rejection.message}`,
+              { context: { node: event.node, reason: rejection.code }, cause: rejection },
+            ),
+            false,
           );
           this.#result[id] = event.result;
           this.#finish(id, 'failed');
@@ -400,7 +461,7 @@ export class RunEngine {
       case 'task_failed': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt, 'running');
-        this.#error[id] = event.error;
+        this.#attemptFailed(id, event.at, event.error, event.timedOut === true);
         const to = eventNodeState(event);
         if (to === 'retrying') {
           this.#retryAt[id] = event.retryAt!;
@@ -483,6 +544,7 @@ export class RunEngine {
     this.#skipped[id] = 0;
     this.#attempt[id] = 0;
     this.#startedAt[id] = -1;
+    this.#attemptStartedAt[id] = -1;
     this.#finishedAt[id] = -1;
     this.#retryAt[id] = -1;
     this.#depth[id] = depth;
