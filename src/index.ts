@@ -43,6 +43,7 @@ export type {
   EdgeCondition,
   EngineObserver,
   EngineOptions,
+  FailedAttempt,
   ModificationDiff,
   ModificationLimits,
   ModificationRecord,

@@ -1,4 +1,5 @@
 import type { DynamicModification } from './modification.js';
+import type { NodeState } from './node-state.js';
 
 /**
  * The inputs of the run state machine, and so the records of the journal. Everything else
@@ -52,3 +53,45 @@ export type CancelReason = 'cancelled' | 'timeout' | 'fail_fast';
 
 /** One of the {@link RunEvent} type strings. */
 export type RunEventType = RunEvent['type'];
+
+/** The {@link RunEvent}s about one node (all but `graph_modified` and `run_cancelled`). */
+export type NodeEvent = Extract<RunEvent, { readonly node: string }>;
+
+/**
+ * The state a journaled input event puts its node into: the one mapping from events to node
+ * states, used by the engine itself and by anything that reads a journal without an engine
+ * (run views, audit logs). Undefined for events that are not about one node.
+ *
+ * - `task_started` → `running`
+ * - `task_succeeded` → `succeeded`; but when the event carries a modification and the engine
+ *   rejects it, the node ends `failed` instead (the rejected modification record says so, and
+ *   `onTransition` reports `running → failed`)
+ * - `task_failed` → `retrying` when it carries `retryAt`, else `timed_out` when `timedOut`,
+ *   else `failed`
+ * - `task_retry_due`, `task_interrupted` → `ready`
+ *
+ * @example
+ * ```ts
+ * eventNodeState({ type: 'task_failed', node: 'a', attempt: 1, at: 5, error, retryAt: 60 }); // 'retrying'
+ * eventNodeState({ type: 'run_cancelled', at: 5, reason: 'cancelled' }); // undefined
+ * ```
+ */
+export function eventNodeState(event: NodeEvent): NodeState;
+export function eventNodeState(event: RunEvent): NodeState | undefined;
+export function eventNodeState(event: RunEvent): NodeState | undefined {
+  switch (event.type) {
+    case 'task_started':
+      return 'running';
+    case 'task_succeeded':
+      return 'succeeded';
+    case 'task_failed':
+      if (event.retryAt !== undefined) return 'retrying';
+      return event.timedOut === true ? 'timed_out' : 'failed';
+    case 'task_retry_due':
+    case 'task_interrupted':
+      return 'ready';
+    case 'graph_modified':
+    case 'run_cancelled':
+      return undefined;
+  }
+}

@@ -1,5 +1,7 @@
 export { RunEngine } from './run-engine.js';
 export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './run-engine.js';
+export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
+export type { FailedAttempt } from './attempts.js';
 export { NodeState, TRANSITIONS, isTerminal, isOpen, assertTransition } from './node-state.js';
 export type { TerminalState } from './node-state.js';
 export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';
@@ -19,4 +21,5 @@ export type {
   ModificationLimits,
   ModificationRecord,
 } from './modification.js';
-export type { CancelReason, RunEvent, RunEventType } from './events.js';
+export { eventNodeState } from './events.js';
+export type { CancelReason, NodeEvent, RunEvent, RunEventType } from './events.js';

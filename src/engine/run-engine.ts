@@ -1,45 +1,32 @@
 import { toError, TributaryError } from '../errors/index.js';
-import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
-import type { CancelReason, RunEvent } from './events.js';
+import type { RunGraph } from '../graph/run-graph.js';
+import {
+  exportSnapshot,
+  importColumns,
+  openSnapshot,
+  type EngineColumns,
+  type EngineSnapshot,
+  type EngineSnapshotV1,
+} from './engine-snapshot.js';
+import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
 import {
   checkModificationShape,
-  checkSerializable,
   DEFAULT_LIMITS,
   describeModification,
   type DynamicModification,
+  type ModificationDiff,
   type ModificationLimits,
   type ModificationRecord,
 } from './modification.js';
+import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
+import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
 import type { EdgeSpec, NodeSpec } from './node-spec.js';
-import { ReadyQueue, type ReadyQueueState } from './ready-queue.js';
+import { computeBottomLevels, extendBottomLevels } from './priority.js';
+import { ReadyQueue } from './ready-queue.js';
 import { decide } from './trigger-rules.js';
 
-/** A {@link RunEngine} as plain data; see `RunEngine.snapshot`. */
-export interface EngineSnapshot {
-  readonly version: 1;
-  readonly graph: RunGraphState<NodeSpec, { label?: string }>;
-  readonly state: readonly NodeState[];
-  readonly succeeded: readonly number[];
-  readonly failed: readonly number[];
-  readonly skipped: readonly number[];
-  readonly attempt: readonly number[];
-  readonly result: readonly unknown[];
-  readonly error: readonly (Error | null)[];
-  readonly startedAt: readonly number[];
-  readonly finishedAt: readonly number[];
-  readonly depth: readonly number[];
-  readonly key: readonly number[];
-  readonly terminalOrder: readonly number[];
-  readonly modifications: readonly ModificationRecord[];
-  readonly counts: Readonly<Record<NodeState, number>>;
-  readonly open: number;
-  readonly criticalFailures: number;
-  readonly otherFailures: number;
-  readonly cancelReason: CancelReason | null;
-  readonly now: number;
-  readonly queue: ReadyQueueState;
-}
+export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 
 /** Final (or current) status of a run. */
 export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
@@ -66,8 +53,6 @@ export interface EngineObserver {
 /** The graph type the engine drives. */
 export type EngineGraph = RunGraph<NodeSpec, EdgeSpec>;
 
-const PRIORITY_SCALE = 2 ** 22;
-
 /**
  * The run state machine: pure, synchronous and deterministic. It consumes {@link RunEvent}s
  * (`apply`) and derives everything else: which nodes are ready (a priority queue), skips and
@@ -87,8 +72,8 @@ const PRIORITY_SCALE = 2 ** 22;
  */
 export class RunEngine {
   readonly graph: EngineGraph;
-  readonly #options: EngineOptions;
-  readonly #limits: Required<ModificationLimits>;
+  /** Read only when a modification is checked, never on the hot path. */
+  readonly #policy: ModificationPolicy;
   // Observer callbacks and flags live in fields of their own: the hot paths then never read a
   // per-run options or observer object, whose hidden class would die with the run and throw
   // away the optimized code of every engine (V8 "weak objects" deoptimizations, run after run).
@@ -104,12 +89,20 @@ export class RunEngine {
   readonly #skipped: number[] = [];
   readonly #attempt: number[] = [];
   readonly #result: unknown[] = [];
+  /** The error of the node's latest failed attempt, until an attempt succeeds. */
   readonly #error: (Error | undefined)[] = [];
+  /** When the node's first attempt started, -1 before. */
   readonly #startedAt: number[] = [];
+  /** When its current (or last) attempt started, -1 before the first. */
+  readonly #attemptStartedAt: number[] = [];
   readonly #finishedAt: number[] = [];
+  /** The due time of the node's last retry, -1 before any; current only while it is `retrying`. */
+  readonly #retryAt: number[] = [];
   readonly #depth: number[] = [];
   readonly #key: number[] = [];
   readonly #terminalOrder: number[] = [];
+  /** Failed attempts by node id, oldest first; only nodes that failed have an entry. */
+  readonly #failedAttempts = new Map<number, FailedAttempt[]>();
   readonly #modifications: ModificationRecord[] = [];
   readonly #counts: Record<NodeState, number> = {
     pending: 0,
@@ -128,8 +121,6 @@ export class RunEngine {
   #otherFailures = 0;
   #cancelReason: CancelReason | undefined;
   #now = 0;
-  /** The error of the last rejected modification, so `modify` can rethrow it with its context. */
-  #lastRejection: TributaryError | undefined;
   #applying = false;
   readonly #deferred: RunEvent[] = [];
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
@@ -143,8 +134,10 @@ export class RunEngine {
     from?: EngineSnapshot,
   ) {
     this.graph = graph;
-    this.#options = options;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#policy = {
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      requireSerializable: options.requireSerializable === true,
+    };
     this.#failFast = options.failFast === true;
     this.observe(observer);
     if (from !== undefined) {
@@ -153,7 +146,7 @@ export class RunEngine {
     }
     const ids = [...graph.ids()];
     for (const id of ids) this.#initNode(id, 0);
-    this.#computeBottomLevels(ids);
+    computeBottomLevels(graph, ids, this.#key);
     for (const id of ids) this.#work.push(id);
     this.#drain();
   }
@@ -162,39 +155,31 @@ export class RunEngine {
    * The whole state as plain data (results and errors as they are; encode it with a codec).
    * O(V + E). {@link RunEngine.restore} turns it back into an engine that behaves exactly as
    * this one would from here on: same ids, same adjacency order, same ready-queue order.
+   *
+   * @example
+   * ```ts
+   * store.putSnapshot(runId, codec.encode(engine.snapshot()));
+   * ```
    */
   snapshot(): EngineSnapshot {
-    return {
-      version: 1,
-      graph: this.graph.exportState((edge) =>
-        edge.label === undefined ? undefined : { label: edge.label },
-      ),
-      state: [...this.#state],
-      succeeded: [...this.#succeeded],
-      failed: [...this.#failed],
-      skipped: [...this.#skipped],
-      attempt: [...this.#attempt],
-      result: Array.from(this.#result),
-      error: Array.from(this.#error, (e) => e ?? null),
-      startedAt: [...this.#startedAt],
-      finishedAt: [...this.#finishedAt],
-      depth: [...this.#depth],
-      key: [...this.#key],
-      terminalOrder: [...this.#terminalOrder],
-      modifications: [...this.#modifications],
-      counts: { ...this.#counts },
-      open: this.#open,
-      criticalFailures: this.#criticalFailures,
-      otherFailures: this.#otherFailures,
-      cancelReason: this.#cancelReason ?? null,
-      now: this.#now,
-      queue: this.#queue.exportState((id) => this.#state[id] === 'ready' && this.graph.isLive(id)),
-    };
+    return exportSnapshot(
+      this.graph,
+      this.#columns(),
+      {
+        open: this.#open,
+        criticalFailures: this.#criticalFailures,
+        otherFailures: this.#otherFailures,
+        cancelReason: this.#cancelReason,
+        now: this.#now,
+      },
+      this.#queue.exportState((id) => this.#state[id] === 'ready' && this.graph.isLive(id)),
+    );
   }
 
   /**
    * An engine from a {@link RunEngine.snapshot}. Edge conditions are code and are not in a
-   * snapshot: `condition(from, to)` gives them back (from the definition).
+   * snapshot: `condition(from, to)` gives them back (from the definition). Reads the current
+   * version (2) and version 1 (a node `retrying` in it is due at the snapshot's last event).
    *
    * @example
    * ```ts
@@ -202,53 +187,44 @@ export class RunEngine {
    * ```
    */
   static restore(
-    snapshot: EngineSnapshot,
+    snapshot: EngineSnapshot | EngineSnapshotV1,
     options: EngineOptions,
     condition: (from: string, to: string) => EdgeSpec['condition'],
   ): RunEngine {
-    if (snapshot.version !== 1) {
-      throw new TributaryError(
-        'SCHEMA_VERSION',
-        `Unknown engine snapshot version ${String(snapshot.version)}`,
-      );
-    }
-    const graph = RunGraph.fromState<NodeSpec, EdgeSpec, { label?: string }>(
-      snapshot.graph,
-      (from, to, data) => {
-        const cond = condition(from, to);
-        if (cond === undefined && data?.label === undefined) return undefined;
-        return {
-          ...(cond === undefined ? {} : { condition: cond }),
-          ...(data?.label === undefined ? {} : { label: data.label }),
-        };
-      },
-    );
-    return new RunEngine(graph, options, {}, snapshot);
+    const opened = openSnapshot(snapshot, condition);
+    return new RunEngine(opened.graph, options, {}, opened.snapshot);
+  }
+
+  /** The per-node columns by reference, for engine-snapshot.ts; the object is not kept. */
+  #columns(): EngineColumns {
+    return {
+      state: this.#state,
+      succeeded: this.#succeeded,
+      failed: this.#failed,
+      skipped: this.#skipped,
+      attempt: this.#attempt,
+      result: this.#result,
+      error: this.#error,
+      startedAt: this.#startedAt,
+      attemptStartedAt: this.#attemptStartedAt,
+      finishedAt: this.#finishedAt,
+      retryAt: this.#retryAt,
+      depth: this.#depth,
+      key: this.#key,
+      terminalOrder: this.#terminalOrder,
+      failedAttempts: this.#failedAttempts,
+      modifications: this.#modifications,
+      counts: this.#counts,
+    };
   }
 
   #load(s: EngineSnapshot): void {
-    append(this.#state, s.state);
-    append(this.#succeeded, s.succeeded);
-    append(this.#failed, s.failed);
-    append(this.#skipped, s.skipped);
-    append(this.#attempt, s.attempt);
-    append(this.#result, s.result);
-    append(
-      this.#error,
-      s.error.map((e) => e ?? undefined),
-    );
-    append(this.#startedAt, s.startedAt);
-    append(this.#finishedAt, s.finishedAt);
-    append(this.#depth, s.depth);
-    append(this.#key, s.key);
-    append(this.#terminalOrder, s.terminalOrder);
-    append(this.#modifications, s.modifications);
-    Object.assign(this.#counts, s.counts);
-    this.#open = s.open;
-    this.#criticalFailures = s.criticalFailures;
-    this.#otherFailures = s.otherFailures;
-    this.#cancelReason = s.cancelReason ?? undefined;
-    this.#now = s.now;
+    const scalars = importColumns(s, this.#columns());
+    this.#open = scalars.open;
+    this.#criticalFailures = scalars.criticalFailures;
+    this.#otherFailures = scalars.otherFailures;
+    this.#cancelReason = scalars.cancelReason;
+    this.#now = scalars.now;
     this.#queue = ReadyQueue.fromState(s.queue);
   }
 
@@ -303,14 +279,57 @@ export class RunEngine {
   resultOf(id: number): unknown {
     return this.#result[id];
   }
+  /**
+   * The error of the node's latest failed attempt; undefined once an attempt succeeds (earlier
+   * failures stay in {@link failedAttemptsOf}).
+   */
   errorOf(id: number): Error | undefined {
     return this.#error[id];
   }
+  /** When the node's first attempt started. */
   startedAt(id: number): number | undefined {
     return this.#startedAt[id]! < 0 ? undefined : this.#startedAt[id];
   }
+  /**
+   * When the node's current (or, once it is terminal, last) attempt started. Its own duration
+   * runs from here: time spent waiting for a retry or in a crashed process is not in it.
+   *
+   * @example
+   * ```ts
+   * const ownMs = engine.finishedAt(id)! - engine.attemptStartedAt(id)!;
+   * ```
+   */
+  attemptStartedAt(id: number): number | undefined {
+    return this.#attemptStartedAt[id]! < 0 ? undefined : this.#attemptStartedAt[id];
+  }
+  /**
+   * The node's failed attempts, oldest first, each with its own times, error and timeout flag.
+   * Empty for a node that never failed.
+   *
+   * @example
+   * ```ts
+   * engine.failedAttemptsOf(id).map((f) => `attempt ${f.attempt}: ${f.error.message}`);
+   * ```
+   */
+  failedAttemptsOf(id: number): readonly FailedAttempt[] {
+    return this.#failedAttempts.get(id) ?? NO_FAILED_ATTEMPTS;
+  }
   finishedAt(id: number): number | undefined {
     return this.#finishedAt[id]! < 0 ? undefined : this.#finishedAt[id];
+  }
+  /**
+   * When a `retrying` node is due again: the `retryAt` of the failure that put it there. It is
+   * part of the state (snapshots keep it), so a resumed run honours it. Undefined in any other
+   * state.
+   *
+   * @example
+   * ```ts
+   * const due = engine.retryAtOf(id);
+   * if (due !== undefined) setTimeout(() => engine.apply({ type: 'task_retry_due', node, at: due }), due - now);
+   * ```
+   */
+  retryAtOf(id: number): number | undefined {
+    return this.#state[id] === 'retrying' ? this.#retryAt[id] : undefined;
   }
   /** Expansion depth: 0 for nodes of the definition, d + 1 for nodes added by a depth-d node. */
   depthOf(id: number): number {
@@ -351,7 +370,23 @@ export class RunEngine {
   #start(id: number, attempt: number, at: number): void {
     this.#attempt[id] = attempt;
     if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
+    this.#attemptStartedAt[id] = at;
     this.#transition(id, 'running');
+  }
+
+  /** Note a failed attempt in the node's history; the list is made on the node's first failure. */
+  #attemptFailed(id: number, at: number, error: Error, timedOut: boolean): void {
+    this.#error[id] = error;
+    const failure: FailedAttempt = {
+      attempt: this.#attempt[id]!,
+      startedAt: this.#attemptStartedAt[id]!,
+      finishedAt: at,
+      error,
+      timedOut,
+    };
+    const list = this.#failedAttempts.get(id);
+    if (list === undefined) this.#failedAttempts.set(id, [failure]);
+    else list.push(failure);
   }
 
   /**
@@ -359,24 +394,34 @@ export class RunEngine {
    * attempt) throw `INVALID_TRANSITION` and change nothing.
    */
   apply(event: RunEvent): void {
+    this.#apply(event);
+  }
+
+  /**
+   * {@link apply}, returning the rejection of the event's own modification (`graph_modified`),
+   * or undefined when it has none or it was applied.
+   */
+  #apply(event: RunEvent): TributaryError | undefined {
     // Observers may cause events (a hook that cancels the run): those wait until the current
     // event is fully applied and observed, so the journal records causes before effects.
     if (this.#applying) {
       this.#deferred.push(event);
-      return;
+      return undefined;
     }
     this.#applying = true;
     try {
-      this.#applyOne(event);
+      const rejection = this.#applyOne(event);
       for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
         this.#applyOne(next);
+      return rejection;
     } finally {
       this.#applying = false;
       this.#deferred.length = 0;
     }
   }
 
-  #applyOne(event: RunEvent): void {
+  #applyOne(event: RunEvent): TributaryError | undefined {
+    let rejection: TributaryError | undefined;
     this.#now = event.at;
     switch (event.type) {
       case 'task_started': {
@@ -394,12 +439,19 @@ export class RunEngine {
             : this.#modify(event.modification, `node:${event.node}`, this.#depth[id]! + 1);
         if (rejection === undefined) {
           this.#result[id] = event.result;
+          // The error of an earlier attempt is history now (failedAttemptsOf), not the outcome.
+          if (this.#error[id] !== undefined) this.#error[id] = undefined;
           this.#finish(id, 'succeeded');
         } else {
-          this.#error[id] = new TributaryError(
-            'MODIFICATION_REJECTED',
-            `The expander of "${event.node}" returned a modification that was rejected: ${rejection.message}`,
-            { context: { node: event.node, reason: rejection.code }, cause: rejection },
+          this.#attemptFailed(
+            id,
+            event.at,
+            new TributaryError(
+              'MODIFICATION_REJECTED',
+              `The expander of "${event.node}" returned a modification that was rejected: ${rejection.message}`,
+              { context: { node: event.node, reason: rejection.code }, cause: rejection },
+            ),
+            false,
           );
           this.#result[id] = event.result;
           this.#finish(id, 'failed');
@@ -409,27 +461,30 @@ export class RunEngine {
       case 'task_failed': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt, 'running');
-        this.#error[id] = event.error;
-        if (event.retryAt !== undefined) this.#transition(id, 'retrying');
-        else this.#finish(id, event.timedOut === true ? 'timed_out' : 'failed');
+        this.#attemptFailed(id, event.at, event.error, event.timedOut === true);
+        const to = eventNodeState(event);
+        if (to === 'retrying') {
+          this.#retryAt[id] = event.retryAt!;
+          this.#transition(id, to);
+        } else this.#finish(id, to);
         break;
       }
       case 'task_retry_due': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, this.#attempt[id]!, 'retrying');
-        this.#transition(id, 'ready');
+        this.#transition(id, eventNodeState(event));
         this.#queue.push(id, this.#key[id]!);
         break;
       }
       case 'task_interrupted': {
         const id = this.#require(event.node);
         this.#expectAttempt(id, event.attempt, 'running');
-        this.#transition(id, 'ready');
+        this.#transition(id, eventNodeState(event));
         this.#queue.push(id, this.#key[id]!);
         break;
       }
       case 'graph_modified':
-        this.#modify(event.modification, event.actor, 0);
+        rejection = this.#modify(event.modification, event.actor, 0);
         break;
       case 'run_cancelled':
         this.#cancel(event.reason);
@@ -437,6 +492,7 @@ export class RunEngine {
     }
     this.#drain();
     this.#onEvent?.(event);
+    return rejection;
   }
 
   /**
@@ -450,18 +506,14 @@ export class RunEngine {
         'modify() cannot be called from an engine observer; use an expander',
       );
     }
-    this.#lastRejection = undefined;
-    this.apply({ type: 'graph_modified', at, actor, modification });
-    const record = this.#modifications[this.#modifications.length - 1]!;
-    if (record.outcome === 'rejected') {
-      const cause = this.#lastRejection as TributaryError | undefined;
-      throw new TributaryError(
-        (record.error?.code ?? 'MODIFICATION_REJECTED') as TributaryError['code'],
-        record.error?.message ?? 'Modification rejected',
-        { context: { ...cause?.context, actor }, cause },
-      );
+    const rejection = this.#apply({ type: 'graph_modified', at, actor, modification });
+    if (rejection !== undefined) {
+      throw new TributaryError(rejection.code, rejection.message, {
+        context: { ...rejection.context, actor },
+        cause: rejection,
+      });
     }
-    return record;
+    return this.#modifications[this.#modifications.length - 1]!;
   }
 
   #require(name: string): number {
@@ -492,7 +544,9 @@ export class RunEngine {
     this.#skipped[id] = 0;
     this.#attempt[id] = 0;
     this.#startedAt[id] = -1;
+    this.#attemptStartedAt[id] = -1;
     this.#finishedAt[id] = -1;
+    this.#retryAt[id] = -1;
     this.#depth[id] = depth;
     this.#key[id] = 0;
     this.#counts.pending++;
@@ -595,9 +649,12 @@ export class RunEngine {
 
   /** Validate and apply a modification; returns the rejection error, or undefined when applied. */
   #modify(mod: DynamicModification, actor: string, depth: number): TributaryError | undefined {
-    let diff = { addedNodes: [], removedNodes: [], addedEdges: [], removedEdges: [] } as ReturnType<
-      typeof describeModification
-    >;
+    let diff: ModificationDiff = {
+      addedNodes: [],
+      removedNodes: [],
+      addedEdges: [],
+      removedEdges: [],
+    };
     try {
       if (
         this.#cancelReason !== undefined ||
@@ -610,14 +667,13 @@ export class RunEngine {
       }
       checkModificationShape(mod);
       diff = describeModification(mod);
-      this.#validate(mod, diff, depth);
+      checkAgainstRun(this, mod, diff, depth, this.#policy);
       this.#applyValidated(mod, depth);
     } catch (caught) {
       const error =
         caught instanceof TributaryError
           ? caught
           : new TributaryError('MODIFICATION_REJECTED', toError(caught).message, { cause: caught });
-      this.#lastRejection = error;
       this.#record(actor, mod, diff, error);
       return error;
     }
@@ -628,7 +684,7 @@ export class RunEngine {
   #record(
     actor: string,
     mod: DynamicModification,
-    diff: ReturnType<typeof describeModification>,
+    diff: ModificationDiff,
     error?: TributaryError,
   ): void {
     const reason =
@@ -644,63 +700,6 @@ export class RunEngine {
     };
     this.#modifications.push(record);
     this.#onModification?.(record);
-  }
-
-  /** Every check that needs the run's state; graph-level checks (names, cycles) come in the batch. */
-  #validate(
-    mod: DynamicModification,
-    diff: ReturnType<typeof describeModification>,
-    depth: number,
-  ): void {
-    if (this.#options.requireSerializable === true) checkSerializable(mod);
-    const limits = this.#limits;
-    const added = diff.addedNodes.length;
-    if (added > limits.maxNodesPerModification) {
-      throw limitError(
-        `adds ${added} nodes, above maxNodesPerModification (${limits.maxNodesPerModification})`,
-      );
-    }
-    if (added > 0 && depth > limits.maxExpansionDepth) {
-      throw limitError(
-        `would reach expansion depth ${depth}, above maxExpansionDepth (${limits.maxExpansionDepth})`,
-      );
-    }
-    const total = this.graph.nodeCount + added - diff.removedNodes.length;
-    if (total > limits.maxNodes)
-      throw limitError(`would grow the run to ${total} nodes, above maxNodes (${limits.maxNodes})`);
-    for (const name of diff.removedNodes) {
-      const id = this.graph.requireId(name);
-      if (!isOpen(this.#state[id]!)) {
-        throw new TributaryError(
-          'NODE_ALREADY_STARTED',
-          `Cannot remove node "${name}": it is ${this.#state[id]}; only pending or ready nodes can be removed`,
-          { context: { node: name, state: this.#state[id] } },
-        );
-      }
-    }
-    // Before the race check: re-adding the name of a started node is a duplicate, not a race.
-    const removed = new Set(diff.removedNodes);
-    const names = new Set<string>();
-    for (const name of diff.addedNodes) {
-      if (names.has(name) || (this.graph.hasNode(name) && !removed.has(name))) {
-        throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
-          context: { node: name },
-        });
-      }
-      names.add(name);
-    }
-    const raceCheck = ([from, to]: readonly [string, string]): void => {
-      const id = this.graph.idOf(to);
-      if (id !== undefined && !isOpen(this.#state[id]!)) {
-        throw new TributaryError(
-          'DEPENDENCY_RACE',
-          `Cannot change the inputs of "${to}" (edge from "${from}"): it is already ${this.#state[id]}`,
-          { context: { node: to, from, state: this.#state[id] } },
-        );
-      }
-    };
-    diff.addedEdges.forEach(raceCheck);
-    diff.removedEdges.forEach(raceCheck);
   }
 
   #applyValidated(mod: DynamicModification, depth: number): void {
@@ -747,7 +746,7 @@ export class RunEngine {
         this.#work.push(id);
       }
     }
-    this.#extendBottomLevels(result.addedNodes);
+    extendBottomLevels(this.graph, result.addedNodes, this.#key, this.#state);
   }
 
   /** Recompute a node's edge counts from its parents: O(in-degree), used after modifications. */
@@ -756,48 +755,6 @@ export class RunEngine {
     this.#failed[id] = 0;
     this.#skipped[id] = 0;
     for (const parent of this.graph.predecessorIds(id)) this.#count(parent, id, 1);
-  }
-
-  /**
-   * Ready-queue key: explicit priority first, then bottom level (nodes on the critical path of
-   * the remaining graph first). Bottom level counts nodes to the farthest leaf.
-   */
-  #computeBottomLevels(ids: number[]): void {
-    const graph = this.graph;
-    const sorted = [...ids].sort((a, b) => graph.orderOf(b) - graph.orderOf(a));
-    const level: number[] = [];
-    for (const id of sorted) {
-      let best = 0;
-      for (const child of graph.successorIds(id)) best = Math.max(best, level[child] ?? 0);
-      level[id] = best + 1;
-      this.#key[id] = keyOf(graph.data(id).priority, best + 1);
-    }
-  }
-
-  /**
-   * Bottom levels for added nodes, then raised through not-yet-started ancestors only: nodes
-   * that already started no longer wait in the queue. Cost: the new nodes plus the pending
-   * ancestors whose level actually grows.
-   */
-  #extendBottomLevels(added: readonly number[]): void {
-    if (added.length === 0) return;
-    const graph = this.graph;
-    const level = (id: number): number => this.#key[id]! - keyOf(graph.data(id).priority, 0);
-    const sorted = [...added].sort((a, b) => graph.orderOf(b) - graph.orderOf(a));
-    const raise: number[] = [];
-    for (const id of sorted) {
-      let best = 0;
-      for (const child of graph.successorIds(id)) best = Math.max(best, level(child));
-      this.#key[id] = keyOf(graph.data(id).priority, best + 1);
-      for (const parent of graph.predecessorIds(id)) raise.push(parent, best + 2);
-    }
-    while (raise.length > 0) {
-      const min = raise.pop()!;
-      const id = raise.pop()!;
-      if (this.#state[id] !== 'pending' || level(id) >= min) continue;
-      this.#key[id] = keyOf(graph.data(id).priority, min);
-      for (const parent of graph.predecessorIds(id)) raise.push(parent, min + 1);
-    }
   }
 }
 
@@ -815,17 +772,4 @@ function evaluate(
   } catch {
     return 'failed';
   }
-}
-
-/** Push every item (a spread of a million items would overflow the stack). */
-function append<T>(target: T[], source: readonly T[]): void {
-  for (let i = 0; i < source.length; i++) target.push(source[i]!);
-}
-
-function keyOf(priority: number | undefined, bottomLevel: number): number {
-  return (priority ?? 0) * PRIORITY_SCALE + Math.min(bottomLevel, PRIORITY_SCALE - 1);
-}
-
-function limitError(message: string): TributaryError {
-  return new TributaryError('LIMIT_EXCEEDED', `Modification ${message}`);
 }

@@ -45,16 +45,23 @@ export class ExecutionResult {
       const out = new Map<string, NodeResult>();
       for (const id of engine.terminalOrder) {
         if (!engine.graph.isLive(id)) continue;
-        const startedAt = engine.startedAt(id);
+        const attempts = engine.attemptOf(id);
+        const attemptErrors = engine.failedAttemptsOf(id);
         const finishedAt = engine.finishedAt(id);
+        // The final attempt ended when the node did, unless the node was cancelled while it
+        // waited for a retry: then the final attempt is the failed one, ended when it failed.
+        const last = attemptErrors[attemptErrors.length - 1];
+        const attemptEnd = last?.attempt === attempts ? last.finishedAt : finishedAt;
+        const attemptStart = engine.attemptStartedAt(id);
         out.set(engine.graph.nameOf(id), {
           status: engine.stateOf(id),
           result: engine.resultOf(id),
           error: engine.errorOf(id),
+          attemptErrors,
           durationMs:
-            startedAt === undefined || finishedAt === undefined ? 0 : finishedAt - startedAt,
-          attempts: engine.attemptOf(id),
-          startedAt,
+            attemptStart === undefined || attemptEnd === undefined ? 0 : attemptEnd - attemptStart,
+          attempts,
+          startedAt: engine.startedAt(id),
           finishedAt,
         });
       }

@@ -3,6 +3,7 @@ import type { RunEvent } from '../engine/events.js';
 import type { NodeState } from '../engine/node-state.js';
 import type { ModificationLimits } from '../engine/modification.js';
 import type { RetryPolicy } from '../engine/node-spec.js';
+import type { FailedAttempt } from '../engine/attempts.js';
 
 /** Structured log sink handed to tasks as `ctx.log`. */
 export type TaskLogger = (
@@ -102,10 +103,24 @@ export interface ExecuteOptions {
 export interface NodeResult {
   readonly status: NodeState;
   readonly result: unknown;
+  /**
+   * The final attempt's error. Undefined for a node that succeeded, even after failed attempts
+   * (those are in `attemptErrors`).
+   */
   readonly error: Error | undefined;
-  /** From the first start to the end; 0 for a node that never started. */
+  /**
+   * Every failed attempt, oldest first, with its own start, end, error and timeout flag; empty
+   * when no attempt failed. For a node that failed for good, its final failure is the last one.
+   */
+  readonly attemptErrors: readonly FailedAttempt[];
+  /**
+   * The final attempt's own duration, from its start to its end: time spent waiting for a retry,
+   * and the downtime of a crashed process before a resume, are not in it. 0 for a node that
+   * never started.
+   */
   readonly durationMs: number;
   readonly attempts: number;
+  /** When the first attempt started. */
   readonly startedAt: number | undefined;
   readonly finishedAt: number | undefined;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../../src/errors/index.js';
-import type { RunEvent } from '../../src/engine/events.js';
+import { eventNodeState, type RunEvent } from '../../src/engine/events.js';
 import type { DynamicModification, DynamicNodeSpec } from '../../src/engine/modification.js';
 import { isOpen, isTerminal, type NodeState } from '../../src/engine/node-state.js';
 import type { EdgeSpec, NodeSpec } from '../../src/engine/node-spec.js';
@@ -243,6 +243,20 @@ function drive(plan: Plan) {
   engine.observe({
     onEvent: (event) => {
       journal.push(event);
+      // The one event -> node state mapping holds for every event, except a success whose
+      // modification was rejected (that fails the node).
+      if ('node' in event) {
+        const id = engine.graph.idOf(event.node)!;
+        const rejected =
+          event.type === 'task_succeeded' &&
+          event.modification !== undefined &&
+          engine.modifications.at(-1)?.outcome === 'rejected';
+        const expected = rejected ? 'failed' : eventNodeState(event);
+        if (engine.stateOf(id) !== expected)
+          violations.push(
+            `${event.type} left ${event.node} ${engine.stateOf(id)}, not ${expected}`,
+          );
+      }
       if (event.type === 'task_started') {
         const decision = decisionOf(engine, engine.graph.idOf(event.node)!);
         if (decision !== 'ready')

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
-import { RunEngine, type EngineSnapshot } from '../../src/engine/run-engine.js';
+import {
+  RunEngine,
+  type EngineSnapshot,
+  type EngineSnapshotV1,
+} from '../../src/engine/run-engine.js';
 import { TriggerRule } from '../../src/engine/trigger-rules.js';
 import { graphOf } from './harness.js';
 
@@ -84,7 +88,8 @@ function drive(engine: RunEngine, plan: Plan, from: number, to: number): void {
         attempt,
         at: step,
         error: new Error(`${node} failed`),
-        ...(attempt < 2 ? { retryAt: step + 1 } : {}),
+        // Due times that differ per failure, so a lost or mixed-up one shows.
+        ...(attempt < 2 ? { retryAt: 1000 * step + choice } : {}),
       });
     } else if (outcome === 1) {
       engine.apply({
@@ -138,10 +143,78 @@ describe('engine snapshots', () => {
   it('rejects a snapshot of an unknown version', () => {
     const snapshot = {
       ...engineFor({ n: 1, edges: [], rules: [0], tape: [], cut: 0 }).snapshot(),
-      version: 2,
+      version: 3,
     };
     expect(() =>
       RunEngine.restore(snapshot as unknown as EngineSnapshot, {}, () => undefined),
-    ).toThrow(/snapshot version 2/);
+    ).toThrow(/snapshot version `3` \(number\)/);
+  });
+
+  it("keeps a pending retry's due time: a restored engine reports the same retryAt", () => {
+    const engine = new RunEngine(graphOf(['a', 'b']));
+    engine.startNext(0);
+    engine.apply({
+      type: 'task_failed',
+      node: 'a',
+      attempt: 1,
+      at: 10,
+      error: new Error('flaky'),
+      retryAt: 60_010,
+    });
+    const a = engine.graph.idOf('a')!;
+    expect(engine.retryAtOf(a)).toBe(60_010);
+    expect(engine.retryAtOf(engine.graph.idOf('b')!)).toBeUndefined();
+    const stored = jsonCodec.decode(text(engine.snapshot())) as EngineSnapshot;
+    expect(stored.version).toBe(2);
+    const restored = RunEngine.restore(stored, {}, () => undefined);
+    expect(restored.stateOf(a)).toBe('retrying');
+    expect(restored.retryAtOf(a)).toBe(60_010);
+    // Defined only while retrying.
+    restored.apply({ type: 'task_retry_due', node: 'a', at: 60_010 });
+    expect(restored.retryAtOf(a)).toBeUndefined();
+  });
+
+  it('restores a version 1 snapshot: retrying nodes are due at its last event, the rest is the same', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const original = engineFor(plan);
+        drive(original, plan, 0, plan.cut);
+        const {
+          retryAt: _dropped,
+          attemptStartedAt: _alsoDropped,
+          failedAttempts: _andThis,
+          ...rest
+        } = original.snapshot();
+        const v1: EngineSnapshotV1 = { ...rest, version: 1 };
+        const conditions = engineFor(plan).graph;
+        const restored = RunEngine.restore(
+          jsonCodec.decode(jsonCodec.encode(v1)) as EngineSnapshotV1,
+          { limits: { maxNodes: 40 } },
+          (from, to) =>
+            conditions.idOf(from) !== undefined && conditions.idOf(to) !== undefined
+              ? conditions.edgeData(conditions.idOf(from)!, conditions.idOf(to)!)?.condition
+              : undefined,
+        );
+        for (const id of restored.graph.ids()) {
+          expect(restored.retryAtOf(id)).toBe(
+            original.stateOf(id) === 'retrying' ? v1.now : undefined,
+          );
+        }
+        drive(original, plan, plan.cut, plan.tape.length);
+        drive(restored, plan, plan.cut, plan.tape.length);
+        // Due times and attempt history aside (version 1 did not keep them), the runs are the same.
+        const withoutDue = (engine: RunEngine): string => {
+          const {
+            retryAt: _due,
+            attemptStartedAt: _a,
+            failedAttempts: _f,
+            ...kept
+          } = engine.snapshot();
+          return jsonCodec.encode(kept);
+        };
+        expect(withoutDue(restored)).toBe(withoutDue(original));
+      }),
+      { numRuns: 100 },
+    );
   });
 });

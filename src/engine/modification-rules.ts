@@ -1,0 +1,107 @@
+import { TributaryError } from '../errors/index.js';
+import {
+  checkSerializable,
+  type DynamicModification,
+  type ModificationDiff,
+  type ModificationLimits,
+} from './modification.js';
+import { isOpen, type NodeState } from './node-state.js';
+
+/**
+ * The rules a modification must pass against the run it changes, after its shape was checked
+ * (`checkModificationShape`). Graph-level rules (known endpoints, no cycle) are checked by the
+ * graph's atomic batch; everything that needs node states or run options is here. Every rule
+ * only reads: a modification that fails one changes nothing.
+ */
+
+/** What the rules read of a run; a `RunEngine` is one. */
+export interface RunView {
+  readonly graph: {
+    readonly nodeCount: number;
+    idOf(name: string): number | undefined;
+    requireId(name: string): number;
+    hasNode(name: string): boolean;
+  };
+  stateOf(id: number): NodeState;
+}
+
+/** The run's options that decide which modifications it accepts. */
+export interface ModificationPolicy {
+  readonly limits: Required<ModificationLimits>;
+  /** Durable runs: data only (see `checkSerializable`). */
+  readonly requireSerializable: boolean;
+}
+
+/**
+ * Throw the first rule `mod` breaks against `run`: serializability (durable runs), the limits,
+ * removals of started nodes, duplicate names, and new or removed inputs of started nodes
+ * (`DEPENDENCY_RACE`). O(size of the modification).
+ *
+ * @example
+ * ```ts
+ * checkAgainstRun(engine, mod, describeModification(mod), 1, policy);
+ * ```
+ */
+export function checkAgainstRun(
+  run: RunView,
+  mod: DynamicModification,
+  diff: ModificationDiff,
+  depth: number,
+  policy: ModificationPolicy,
+): void {
+  if (policy.requireSerializable) checkSerializable(mod);
+  const limits = policy.limits;
+  const added = diff.addedNodes.length;
+  if (added > limits.maxNodesPerModification) {
+    throw limitError(
+      `adds ${added} nodes, above maxNodesPerModification (${limits.maxNodesPerModification})`,
+    );
+  }
+  if (added > 0 && depth > limits.maxExpansionDepth) {
+    throw limitError(
+      `would reach expansion depth ${depth}, above maxExpansionDepth (${limits.maxExpansionDepth})`,
+    );
+  }
+  const total = run.graph.nodeCount + added - diff.removedNodes.length;
+  if (total > limits.maxNodes)
+    throw limitError(`would grow the run to ${total} nodes, above maxNodes (${limits.maxNodes})`);
+  for (const name of diff.removedNodes) {
+    const state = run.stateOf(run.graph.requireId(name));
+    if (!isOpen(state)) {
+      throw new TributaryError(
+        'NODE_ALREADY_STARTED',
+        `Cannot remove node "${name}": it is ${state}; only pending or ready nodes can be removed`,
+        { context: { node: name, state } },
+      );
+    }
+  }
+  // Before the race check: re-adding the name of a started node is a duplicate, not a race.
+  const removed = new Set(diff.removedNodes);
+  const names = new Set<string>();
+  for (const name of diff.addedNodes) {
+    if (names.has(name) || (run.graph.hasNode(name) && !removed.has(name))) {
+      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
+        context: { node: name },
+      });
+    }
+    names.add(name);
+  }
+  const raceCheck = ([from, to]: readonly [string, string]): void => {
+    const id = run.graph.idOf(to);
+    if (id === undefined) return;
+    const state = run.stateOf(id);
+    if (!isOpen(state)) {
+      throw new TributaryError(
+        'DEPENDENCY_RACE',
+        `Cannot change the inputs of "${to}" (edge from "${from}"): it is already ${state}`,
+        { context: { node: to, from, state } },
+      );
+    }
+  };
+  diff.addedEdges.forEach(raceCheck);
+  diff.removedEdges.forEach(raceCheck);
+}
+
+function limitError(message: string): TributaryError {
+  return new TributaryError('LIMIT_EXCEEDED', `Modification ${message}`);
+}
