@@ -12,7 +12,7 @@ import type { DAG } from '../src/graph/dag.js';
 import { DAGExecutor } from '../src/executor/dag-executor.js';
 import type { TaskFn } from '../src/executor/types.js';
 import { defineDag, type DagDefinition } from '../src/durable/define.js';
-import { resumeRun, startRun } from '../src/durable/durable-runner.js';
+import { resumeRun, startRun } from '../src/durable/index.js';
 import { createEngine, loadJournal, replay } from '../src/durable/replay.js';
 import { jsonCodec } from '../src/codec/codec.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';

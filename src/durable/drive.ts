@@ -92,6 +92,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     observer: recorder,
     checkOutcome: (node, what, value) => encodable(codec, node, what, value),
     logSink: (ctx, line) => keepLog(journal, ctx, line, maxLogBytes),
+    ...(options.captureConsole === true ? { captureConsole: true } : {}),
     signal: stop.signal,
     now,
     ...(retry === undefined ? {} : { retry }),
@@ -253,7 +254,7 @@ function keepLog(journal: Journal, ctx: AttemptContext, line: LogRecord, max: nu
   journal.log({
     ...base,
     level: line.level,
-    source: 'log',
+    source: line.source,
     message: line.message,
     ...(fields === undefined ? {} : { fields }),
   });

@@ -25,6 +25,11 @@ export interface DurableRunOptions {
   readonly maxCommitBytes?: number;
   /** Log characters kept per task attempt; the rest is cut with one marker line. Default 256 KiB. */
   readonly maxLogBytes?: number;
+  /**
+   * Keep what tasks write to the console with the run's logs too (attributed to the attempt
+   * through async context; the output still reaches the terminal). The CLI turns it on.
+   */
+  readonly captureConsole?: boolean;
   readonly signal?: AbortSignal;
   readonly hooks?: ExecutorHooks;
   readonly interceptors?: readonly Interceptor[];

@@ -1,7 +1,11 @@
-import type { NodeState } from '../engine/node-state.js';
-import type { ModificationRecord } from '../engine/modification.js';
-import type { RunRecord } from '../store/run-store.js';
-import type { JournalEntry } from './journal-entry.js';
+import {
+  eventNodeState,
+  isTerminal,
+  type ModificationRecord,
+  type NodeState,
+} from '../engine/index.js';
+import type { RunRecord } from '../store/index.js';
+import { isRunEvent, type JournalEntry } from './journal-entry.js';
 
 /** One node as the journal tells it. */
 export interface NodeView {
@@ -24,8 +28,10 @@ export interface RunView {
 
 /**
  * Fold a journal into per-node states: the definition's nodes from the run record, plus nodes
- * added by applied modifications, minus removed ones. Ready nodes show as `pending` (readiness
- * is not journaled). O(entries).
+ * added by applied modifications, minus removed ones. Each input event sets its node's state
+ * with the engine's own mapping (`eventNodeState`); states the engine derived are journaled as
+ * `node_settled`. Nodes made ready by their parents show as `pending` (readiness is derived,
+ * not journaled). O(entries).
  */
 export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunView {
   const nodes = new Map<string, NodeView>();
@@ -34,49 +40,30 @@ export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunVi
     nodes.set(name, { name, state: 'pending', attempts: 0, dynamic: false });
   const modifications: ModificationRecord[] = [];
   for (const entry of entries) {
-    switch (entry.type) {
-      case 'modification':
-        modifications.push(entry.record);
-        if (entry.record.outcome === 'applied') {
-          for (const name of entry.record.diff.removedNodes) nodes.delete(name);
-          for (const name of entry.record.diff.addedNodes)
-            nodes.set(name, { name, state: 'pending', attempts: 0, dynamic: true });
-        }
-        break;
-      case 'task_started': {
-        const node = nodes.get(entry.node);
-        if (node !== undefined) {
-          node.state = 'running';
-          node.attempts = entry.attempt;
-          node.startedAt ??= entry.at;
-        }
-        break;
+    if (entry.type === 'modification') {
+      modifications.push(entry.record);
+      if (entry.record.outcome === 'applied') {
+        for (const name of entry.record.diff.removedNodes) nodes.delete(name);
+        for (const name of entry.record.diff.addedNodes)
+          nodes.set(name, { name, state: 'pending', attempts: 0, dynamic: true });
       }
-      case 'task_succeeded':
-        settle(nodes, entry.node, 'succeeded', entry.at);
-        break;
-      case 'task_failed': {
-        const node = settle(
-          nodes,
-          entry.node,
-          entry.retryAt === undefined
-            ? entry.timedOut === true
-              ? 'timed_out'
-              : 'failed'
-            : 'retrying',
-          entry.at,
-        );
-        if (node !== undefined) node.error = errorText(entry.error);
-        break;
-      }
-      case 'task_interrupted':
-        settle(nodes, entry.node, 'pending', entry.at);
-        break;
-      case 'node_settled':
-        settle(nodes, entry.node, entry.state, entry.at);
-        break;
-      default:
-        break;
+      continue;
+    }
+    if (entry.type === 'node_settled') {
+      settle(nodes, entry.node, entry.state, entry.at);
+      continue;
+    }
+    if (!isRunEvent(entry) || !('node' in entry)) continue;
+    // The engine's own mapping from an event to its node's state: one derivation.
+    const node = settle(nodes, entry.node, eventNodeState(entry), entry.at);
+    if (node === undefined) continue;
+    if (entry.type === 'task_started') {
+      node.attempts = entry.attempt;
+      node.startedAt ??= entry.at;
+    } else if (entry.type === 'task_failed') {
+      node.error = errorText(entry.error);
+    } else if (entry.type === 'task_succeeded') {
+      delete node.error;
     }
   }
   return { run, nodes, modifications };
@@ -91,7 +78,7 @@ function settle(
   const node = nodes.get(name);
   if (node === undefined) return undefined;
   node.state = state;
-  if (state !== 'pending' && state !== 'retrying' && state !== 'running') node.finishedAt = at;
+  if (isTerminal(state)) node.finishedAt = at;
   return node;
 }
 

@@ -10,6 +10,7 @@ import type {
   RunEvent,
 } from '../engine/index.js';
 import { wallClock } from './clock.js';
+import { captureConsole, withConsoleOf, type ConsoleSink } from './console-capture.js';
 import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
@@ -80,6 +81,11 @@ export interface DriverConfig {
   /** Receives every line a task logs through its context, with its node and attempt. */
   readonly logSink?: (ctx: AttemptContext, line: LogRecord) => void;
   /**
+   * Also send to `logSink` what tasks write to the console (attributed through async context;
+   * the output still reaches the terminal).
+   */
+  readonly captureConsole?: boolean;
+  /**
    * Called unguarded before the user hooks: the durable journal. Its exceptions are bugs and
    * fail the run (user hooks' exceptions are logged and ignored).
    */
@@ -96,6 +102,8 @@ export interface DriverConfig {
 /** One line a task logged. */
 export interface LogRecord {
   readonly level: Parameters<TaskLogger>[0];
+  /** `log`: the context logger; `stdout`/`stderr`: captured console output. */
+  readonly source: 'log' | 'stdout' | 'stderr';
   readonly message: string;
   readonly fields: Record<string, unknown> | undefined;
   readonly at: number;
@@ -132,8 +140,10 @@ export class RunDriver implements AttemptHost {
   readonly #runController = new AbortController();
   readonly #completed: [Launch, boolean, unknown][] = [];
   readonly #deadline: number;
+  readonly #captureConsole: boolean;
   #running = 0;
   #pumping = false;
+  #started = false;
   #done = false;
   #steps = 0;
   #sliceSteps = 0;
@@ -142,12 +152,14 @@ export class RunDriver implements AttemptHost {
   #resolve!: () => void;
   #reject!: (error: unknown) => void;
   #onAbort: (() => void) | undefined;
+  #releaseConsole: (() => void) | undefined;
 
   constructor(engine: RunEngine, config: DriverConfig) {
     this.#engine = engine;
     this.#config = config;
     this.#registry = config.registry;
     this.#now = config.now ?? wallClock;
+    this.#captureConsole = config.captureConsole === true && config.logSink !== undefined;
     this.#deadline =
       config.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.#now() + config.timeoutMs;
     const log = config.logger;
@@ -201,6 +213,8 @@ export class RunDriver implements AttemptHost {
     return new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
+      this.#started = true;
+      if (this.#captureConsole) this.#releaseConsole = captureConsole();
       const { signal, timeoutMs } = this.#config;
       if (signal !== undefined) {
         this.#onAbort = () => this.#guard(() => this.#cancel('cancelled'));
@@ -217,7 +231,10 @@ export class RunDriver implements AttemptHost {
 
   /** Schedule the retry of a node already in `retrying` (used on resume). */
   scheduleRetry(id: number, dueAt: number): void {
+    const attempt = this.#engine.attemptOf(id);
     this.#schedule(Math.max(0, dueAt - this.#now()), () => {
+      // The run may have moved on meanwhile (cancelled, timed out): then the retry is moot.
+      if (this.#engine.stateOf(id) !== 'retrying' || this.#engine.attemptOf(id) !== attempt) return;
       this.#engine.apply({
         type: 'task_retry_due',
         node: this.#engine.graph.nameOf(id),
@@ -238,7 +255,8 @@ export class RunDriver implements AttemptHost {
 
   /** Cancel the run (as an aborted signal would). */
   cancel(): void {
-    this.#guard(() => this.#cancel('cancelled'));
+    if (this.#started) this.#guard(() => this.#cancel('cancelled'));
+    else this.#engine.apply({ type: 'run_cancelled', at: this.#now(), reason: 'cancelled' });
   }
 
   /** {@link AttemptHost}: a task modifies its own run. */
@@ -261,12 +279,21 @@ export class RunDriver implements AttemptHost {
     fields?: Record<string, unknown>,
   ): void {
     this.#config.logger?.(level, message, { ...fields, node: ctx.node, attempt: ctx.attempt });
-    this.#config.logSink?.(ctx, { level, message, fields, at: this.#now() });
+    this.#config.logSink?.(ctx, { level, source: 'log', message, fields, at: this.#now() });
   }
 
-  /** After a change made outside the pump: start what became ready, unless inside the pump. */
+  #consoleSink(ctx: AttemptContext): ConsoleSink {
+    const sink = this.#config.logSink!;
+    return (level, source, message) =>
+      sink(ctx, { level, source, message, fields: undefined, at: this.#now() });
+  }
+
+  /**
+   * After a change made outside the pump: start what became ready, unless inside the pump or
+   * before `run()` (which pumps first thing).
+   */
   #afterExternal(): void {
-    if (!this.#pumping) this.#guard(() => this.#pump());
+    if (this.#started && !this.#pumping) this.#guard(() => this.#pump());
   }
 
   #guard(fn: () => void): void {
@@ -393,10 +420,11 @@ export class RunDriver implements AttemptHost {
     let value: unknown;
     try {
       const interceptors = this.#config.interceptors;
-      value =
+      const call = (): unknown =>
         interceptors === undefined || interceptors.length === 0
           ? task(ctx)
           : intercept(interceptors, ctx, task);
+      value = this.#captureConsole ? withConsoleOf(this.#consoleSink(ctx), call) : call();
     } catch (error) {
       this.#completed.push([launch, false, error]);
       return;
@@ -572,6 +600,7 @@ export class RunDriver implements AttemptHost {
     for (const launch of this.#active) if (launch?.timer !== undefined) clearTimeout(launch.timer);
     if (this.#onAbort !== undefined)
       this.#config.signal?.removeEventListener('abort', this.#onAbort);
+    this.#releaseConsole?.();
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { jsonCodec } from '../../src/codec/codec.js';
@@ -122,5 +123,50 @@ describe('kill -9 and resume', () => {
 
   it('some of those resumes started from an engine snapshot (the fixture snapshots often)', () => {
     expect(resumedFromSnapshot).toBeGreaterThan(0);
+  });
+});
+
+describe('kill -9 during thousands of fast tasks', () => {
+  it('loses at most the last bounded group commit, and resume re-runs nothing that was journaled', async () => {
+    const db = join(dir, 'fast.db');
+    const effects = join(dir, 'fast.log');
+    const killAt = 10_000;
+    const child = cliSpawn([
+      'run',
+      'test/fixtures/fast-chain.ts',
+      '--db',
+      db,
+      '--param',
+      `sideEffects=${effects}`,
+      '--param',
+      `killAt=${killAt}`,
+    ]);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, sig) => resolve(sig)),
+    );
+    expect(signal).toBe('SIGKILL');
+    const ranBeforeKill = lines(effects);
+    expect(ranBeforeKill).toHaveLength(killAt);
+
+    const { runId, succeeded } = await journalState(db);
+    // Each task is two entries (started, succeeded); one commit holds at most 1,000 entries.
+    expect(succeeded.size).toBeGreaterThanOrEqual(killAt - 500);
+    const raw = new BetterSqlite3(db, { readonly: true });
+    try {
+      const widest = raw.prepare('SELECT max(last_seq - first_seq + 1) AS n FROM journal').get() as {
+        n: number;
+      };
+      expect(widest.n).toBeLessThanOrEqual(1_000);
+    } finally {
+      raw.close();
+    }
+
+    const resumed = cliJson<{ status: string }>(['resume', runId, '--db', db]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.value.status).toBe('succeeded');
+    const after = lines(effects).slice(killAt);
+    for (const node of after)
+      expect(succeeded.has(node), `${node} was journaled as succeeded and ran again`).toBe(false);
+    expect(new Set(lines(effects)).size).toBe(20_000);
   });
 });

@@ -127,9 +127,11 @@ describe('concurrent resumers', () => {
     expect(active.context.owner).toBe(owner);
     expect(active.message).toContain('--force');
     const taken = resumeRun(def, 'r1', { store: sqlite(), force: true });
+    await until(async () => (await store.getLease(runLeaseKey('r1')))?.owner !== owner);
+    release();
     const outcome = await taken;
     expect(outcome.resumed && outcome.result.status).toBe('succeeded');
-    release();
+    // The old owner finishes its task, but its commits are fenced off: it stops, writing nothing.
     expect(await first).toMatchObject({ code: 'LEASE_LOST' });
     expect((await store.getRun('r1'))?.status).toBe('succeeded');
   });
@@ -444,5 +446,51 @@ describe('pending retries survive a snapshot', () => {
     abandon.abort();
     vi.useRealTimers();
     await first;
+  });
+});
+
+describe('console output', () => {
+  it('is kept with the attempt that wrote it when captureConsole is on, and still printed', async () => {
+    const printed: string[] = [];
+    const saved = { log: console.log, warn: console.warn, error: console.error };
+    const def = defineDag({
+      id: 'console',
+      dag: (b) => b.addNode('a').addNode('b'),
+      tasks: {
+        a: async () => {
+          console.log('from a', { n: 1 });
+          await new Promise((r) => setTimeout(r, 1));
+          console.error('a after await');
+        },
+        b: () => console.warn('from b'),
+      },
+    });
+    const store = sqlite();
+    // What "the terminal" receives: the console as it was before the run.
+    for (const method of ['log', 'warn', 'error'] as const)
+      console[method] = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    try {
+      await startRun(def, { store, runId: 'r1', captureConsole: true });
+      console.log('outside any task');
+    } finally {
+      Object.assign(console, saved);
+    }
+    const logs = await store.loadLogs('r1');
+    expect(logs.map((l) => [l.node, l.source, l.level, l.message])).toEqual(
+      expect.arrayContaining([
+        ['a', 'stdout', 'info', 'from a { n: 1 }'],
+        ['a', 'stderr', 'error', 'a after await'],
+        ['b', 'stderr', 'warn', 'from b'],
+      ]),
+    );
+    expect(logs).toHaveLength(3);
+    expect(printed).toEqual(
+      expect.arrayContaining([
+        'from a [object Object]',
+        'a after await',
+        'from b',
+        'outside any task',
+      ]),
+    );
   });
 });
