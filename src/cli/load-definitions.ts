@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { toError, TributaryError } from '../errors/index.js';
-import { isDagDefinition, type DagDefinition } from '../durable/define.js';
+import { adoptDefinition, isDagDefinition, type DagDefinition } from '../durable/define.js';
 
 let tsxRegistered = false;
 
@@ -53,7 +53,7 @@ export async function loadDefinitions(
     for (const candidate of Array.isArray(value) ? (value as unknown[]) : [value]) {
       if (isDagDefinition(candidate) && !seen.has(candidate.id)) {
         seen.add(candidate.id);
-        dags.push(candidate);
+        dags.push(adoptDefinition(candidate));
       }
     }
   }
