@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * `check -> on_true` holds, `check -> on_false` does not, so `on_false` is skipped).
  */
 function definitionModule(library: string): string {
-  return `import { defineDag } from ${JSON.stringify(pathToFileURL(library).href)};
+  const specifier = library.startsWith('/') ? pathToFileURL(library).href : library;
+  return `import { defineDag } from ${JSON.stringify(specifier)};
 export default defineDag({
   id: 'across_copies',
   dag: (b) =>
@@ -49,7 +50,29 @@ describe('a definition made by another copy of Tributary', () => {
     mkdirSync(join(dir, 'defs'));
     writeFileSync(join(dir, 'defs/from-dist.mts'), definitionModule(copy.index));
     writeFileSync(join(dir, 'defs/from-src.mts'), definitionModule(join(ROOT, 'src/index.ts')));
+    // A CommonJS project (what `npm init -y` writes) with the built copy installed.
+    const project = join(dir, 'cjs-project');
+    mkdirSync(join(project, 'node_modules'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'p', type: 'commonjs' }));
+    symlinkSync(join(dir, 'copy'), join(project, 'node_modules/tributary'), 'dir');
+    writeFileSync(join(project, 'dag.ts'), definitionModule('tributary'));
+    writeFileSync(
+      join(project, 'dag.cjs'),
+      `const { defineDag } = require('tributary');
+module.exports = defineDag({ id: 'required', dag: (b) => b.addNode('a'), tasks: { a: () => 1 } });
+`,
+    );
   }, 60_000);
+
+  it('a CommonJS project imports (.ts) and requires (.cjs) its installed tributary', () => {
+    const db = join(dir, 'cjs-project.db');
+    const ts = run(BIN, ['run', 'cjs-project/dag.ts', '--db', db, '--json']);
+    expect(ts.code, ts.stderr).toBe(0);
+    expect((JSON.parse(ts.stdout) as RunJson).status).toBe('succeeded');
+    const cjs = run(BIN, ['run', 'cjs-project/dag.cjs', '--db', db, '--json']);
+    expect(cjs.code, cjs.stderr).toBe(0);
+    expect((JSON.parse(cjs.stdout) as RunJson).status).toBe('succeeded');
+  });
 
   for (const [what, bin, module] of [
     ['the CLI from src runs a definition made by the built dist/', () => BIN, 'defs/from-dist.mts'],
