@@ -26,6 +26,7 @@ export function exitCodeForStatus(status: RunStatus): number {
 
 /** Codes that mean "fix the command line or the module", not "the operation failed". */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'USAGE',
   'INVALID_ARGUMENT',
   'DAG_NOT_FOUND',
   'MODULE_LOAD_FAILED',
@@ -35,7 +36,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 /**
  * Exit code for an error: 2 for a usage error, 1 for anything else (a store that fails, a run
- * still owned by a live process, a native module that does not load, ...).
+ * still owned by a live process, a native module that does not load, `INTERNAL`, ...).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { TributaryError } from '../errors/index.js';
+import { reportError, toCliError, wantsJson } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCancel } from './commands/cancel.js';
@@ -42,8 +42,13 @@ export function createProgram(io: {
   run(argv: readonly string[]): Promise<number>;
 } {
   let code: number = EXIT.ok;
+  /** The `--json` flag of the command being run, once commander has parsed it. */
+  let json: boolean | undefined;
   const context: CommandContext = {
-    output: (json) => ({ ...io, json: json === true }),
+    output: (flag) => {
+      json = flag === true;
+      return { ...io, json };
+    },
     finish: (p) => p.then((c) => void (code = c)),
   };
 
@@ -51,31 +56,32 @@ export function createProgram(io: {
     .description('Run DAGs that change while they run, survive crashes and depend on each other.')
     .option('--verbose', 'print stack traces with errors')
     .exitOverride()
-    .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) })
+    .configureOutput({
+      writeOut: (t) => io.out(t.trimEnd()),
+      writeErr: (t) => io.err(t.trimEnd()),
+      // Parse errors are reported like every other error, with their code (see run below).
+      outputError: () => undefined,
+    })
     .showHelpAfterError();
   for (const register of COMMANDS) register(program, context);
 
   return {
     async run(argv) {
       code = EXIT.ok;
+      json = undefined;
       try {
         await program.parseAsync(argv, { from: 'user' });
         return code;
-      } catch (error) {
-        if (error instanceof CommanderError) {
-          return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-        }
-        const verbose =
-          program.opts<{ verbose?: boolean }>().verbose === true || argv.includes('--verbose');
-        if (error instanceof TributaryError) {
-          io.err(`error ${error.code}: ${error.message}`);
-          if (verbose && error.stack !== undefined) io.err(error.stack);
-          return exitCodeForError(error.code);
-        }
-        const e = error instanceof Error ? error : new Error(String(error));
-        io.err(`error: ${e.message}`);
-        if (verbose && e.stack !== undefined) io.err(e.stack);
-        return EXIT.failed;
+      } catch (caught) {
+        // --help and --version end the parse with a CommanderError that is not a failure.
+        if (caught instanceof CommanderError && caught.exitCode === 0) return EXIT.ok;
+        const error = toCliError(caught, argv);
+        reportError(error, io, {
+          json: json ?? wantsJson(argv),
+          verbose:
+            program.opts<{ verbose?: boolean }>().verbose === true || argv.includes('--verbose'),
+        });
+        return exitCodeForError(error.code);
       }
     },
   };

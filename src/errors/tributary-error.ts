@@ -30,6 +30,10 @@ export const ErrorCode = {
   SCHEMA_VERSION: 'SCHEMA_VERSION',
   MODULE_LOAD_FAILED: 'MODULE_LOAD_FAILED',
   DEFINITION_CHANGED: 'DEFINITION_CHANGED',
+  /** The command line was wrong: unknown command or option, missing argument, invalid choice. */
+  USAGE: 'USAGE',
+  /** An error Tributary did not classify (a bug, or a dependency failing in a way not wrapped). */
+  INTERNAL: 'INTERNAL',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

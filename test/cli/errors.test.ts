@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toCliError } from '../../src/cli/cli-error.js';
+import { cliInProcess } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tributary-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface JsonError {
+  error: { code: string; message: string; context: Record<string, unknown> };
+}
+
+describe('usage errors have a code like every other error', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown command', ['explode'], /^error USAGE: unknown command 'explode'/],
+    ['unknown option', ['validate', 'x.ts', '--colour'], /^error USAGE: unknown option '--colour'/],
+    ['missing argument', ['show'], /^error USAGE: missing required argument 'runId'/],
+    [
+      'invalid choice',
+      ['run', 'x.ts', '--durability', 'sometimes'],
+      /^error USAGE: option '--durability <mode>' argument 'sometimes' is invalid/,
+    ],
+    ['no command', [], /^error USAGE: no command given/],
+  ];
+  for (const [what, args, line] of cases) {
+    it(`${what}: \`error USAGE: …\` on stderr, exit 2`, async () => {
+      const r = await cliInProcess(args);
+      expect(r.code).toBe(2);
+      expect(
+        r.err.some((l) => line.test(l)),
+        r.err.join('\n'),
+      ).toBe(true);
+      expect(r.err.join('\n')).not.toMatch(/^error: /m);
+      expect(r.out).toEqual([]);
+    });
+  }
+
+  it('--help still prints commander help and exits 0', async () => {
+    const top = await cliInProcess(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.out.join('\n')).toMatch(/Usage: tributary \[options\] \[command\]/);
+    const run = await cliInProcess(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.out.join('\n')).toMatch(/Usage: tributary run \[options\] <module>/);
+  });
+});
+
+describe('with --json, errors are one JSON line on stdout, with the same exit code', () => {
+  it('a usage error', async () => {
+    const r = await cliInProcess(['runs', '--colour', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.out).toHaveLength(1);
+    const { error } = JSON.parse(r.out[0]!) as JsonError;
+    expect(error.code).toBe('USAGE');
+    expect(error.message).toBe("unknown option '--colour'");
+  });
+
+  it('a runtime usage error (exit 2) and a store failure (exit 1)', async () => {
+    const missing = await cliInProcess(['validate', join(dir, 'nope.ts'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toHaveLength(1);
+    const { error } = JSON.parse(missing.out[0]!) as JsonError;
+    expect(error.code).toBe('MODULE_LOAD_FAILED');
+    expect(error.message).toMatch(/^Module not found: .*nope\.ts/);
+    expect(error.context).toEqual({ received: join(dir, 'nope.ts') });
+
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'not a database '.repeat(100));
+    const corrupt = await cliInProcess(['runs', '--db', garbage, '--json']);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.out).toHaveLength(1);
+    expect((JSON.parse(corrupt.out[0]!) as JsonError).error.code).toBe('STORE_CORRUPT');
+    // The human line still goes to stderr.
+    expect(corrupt.err.join('\n')).toMatch(/^error STORE_CORRUPT: /m);
+  });
+
+  it('without --json, stdout stays empty', async () => {
+    const r = await cliInProcess(['validate', join(dir, 'nope.ts')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toEqual([]);
+  });
+});
+
+describe('toCliError', () => {
+  it('classifies an unexpected error as INTERNAL, keeping its message and the original as cause', () => {
+    const original = new TypeError('undefined is not a function');
+    const error = toCliError(original, ['run', 'x.ts']);
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe('undefined is not a function');
+    expect(error.context).toEqual({ name: 'TypeError' });
+    expect(error.cause).toBe(original);
+    expect(toCliError('thrown string', []).message).toBe('thrown string');
+  });
+});
