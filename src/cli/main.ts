@@ -10,6 +10,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
+import { packageVersion } from './version.js';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS = [
@@ -54,6 +55,7 @@ export function createProgram(io: {
 
   const program = new Command('tributary')
     .description('Run DAGs that change while they run, survive crashes and depend on each other.')
+    .version(packageVersion())
     .option('--verbose', 'print stack traces with errors')
     .exitOverride()
     .configureOutput({

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,6 +63,15 @@ module.exports = defineDag({ id: 'required', dag: (b) => b.addNode('a'), tasks: 
 `,
     );
   }, 60_000);
+
+  it('the built CLI prints the package version too', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const r = run(copy.bin, ['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
 
   it('a CommonJS project imports (.ts) and requires (.cjs) its installed tributary', () => {
     const db = join(dir, 'cjs-project.db');

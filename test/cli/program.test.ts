@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/** The program driven in-process (no spawn): usage, errors as text and JSON, --version, option checks. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCliError } from '../../src/cli/cli-error.js';
-import { cliInProcess } from './helpers.js';
+import { cliInProcess, ROOT } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,5 +93,18 @@ describe('toCliError', () => {
     expect(error.context).toEqual({ name: 'TypeError' });
     expect(error.cause).toBe(original);
     expect(toCliError('thrown string', []).message).toBe('thrown string');
+  });
+});
+
+describe('tributary --version', () => {
+  it("prints package.json's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const r = await cliInProcess([flag]);
+      expect(r.code).toBe(0);
+      expect(r.out).toEqual([version]);
+    }
   });
 });
