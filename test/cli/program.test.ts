@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { toCliError } from '../../src/cli/cli-error.js';
 import { cliInProcess, ROOT } from './helpers.js';
 
@@ -106,5 +107,45 @@ describe('tributary --version', () => {
       expect(r.code).toBe(0);
       expect(r.out).toEqual([version]);
     }
+  });
+});
+
+describe('runs --limit', () => {
+  const db = join(dir, 'limit.db');
+  beforeAll(async () => {
+    const store = SqliteStore.open(db);
+    await store.close();
+  });
+
+  for (const bad of [
+    '99999999999999999999',
+    '9007199254740992',
+    '0',
+    '-1',
+    '1.5',
+    '1e3',
+    'ten',
+    '',
+  ]) {
+    it(`rejects \`${bad}\` as a usage error quoting it`, async () => {
+      const r = await cliInProcess(['runs', '--db', db, '--limit', bad]);
+      expect(r.code).toBe(2);
+      expect(r.err[0]).toBe(
+        `error INVALID_ARGUMENT: Expected --limit to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${bad}\``,
+      );
+    });
+  }
+
+  it('accepts the largest safe integer', async () => {
+    const r = await cliInProcess([
+      'runs',
+      '--db',
+      db,
+      '--limit',
+      String(Number.MAX_SAFE_INTEGER),
+      '--json',
+    ]);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(JSON.parse(r.out[0]!)).toEqual([]);
   });
 });

@@ -22,18 +22,12 @@ export interface RunsOptions {
  * ```
  */
 export async function runsCommand(options: RunsOptions, output: Output): Promise<number> {
+  const limit = parseLimit(options.limit ?? '50');
+  const status = options.status === undefined ? undefined : parseRunStatus(options.status);
   return withStore(options.db, async (store) => {
-    const limit = options.limit === undefined ? 50 : Number(options.limit);
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new TributaryError(
-        'INVALID_ARGUMENT',
-        `Expected --limit to be an integer >= 1, got \`${options.limit}\``,
-        { context: { received: options.limit } },
-      );
-    }
     const runs = await store.listRuns({
       ...(options.dag === undefined ? {} : { dagId: options.dag }),
-      ...(options.status === undefined ? {} : { status: parseRunStatus(options.status) }),
+      ...(status === undefined ? {} : { status }),
       limit,
     });
     if (output.json) output.out(JSON.stringify(runs));
@@ -54,6 +48,19 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
     }
     return 0;
   });
+}
+
+/** Digits only, then a safe integer >= 1 (SQLite rejects what does not fit in 64 bits). */
+function parseLimit(text: string): number {
+  const limit = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new TributaryError(
+      'INVALID_ARGUMENT',
+      `Expected --limit to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
+      { context: { received: text } },
+    );
+  }
+  return limit;
 }
 
 /**
