@@ -29,6 +29,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE',
   'INVALID_ARGUMENT',
   'DAG_NOT_FOUND',
+  'DUPLICATE_DAG',
   'MODULE_LOAD_FAILED',
   'RUN_NOT_FOUND',
   'NOT_SERIALIZABLE',

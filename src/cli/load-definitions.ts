@@ -8,8 +8,9 @@ import { importModule } from './import-module.js';
  * Load a definition module (TypeScript or JavaScript, ESM or CommonJS) and collect the DAG
  * definitions it exports: default or named exports, arrays of them, or the values of a plain
  * object exported as default (a CommonJS `module.exports = { etl, report }`). Definitions made
- * by another copy of Tributary are adopted. `MODULE_LOAD_FAILED` for a missing file or a module
- * that throws on import; `DAG_NOT_FOUND` for a module without definitions.
+ * by another copy of Tributary are adopted. The same definition exported twice counts once.
+ * `MODULE_LOAD_FAILED` for a missing file or a module that throws on import; `DAG_NOT_FOUND` for
+ * a module without definitions; `DUPLICATE_DAG` for two different definitions with one id.
  *
  * @example
  * ```ts
@@ -44,14 +45,21 @@ export async function loadDefinitions(
       },
     );
   }
-  const found = exportedDefinitions(exports);
   const dags: DagDefinition[] = [];
-  const seen = new Set<string>();
-  for (const { def } of found) {
-    if (!seen.has(def.id)) {
-      seen.add(def.id);
-      dags.push(adoptDefinition(def));
+  const exportOf = new Map<string, string>();
+  for (const { name, def } of exportedDefinitions(exports)) {
+    const first = exportOf.get(def.id);
+    if (first !== undefined) {
+      // Sorted: a module namespace lists its exports alphabetically, an object in its own order.
+      const names = [first, name].sort();
+      throw new TributaryError(
+        'DUPLICATE_DAG',
+        `Module ${modulePath} exports two different DAGs with id "${def.id}": ${names.map((n) => `\`${n}\``).join(' and ')}`,
+        { context: { dagId: def.id, exports: names } },
+      );
     }
+    exportOf.set(def.id, name);
+    dags.push(adoptDefinition(def));
   }
   if (dags.length === 0) {
     throw new TributaryError(

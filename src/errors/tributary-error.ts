@@ -34,6 +34,8 @@ export const ErrorCode = {
   USAGE: 'USAGE',
   /** An error Tributary did not classify (a bug, or a dependency failing in a way not wrapped). */
   INTERNAL: 'INTERNAL',
+  /** A module exports two different DAG definitions with the same id. */
+  DUPLICATE_DAG: 'DUPLICATE_DAG',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

@@ -149,3 +149,25 @@ describe('runs --limit', () => {
     expect(JSON.parse(r.out[0]!)).toEqual([]);
   });
 });
+
+describe('two DAGs with one id in a module', () => {
+  for (const command of ['validate', 'run']) {
+    it(`${command} rejects them, naming both exports`, async () => {
+      const db = command === 'run' ? ['--db', join(dir, 'duplicate.db')] : [];
+      const r = await cliInProcess([command, 'test/fixtures/duplicate-ids.ts', ...db, '--json']);
+      expect(r.code).toBe(2);
+      const { error } = JSON.parse(r.out[0]!) as JsonError;
+      expect(error.code).toBe('DUPLICATE_DAG');
+      expect(error.message).toBe(
+        'Module test/fixtures/duplicate-ids.ts exports two different DAGs with id "etl": `hourly` and `nightly`',
+      );
+      expect(error.context).toEqual({ dagId: 'etl', exports: ['hourly', 'nightly'] });
+    });
+  }
+
+  it('the same definition exported twice is one DAG', async () => {
+    const r = await cliInProcess(['validate', 'test/fixtures/same-dag-twice.ts', '--json']);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect((JSON.parse(r.out[0]!) as { dags: { id: string }[] }).dags).toHaveLength(1);
+  });
+});
