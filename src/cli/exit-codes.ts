@@ -32,6 +32,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'DUPLICATE_DAG',
   'MODULE_LOAD_FAILED',
   'RUN_NOT_FOUND',
+  'STORE_NOT_FOUND',
   'NOT_SERIALIZABLE',
 ]);
 

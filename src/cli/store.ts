@@ -1,27 +1,64 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { TributaryError } from '../errors/index.js';
 import type { Durability, RunStore } from '../store/run-store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
 /** The default database: `.tributary/tributary.db` in the working directory. */
 export const DEFAULT_DB = '.tributary/tributary.db';
 
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  readonly durability?: Durability;
+  /** Fail with `STORE_NOT_FOUND` instead of creating a database that is not there. */
+  readonly mustExist?: boolean;
+}
+
 /**
- * Open the SQLite store a command works on.
+ * Open the SQLite store a command works on. Only `run` creates a database; every other command
+ * passes `mustExist`, so a mistyped `--db` fails instead of leaving an empty database behind.
+ *
+ * The SQLite module is imported here, not when the CLI loads: a better-sqlite3 built for another
+ * Node version then fails inside the command, with a typed error and exit code, and commands
+ * that need no store (`validate`, `graph`, `--help`) still work.
  *
  * @example
  * ```ts
- * const store = openStore('.tributary/tributary.db', 'full');
+ * const store = await openStore(options.db, { mustExist: true });
  * ```
  */
-export function openStore(db: string | undefined, durability?: Durability): SqliteStore {
+export async function openStore(
+  db: string | undefined,
+  options: OpenStoreOptions = {},
+): Promise<SqliteStore> {
+  const path = resolve(db ?? DEFAULT_DB);
+  if (options.mustExist === true) assertStoreExists(path, db);
+  const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
   return SqliteStore.open(
-    resolve(db ?? DEFAULT_DB),
-    durability === undefined ? {} : { durability },
+    path,
+    options.durability === undefined ? {} : { durability: options.durability },
   );
 }
 
 /**
- * Open the store, run `fn` with it and close it, whatever `fn` does.
+ * `STORE_NOT_FOUND` naming the path, when there is no file at it. Checked before opening, so
+ * nothing is created: no file, no directory. (SqliteStore.open is gaining a `create: false`
+ * option that does the same; this is the one place to switch to it.)
+ */
+function assertStoreExists(path: string, db: string | undefined): void {
+  if (existsSync(path)) return;
+  const given = db ?? DEFAULT_DB;
+  const which = db === undefined ? 'the default database; pass --db to name another' : 'check --db';
+  throw new TributaryError(
+    'STORE_NOT_FOUND',
+    `No database at ${path}${given === path ? '' : ` (from \`${given}\`)`}: ${which} (only \`tributary run\` creates a database)`,
+    { context: { received: given, path } },
+  );
+}
+
+/**
+ * Open an existing store (`STORE_NOT_FOUND` otherwise), run `fn` with it and close it, whatever
+ * `fn` does.
  *
  * @example
  * ```ts
@@ -32,7 +69,7 @@ export async function withStore<T>(
   db: string | undefined,
   fn: (store: RunStore) => Promise<T>,
 ): Promise<T> {
-  const store = openStore(db);
+  const store = await openStore(db, { mustExist: true });
   try {
     return await fn(store);
   } finally {

@@ -36,6 +36,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** A module exports two different DAG definitions with the same id. */
   DUPLICATE_DAG: 'DUPLICATE_DAG',
+  /** A command that reads runs was pointed at a database file that does not exist. */
+  STORE_NOT_FOUND: 'STORE_NOT_FOUND',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cli, cliJson, cliSpawn, until } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
@@ -74,6 +75,9 @@ describe('tributary CLI', () => {
   });
 
   describe('bad input gets a typed error quoting what was received, exit 2', () => {
+    beforeAll(async () => {
+      await SqliteStore.open(db('empty')).close();
+    });
     const cases: [string, string[], RegExp][] = [
       [
         'unknown run id',

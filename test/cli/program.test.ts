@@ -1,11 +1,19 @@
 /** The program driven in-process (no spawn): usage, errors as text and JSON, --version, option checks. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { toCliError } from '../../src/cli/cli-error.js';
-import { cliInProcess, ROOT } from './helpers.js';
+import { cli, cliInProcess, ROOT } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -169,5 +177,41 @@ describe('two DAGs with one id in a module', () => {
     const r = await cliInProcess(['validate', 'test/fixtures/same-dag-twice.ts', '--json']);
     expect(r.code, r.err.join('\n')).toBe(0);
     expect((JSON.parse(r.out[0]!) as { dags: { id: string }[] }).dags).toHaveLength(1);
+  });
+});
+
+describe('commands that need an existing database never create one', () => {
+  const commands: [string, string[]][] = [
+    ['runs', ['runs']],
+    ['show', ['show', 'some-run']],
+    ['audit', ['audit', 'some-run']],
+    ['cancel', ['cancel', 'some-run']],
+    ['resume', ['resume', 'some-run']],
+  ];
+  for (const [name, args] of commands) {
+    it(`${name} with a mistyped --db: STORE_NOT_FOUND naming the path, exit 2, nothing created`, async () => {
+      const folder = join(dir, `typo-${name}`);
+      const db = join(folder, 'tributary.db');
+      const r = await cliInProcess([...args, '--db', db, '--json']);
+      expect(r.code).toBe(2);
+      const { error } = JSON.parse(r.out[0]!) as JsonError;
+      expect(error.code).toBe('STORE_NOT_FOUND');
+      expect(error.message).toBe(
+        `No database at ${db}: check --db (only \`tributary run\` creates a database)`,
+      );
+      expect(error.context).toEqual({ received: db, path: db });
+      expect(existsSync(folder)).toBe(false);
+    });
+  }
+
+  it('without --db, the default database must exist too (a spawned CLI in an empty folder)', () => {
+    const empty = join(dir, 'empty-project');
+    mkdirSync(empty);
+    const r = cli(['runs'], empty);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `error STORE_NOT_FOUND: No database at ${join(empty, '.tributary/tributary.db')}`,
+    );
+    expect(readdirSync(empty)).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ export async function resumeCommand(
   options: ResumeOptions,
   output: Output,
 ): Promise<number> {
-  const store = openStore(options.db);
+  const store = await openStore(options.db, { mustExist: true });
   try {
     const run = await store.getRun(runId);
     if (run === undefined) throw runNotFound(runId);

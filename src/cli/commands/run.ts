@@ -32,7 +32,7 @@ export async function runCommand(
 ): Promise<number> {
   const { path, dags } = await loadDefinitions(modulePath);
   const def = pickDefinition(dags, options.dag, modulePath);
-  const store = openStore(options.db, options.durability);
+  const store = await openStore(options.db, { durability: options.durability });
   try {
     return await followRun(def, output, (hooks, signal) =>
       startRun(def, {
