@@ -202,4 +202,43 @@ describe('tributary CLI', () => {
     ).toBe('cancelled');
     expect(cli(['resume', runId, '--db', file]).stdout).toContain('already finished (cancelled)');
   });
+
+  it('run prints the run id on stderr as soon as the run is created; with --json, stdout holds only the final JSON', async () => {
+    const file = db('early-id');
+    const child = cliSpawn([
+      'run',
+      'examples/etl.ts',
+      '--db',
+      file,
+      '--param',
+      'delayMs=60000',
+      '--json',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exitCode = new Promise<number | null>((resolve) =>
+      child.once('close', (code) => resolve(code)),
+    );
+    let runId = '';
+    try {
+      await until(() => /^Run \S+ started$/m.test(stderr), 'the run id on stderr');
+      runId = /^Run (\S+) started$/m.exec(stderr)![1]!;
+      expect(stdout).toBe('');
+      await until(
+        () =>
+          cliJson<{ nodes: { state: string }[] }>(['show', runId, '--db', file]).value.nodes.some(
+            (n) => n.state === 'running',
+          ),
+        'the announced run running',
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exitCode).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ runId, status: 'cancelled' });
+  });
 });

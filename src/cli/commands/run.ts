@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { startRun } from '../../durable/durable-runner.js';
@@ -18,7 +19,8 @@ export interface RunOptions {
 }
 
 /**
- * `tributary run <module>`: start a durable run and follow it to the end.
+ * `tributary run <module>`: start a durable run and follow it to the end. `Run <id> started` goes
+ * to stderr first; the report (a table, or one JSON document with `--json`) to stdout at the end.
  *
  * @example
  * ```ts
@@ -32,17 +34,16 @@ export async function runCommand(
 ): Promise<number> {
   const { path, dags } = await loadDefinitions(modulePath);
   const def = pickDefinition(dags, options.dag, modulePath);
+  const params = parseParams(options.param ?? []);
   const store = await openStore(options.db, { durability: options.durability });
   try {
-    return await followRun(def, output, (hooks, signal) =>
-      startRun(def, {
-        store,
-        params: parseParams(options.param ?? []),
-        module: path,
-        hooks,
-        signal,
-      }),
-    );
+    // The id is chosen here so it can be announced before the run ends (to `show` or `cancel`
+    // it meanwhile); the report at the end, JSON included, carries it too.
+    const runId = randomUUID();
+    return await followRun(def, output, (hooks, signal) => {
+      output.err(`Run ${runId} started`);
+      return startRun(def, { store, runId, params, module: path, hooks, signal });
+    });
   } finally {
     await store.close();
   }
