@@ -31,20 +31,21 @@ export function toCliError(caught: unknown, argv: readonly string[]): TributaryE
 }
 
 /**
- * Print an error: `error CODE: message` on stderr (with the stack trace when verbose) and, with
- * `--json`, `{"error":{"code","message","context"}}` as one line on stdout.
+ * Print an error: `error CODE: message` on stderr unless already printed (`human: false`), the
+ * stack trace when verbose, and with `--json` `{"error":{"code","message","context"}}` as one
+ * line on stdout.
  *
  * @example
  * ```ts
- * reportError(error, io, { json: true, verbose: false });
+ * reportError(error, io, { human: true, json: true, verbose: false });
  * ```
  */
 export function reportError(
   error: TributaryError,
   io: { out: (t: string) => void; err: (t: string) => void },
-  options: { json: boolean; verbose: boolean },
+  options: { human: boolean; json: boolean; verbose: boolean },
 ): void {
-  io.err(`error ${error.code}: ${error.message}`);
+  if (options.human) io.err(`error ${error.code}: ${error.message}`);
   if (options.verbose) {
     const stack = (error.code === 'INTERNAL' ? toError(error.cause) : error).stack;
     if (stack !== undefined) io.err(stack);

@@ -45,6 +45,8 @@ export function createProgram(io: {
   let code: number = EXIT.ok;
   /** The `--json` flag of the command being run, once commander has parsed it. */
   let json: boolean | undefined;
+  /** Whether commander has printed the current parse error (before the help that follows it). */
+  let printed = false;
   const context: CommandContext = {
     output: (flag) => {
       json = flag === true;
@@ -61,8 +63,11 @@ export function createProgram(io: {
     .configureOutput({
       writeOut: (t) => io.out(t.trimEnd()),
       writeErr: (t) => io.err(t.trimEnd()),
-      // Parse errors are reported like every other error, with their code (see run below).
-      outputError: () => undefined,
+      // A parse error is a USAGE error; its line comes before the help that commander adds.
+      outputError: (t) => {
+        printed = true;
+        io.err(`error USAGE: ${t.trim().replace(/^error: /, '')}`);
+      },
     })
     .showHelpAfterError();
   for (const register of COMMANDS) register(program, context);
@@ -71,6 +76,7 @@ export function createProgram(io: {
     async run(argv) {
       code = EXIT.ok;
       json = undefined;
+      printed = false;
       try {
         await program.parseAsync(argv, { from: 'user' });
         return code;
@@ -79,6 +85,7 @@ export function createProgram(io: {
         if (caught instanceof CommanderError && caught.exitCode === 0) return EXIT.ok;
         const error = toCliError(caught, argv);
         reportError(error, io, {
+          human: !printed,
           json: json ?? wantsJson(argv),
           verbose:
             program.opts<{ verbose?: boolean }>().verbose === true || argv.includes('--verbose'),
