@@ -4,7 +4,14 @@ import { exitCodeForStatus } from './exit-codes.js';
 import { countsLine, duration, table, type Output } from './output.js';
 import { Progress } from './progress.js';
 
-/** The hooks and signal `follow` hands to the run it follows. */
+/**
+ * Starts the run that {@link followRun} follows, with its progress hooks and abort signal.
+ *
+ * @example
+ * ```ts
+ * const go: StartFollowed = (hooks, signal) => startRun(def, { store, hooks, signal });
+ * ```
+ */
 export type StartFollowed = (
   hooks: ReturnType<Progress['hooks']>,
   signal: AbortSignal,

@@ -4,10 +4,24 @@ import { TributaryError } from '../errors/index.js';
 import type { Durability, RunStore } from '../store/run-store.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
-/** The default database: `.tributary/tributary.db` in the working directory. */
+/**
+ * The default database: `.tributary/tributary.db` in the working directory.
+ *
+ * @example
+ * ```ts
+ * resolve(options.db ?? DEFAULT_DB);
+ * ```
+ */
 export const DEFAULT_DB = '.tributary/tributary.db';
 
-/** Options of {@link openStore}. */
+/**
+ * Options of {@link openStore}.
+ *
+ * @example
+ * ```ts
+ * const options: OpenStoreOptions = { mustExist: true };
+ * ```
+ */
 export interface OpenStoreOptions {
   readonly durability?: Durability;
   /** Fail with `STORE_NOT_FOUND` instead of creating a database that is not there. */

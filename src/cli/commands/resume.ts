@@ -9,7 +9,14 @@ import { loadDefinitions, pickDefinition } from '../load-definitions.js';
 import type { Output } from '../output.js';
 import { openStore } from '../store.js';
 
-/** Options of `tributary resume`, as commander parses them. */
+/**
+ * Options of `tributary resume`, as commander parses them.
+ *
+ * @example
+ * ```ts
+ * const options: ResumeOptions = { module: 'examples/etl.ts' };
+ * ```
+ */
 export interface ResumeOptions {
   readonly module?: string;
   readonly db?: string;

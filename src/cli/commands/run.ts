@@ -10,7 +10,14 @@ import type { Output } from '../output.js';
 import { parseParams } from '../params.js';
 import { openStore } from '../store.js';
 
-/** Options of `tributary run`, as commander parses them. */
+/**
+ * Options of `tributary run`, as commander parses them.
+ *
+ * @example
+ * ```ts
+ * const options: RunOptions = { param: ['delayMs=1'], durability: 'full' };
+ * ```
+ */
 export interface RunOptions {
   readonly dag?: string;
   readonly param?: readonly string[];

@@ -5,7 +5,14 @@ import { duration, table, time, type Output } from '../output.js';
 import { parseRunStatus } from '../run-status.js';
 import { withStore } from '../store.js';
 
-/** Options of `tributary runs`, as commander parses them. */
+/**
+ * Options of `tributary runs`, as commander parses them (`limit` is checked by the command).
+ *
+ * @example
+ * ```ts
+ * const options: RunsOptions = { status: 'failed', limit: '10' };
+ * ```
+ */
 export interface RunsOptions {
   readonly db?: string;
   readonly dag?: string;
