@@ -1,23 +1,22 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { toError, TributaryError } from '../errors/index.js';
-import { isDagDefinition, type DagDefinition } from '../durable/define.js';
-
-let tsxRegistered = false;
-
-/** Let `import()` load TypeScript modules directly (no build step for users). */
-async function registerTypeScript(): Promise<void> {
-  if (tsxRegistered) return;
-  tsxRegistered = true;
-  const { register } = await import('tsx/esm/api');
-  register();
-}
+import { adoptDefinition, isDagDefinition, type DagDefinition } from '../durable/index.js';
+import { importModule } from './import-module.js';
 
 /**
- * Load a definition module and collect the DAG definitions it exports (default or named, or
- * arrays of them). `MODULE_LOAD_FAILED` for a missing file or a module that throws on import;
- * `DAG_NOT_FOUND` for a module without definitions.
+ * Load a definition module (TypeScript or JavaScript, ESM or CommonJS) and collect the DAG
+ * definitions it exports: default or named exports, arrays of them, or the values of a plain
+ * object exported as default (a CommonJS `module.exports = { etl, report }`). Definitions made
+ * by another copy of Tributary are adopted. The same definition exported twice counts once.
+ * `MODULE_LOAD_FAILED` for a missing file or a module that throws on import; `DAG_NOT_FOUND` for
+ * a module without definitions; `DUPLICATE_DAG` for two different definitions with one id.
+ *
+ * @example
+ * ```ts
+ * const { path, dags } = await loadDefinitions('examples/etl.ts');
+ * dags.map((d) => d.id); // ['dynamic_etl']
+ * ```
  */
 export async function loadDefinitions(
   modulePath: string,
@@ -32,10 +31,9 @@ export async function loadDefinitions(
       },
     );
   }
-  await registerTypeScript();
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    exports = await importModule(path);
   } catch (caught) {
     const error = toError(caught);
     throw new TributaryError(
@@ -48,14 +46,20 @@ export async function loadDefinitions(
     );
   }
   const dags: DagDefinition[] = [];
-  const seen = new Set<string>();
-  for (const value of Object.values(exports)) {
-    for (const candidate of Array.isArray(value) ? (value as unknown[]) : [value]) {
-      if (isDagDefinition(candidate) && !seen.has(candidate.id)) {
-        seen.add(candidate.id);
-        dags.push(candidate);
-      }
+  const exportOf = new Map<string, string>();
+  for (const { name, def } of exportedDefinitions(exports)) {
+    const first = exportOf.get(def.id);
+    if (first !== undefined) {
+      // Sorted: a module namespace lists its exports alphabetically, an object in its own order.
+      const names = [first, name].sort();
+      throw new TributaryError(
+        'DUPLICATE_DAG',
+        `Module ${modulePath} exports two different DAGs with id "${def.id}": ${names.map((n) => `\`${n}\``).join(' and ')}`,
+        { context: { dagId: def.id, exports: names } },
+      );
     }
+    exportOf.set(def.id, name);
+    dags.push(adoptDefinition(def));
   }
   if (dags.length === 0) {
     throw new TributaryError(
@@ -69,7 +73,38 @@ export async function loadDefinitions(
   return { path, dags };
 }
 
-/** Pick one definition by id, or the only one. */
+/** Every definition exported, once per object, with the first name it was found under. */
+function exportedDefinitions(
+  exports: Readonly<Record<string, unknown>>,
+): { name: string; def: DagDefinition }[] {
+  const found = new Map<DagDefinition, string>();
+  const visit = (name: string, value: unknown, depth: number): void => {
+    if (isDagDefinition(value)) {
+      if (!found.has(value)) found.set(value, name);
+    } else if (Array.isArray(value)) {
+      value.forEach((item: unknown, i) => visit(`${name}[${i}]`, item, depth));
+    } else if (depth === 0 && name === 'default' && isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) visit(`default.${key}`, item, 1);
+    }
+  };
+  for (const [name, value] of Object.entries(exports)) visit(name, value, 0);
+  return [...found].map(([def, name]) => ({ name, def }));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Pick one definition by id, or the only one.
+ *
+ * @example
+ * ```ts
+ * const def = pickDefinition(dags, options.dag, 'examples/etl.ts');
+ * ```
+ */
 export function pickDefinition(
   dags: readonly DagDefinition[],
   id: string | undefined,

@@ -1,4 +1,4 @@
-import { NodeState } from '../engine/node-state.js';
+import { NodeState } from '../engine/index.js';
 
 /** Where a command writes; injectable so commands are testable in-process. */
 export interface Output {

@@ -1,5 +1,5 @@
-import type { NodeState } from '../engine/node-state.js';
-import type { ExecutorHooks } from '../executor/types.js';
+import type { NodeState } from '../engine/index.js';
+import type { ExecutorHooks } from '../executor/index.js';
 import { countsLine, type Output } from './output.js';
 
 /**

@@ -186,3 +186,31 @@ export function isDagDefinition(value: unknown): value is DagDefinition {
     (value as Record<symbol, unknown>)[DAG_BRAND] === true
   );
 }
+
+/**
+ * Make a definition usable by this copy of Tributary. A definition made by another copy (a global
+ * CLI running a project's own `tributary`, or `dist/` beside `src/`) carries that copy's `DAG`,
+ * whose private fields this copy cannot read; its graph is rebuilt here from public data: nodes
+ * with payload and metadata, edges with weight, label and condition (the same functions). A
+ * definition of this copy is returned as it is. O(V + E).
+ *
+ * @example
+ * ```ts
+ * const def = adoptDefinition((await import('./etl.js')).default as DagDefinition);
+ * def.dag instanceof DAG; // true
+ * ```
+ */
+export function adoptDefinition(def: DagDefinition): DagDefinition {
+  if (def.dag instanceof DAG) return def;
+  const foreign: DAG = def.dag;
+  const builder = DAG.builder();
+  // toJSON keeps a node's payload and metadata only when they were given, like this copy's.
+  for (const { name, payload, metadata } of foreign.toJSON().nodes) {
+    builder.addNode(name, {
+      ...(payload === undefined ? {} : { payload }),
+      ...(metadata === undefined ? {} : { metadata }),
+    });
+  }
+  for (const { from, to, ...options } of foreign.edges()) builder.addEdge(from, to, options);
+  return Object.freeze({ ...def, dag: builder.build() });
+}

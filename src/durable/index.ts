@@ -1,4 +1,10 @@
-export { defineDag, defineTask, isDagDefinition, isTaskDefinition } from './define.js';
+export {
+  adoptDefinition,
+  defineDag,
+  defineTask,
+  isDagDefinition,
+  isTaskDefinition,
+} from './define.js';
 export type { DagDefinition, DagOptions, TaskDefinition } from './define.js';
 export { startRun } from './start-run.js';
 export { cancelRun, codecOf, resumeRun } from './resume-run.js';

@@ -31,6 +31,8 @@ export interface DurableRunOptions {
    */
   readonly captureConsole?: boolean;
   readonly signal?: AbortSignal;
+  /** Called once the run is recorded and this process owns it, before any task starts. */
+  readonly onCreated?: (runId: string) => void;
   readonly hooks?: ExecutorHooks;
   readonly interceptors?: readonly Interceptor[];
   readonly logger?: TaskLogger;

@@ -53,6 +53,7 @@ export async function startRun(
     codec: codec.name ?? 'custom',
   });
   const lease = await takeRun(store, runId, options);
+  options.onCreated?.(runId);
   return drive({
     def,
     engine,

@@ -30,13 +30,26 @@ export const ErrorCode = {
   SCHEMA_VERSION: 'SCHEMA_VERSION',
   MODULE_LOAD_FAILED: 'MODULE_LOAD_FAILED',
   DEFINITION_CHANGED: 'DEFINITION_CHANGED',
+  /** The run's lease was taken over: this owner can no longer write (it stops). */
   LEASE_LOST: 'LEASE_LOST',
+  /** A database file that was expected to exist does not. */
   STORE_NOT_FOUND: 'STORE_NOT_FOUND',
+  /** A native module (better-sqlite3) cannot be loaded: missing, or built for another Node.js. */
   NATIVE_MODULE: 'NATIVE_MODULE',
+  /** Nothing running, ready or scheduled, yet the run is not finished: a bug. */
   RUN_STALLED: 'RUN_STALLED',
+  /** An interceptor called `next()` more than once. */
   INTERCEPTOR_MISUSE: 'INTERCEPTOR_MISUSE',
+  /** A run's journal was written with a codec that was not given. */
   UNKNOWN_CODEC: 'UNKNOWN_CODEC',
+  /** A node names an expander that is not registered. */
   EXPANDER_NOT_FOUND: 'EXPANDER_NOT_FOUND',
+  /** The command line was wrong: unknown command or option, missing argument, invalid choice. */
+  USAGE: 'USAGE',
+  /** An error Tributary did not classify (a bug, or a dependency failing in a way not wrapped). */
+  INTERNAL: 'INTERNAL',
+  /** A module exports two different DAG definitions with the same id. */
+  DUPLICATE_DAG: 'DUPLICATE_DAG',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

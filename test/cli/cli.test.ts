@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cli, cliJson, cliSpawn, until } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
@@ -74,6 +75,9 @@ describe('tributary CLI', () => {
   });
 
   describe('bad input gets a typed error quoting what was received, exit 2', () => {
+    beforeAll(async () => {
+      await SqliteStore.open(db('empty')).close();
+    });
     const cases: [string, string[], RegExp][] = [
       [
         'unknown run id',
@@ -197,5 +201,44 @@ describe('tributary CLI', () => {
       cliJson<{ run: { status: string } }>(['show', runId, '--db', file]).value.run.status,
     ).toBe('cancelled');
     expect(cli(['resume', runId, '--db', file]).stdout).toContain('already finished (cancelled)');
+  });
+
+  it('run prints the run id on stderr as soon as the run is created; with --json, stdout holds only the final JSON', async () => {
+    const file = db('early-id');
+    const child = cliSpawn([
+      'run',
+      'examples/etl.ts',
+      '--db',
+      file,
+      '--param',
+      'delayMs=60000',
+      '--json',
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exitCode = new Promise<number | null>((resolve) =>
+      child.once('close', (code) => resolve(code)),
+    );
+    let runId = '';
+    try {
+      await until(() => /^Run \S+ started$/m.test(stderr), 'the run id on stderr');
+      runId = /^Run (\S+) started$/m.exec(stderr)![1]!;
+      expect(stdout).toBe('');
+      await until(
+        () =>
+          cliJson<{ nodes: { state: string }[] }>(['show', runId, '--db', file]).value.nodes.some(
+            (n) => n.state === 'running',
+          ),
+        'the announced run running',
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exitCode).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ runId, status: 'cancelled' });
   });
 });

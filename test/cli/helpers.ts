@@ -50,3 +50,15 @@ export async function until(
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Drive the CLI in this process (no spawn): the exit code and the lines written to each stream. */
+export async function cliInProcess(
+  args: readonly string[],
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const { createProgram } = await import('../../src/cli/main.js');
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = createProgram({ out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false });
+  const code = await program.run(args);
+  return { code, out, err };
+}

@@ -153,7 +153,9 @@ describe('kill -9 during thousands of fast tasks', () => {
     expect(succeeded.size).toBeGreaterThanOrEqual(killAt - 500);
     const raw = new BetterSqlite3(db, { readonly: true });
     try {
-      const widest = raw.prepare('SELECT max(last_seq - first_seq + 1) AS n FROM journal').get() as {
+      const widest = raw
+        .prepare('SELECT max(last_seq - first_seq + 1) AS n FROM journal')
+        .get() as {
         n: number;
       };
       expect(widest.n).toBeLessThanOrEqual(1_000);
@@ -168,5 +170,61 @@ describe('kill -9 during thousands of fast tasks', () => {
     for (const node of after)
       expect(succeeded.has(node), `${node} was journaled as succeeded and ran again`).toBe(false);
     expect(new Set(lines(effects)).size).toBe(20_000);
+  });
+});
+
+describe('many resumers at once', () => {
+  it('six `resume` processes race for one crashed run: one runs it, the rest are refused, no task runs twice', async () => {
+    const db = join(dir, 'race.db');
+    const effects = join(dir, 'race.log');
+    const child = cliSpawn([
+      'run',
+      FIXTURE,
+      '--db',
+      db,
+      '--param',
+      `sideEffects=${effects}`,
+      '--param',
+      'delayMs=40',
+    ]);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await until(
+      async () => lines(effects).length >= 2 && (await runRecorded(db)),
+      '2 side effects',
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const ranBeforeKill = lines(effects).length;
+    const { runId, succeeded } = await journalState(db);
+
+    const resumers = Array.from({ length: 6 }, () => {
+      const p = cliSpawn(['resume', runId, '--db', db, '--json']);
+      let stdout = '';
+      let stderr = '';
+      p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        p.once('close', (code) => resolve({ code, stdout, stderr })),
+      );
+    });
+    const results = await Promise.all(resumers);
+    const ran = results.filter(
+      (r) =>
+        r.code === 0 &&
+        r.stdout.includes('"status":"succeeded"') &&
+        !r.stdout.includes('"resumed":false'),
+    );
+    expect(ran, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
+    for (const r of results) {
+      if (r === ran[0]) continue;
+      // Refused while the winner ran, or told it had already finished.
+      expect(
+        r.stderr.includes('RUN_ACTIVE') || r.stdout.includes('"resumed":false'),
+        r.stderr,
+      ).toBe(true);
+    }
+    const after = lines(effects).slice(ranBeforeKill);
+    expect(new Set(after).size).toBe(after.length);
+    for (const node of after) expect(succeeded.has(node), node).toBe(false);
   });
 });

@@ -1,30 +1,19 @@
+import type { Command } from 'commander';
 import { TributaryError } from '../../errors/index.js';
+import type { CommandContext } from '../command-context.js';
 import { loadDefinitions, pickDefinition } from '../load-definitions.js';
 import type { Output } from '../output.js';
 
-/** `tributary validate <module>`: load, validate and lint every definition. */
-export async function validateCommand(modulePath: string, output: Output): Promise<number> {
-  const { dags } = await loadDefinitions(modulePath);
-  const report = dags.map((def) => ({
-    id: def.id,
-    nodes: def.dag.nodeCount,
-    edges: def.dag.edgeCount,
-    tasks: [...def.tasks.keys()],
-    warnings: def.dag.lint().map((w) => `${w.rule}: ${w.message}`),
-  }));
-  if (output.json) output.out(JSON.stringify({ valid: true, dags: report }));
-  else {
-    for (const d of report) {
-      output.out(`✓ ${d.id}: ${d.nodes} nodes, ${d.edges} edges, ${d.tasks.length} tasks`);
-      for (const w of d.warnings) output.out(`  warning ${w}`);
-    }
-  }
-  return 0;
-}
-
 const FORMATS = ['mermaid', 'dot', 'json', 'text'] as const;
 
-/** `tributary graph <module> --format mermaid|dot|json|text`. */
+/**
+ * `tributary graph <module> --format mermaid|dot|json|text`.
+ *
+ * @example
+ * ```ts
+ * await graphCommand('examples/etl.ts', { format: 'mermaid' }, output);
+ * ```
+ */
 export async function graphCommand(
   modulePath: string,
   options: { dag?: string; format?: string },
@@ -52,4 +41,24 @@ export async function graphCommand(
           : dag.toText();
   output.out(text);
   return 0;
+}
+
+/**
+ * Register `tributary graph` on the program.
+ *
+ * @example
+ * ```ts
+ * registerGraph(program, ctx);
+ * ```
+ */
+export function registerGraph(program: Command, ctx: CommandContext): void {
+  program
+    .command('graph')
+    .description('print a DAG as mermaid, dot, json or text')
+    .argument('<module>')
+    .option('--dag <id>')
+    .option('--format <format>', 'mermaid | dot | json | text', 'text')
+    .action((module: string, o: { dag?: string; format: string }) =>
+      ctx.finish(graphCommand(module, o, ctx.output(false))),
+    );
 }

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { TributaryError } from '../../errors/index.js';
+import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
+import { duration, table, time, type Output } from '../output.js';
+import { parseRunStatus } from '../run-status.js';
+import { withStore } from '../store.js';
+
+/**
+ * Options of `tributary runs`, as commander parses them (`limit` is checked by the command).
+ *
+ * @example
+ * ```ts
+ * const options: RunsOptions = { status: 'failed', limit: '10' };
+ * ```
+ */
+export interface RunsOptions {
+  readonly db?: string;
+  readonly dag?: string;
+  readonly status?: string;
+  readonly limit?: string;
+}
+
+/**
+ * `tributary runs`: recent runs, newest first.
+ *
+ * @example
+ * ```ts
+ * await runsCommand({ status: 'failed', limit: '10' }, output);
+ * ```
+ */
+export async function runsCommand(options: RunsOptions, output: Output): Promise<number> {
+  const limit = parseLimit(options.limit ?? '50');
+  const status = options.status === undefined ? undefined : parseRunStatus(options.status);
+  return withStore(options.db, async (store) => {
+    const runs = await store.listRuns({
+      ...(options.dag === undefined ? {} : { dagId: options.dag }),
+      ...(status === undefined ? {} : { status }),
+      limit,
+    });
+    if (output.json) output.out(JSON.stringify(runs));
+    else if (runs.length === 0) output.out('No runs yet.');
+    else {
+      output.out(
+        table(
+          ['run', 'dag', 'status', 'created', 'duration'],
+          runs.map((r) => [
+            r.runId,
+            r.dagId,
+            r.status,
+            time(r.createdAt),
+            r.finishedAt === undefined ? '' : duration(r.finishedAt - r.createdAt),
+          ]),
+        ),
+      );
+    }
+    return 0;
+  });
+}
+
+/** Digits only, then a safe integer >= 1 (SQLite rejects what does not fit in 64 bits). */
+function parseLimit(text: string): number {
+  const limit = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new TributaryError(
+      'INVALID_ARGUMENT',
+      `Expected --limit to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
+      { context: { received: text } },
+    );
+  }
+  return limit;
+}
+
+/**
+ * Register `tributary runs` on the program.
+ *
+ * @example
+ * ```ts
+ * registerRuns(program, ctx);
+ * ```
+ */
+export function registerRuns(program: Command, ctx: CommandContext): void {
+  program
+    .command('runs')
+    .description('list recent runs')
+    .option('--dag <id>')
+    .option('--status <status>')
+    .option('--limit <n>', 'how many', '50')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .action((o: RunsOptions & { json?: boolean }) =>
+      ctx.finish(runsCommand(o, ctx.output(o.json))),
+    );
+}

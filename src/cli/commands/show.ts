@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
+import { loadRunView } from '../load-run-view.js';
+import { countsLine, duration, table, time, type Output } from '../output.js';
+import { withStore } from '../store.js';
+
+/**
+ * `tributary show <runId>`: the run and every node's state, from the journal.
+ *
+ * @example
+ * ```ts
+ * await showCommand(runId, { db: '.tributary/tributary.db' }, output);
+ * ```
+ */
+export async function showCommand(
+  runId: string,
+  options: { db?: string },
+  output: Output,
+): Promise<number> {
+  return withStore(options.db, async (store) => {
+    const { view } = await loadRunView(store, runId);
+    const nodes = [...view.nodes.values()];
+    if (output.json) {
+      const { graph: _graph, ...run } = view.run;
+      output.out(JSON.stringify({ run, nodes, modifications: view.modifications.length }));
+      return 0;
+    }
+    const counts: Record<string, number> = {};
+    for (const n of nodes) counts[n.state] = (counts[n.state] ?? 0) + 1;
+    output.out(`Run ${runId} of ${view.run.dagId}: ${view.run.status} (${countsLine(counts)})`);
+    output.out(
+      `params ${JSON.stringify(view.run.params)}; created ${time(view.run.createdAt)}${view.run.owner === undefined ? '' : `; owner ${view.run.owner}`}\n`,
+    );
+    output.out(
+      table(
+        ['node', 'state', 'attempts', 'duration', 'error'],
+        nodes.map((n) => [
+          n.dynamic ? `${n.name} (dynamic)` : n.name,
+          n.state,
+          String(n.attempts),
+          n.startedAt === undefined || n.finishedAt === undefined
+            ? ''
+            : duration(n.finishedAt - n.startedAt),
+          n.error ?? '',
+        ]),
+      ),
+    );
+    return 0;
+  });
+}
+
+/**
+ * Register `tributary show` on the program.
+ *
+ * @example
+ * ```ts
+ * registerShow(program, ctx);
+ * ```
+ */
+export function registerShow(program: Command, ctx: CommandContext): void {
+  program
+    .command('show')
+    .description('show a run and the state of every node')
+    .argument('<runId>')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .action((runId: string, o: { db: string; json?: boolean }) =>
+      ctx.finish(showCommand(runId, o, ctx.output(o.json))),
+    );
+}
