@@ -665,7 +665,7 @@ export class RunEngine {
           'Cannot modify a run that has finished or is being cancelled',
         );
       }
-      checkModificationShape(mod);
+      checkModificationShape(mod, { durable: this.#policy.requireSerializable });
       diff = describeModification(mod);
       checkAgainstRun(this, mod, diff, depth, this.#policy);
       this.#applyValidated(mod, depth);

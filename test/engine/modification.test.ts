@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonCodec } from '../../src/codec/codec.js';
 import type { TributaryError } from '../../src/errors/index.js';
 import type { DynamicModification, ModificationRecord } from '../../src/engine/modification.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
@@ -385,6 +386,20 @@ describe('serializable modifications', () => {
       expect(error.message).toContain(`\`${field}\``);
     },
   );
+
+  it.each<[string, DynamicModification]>([
+    ['a function task', { addNodes: [{ name: 'x', task: () => 1 }] }],
+    ['a function expander', { addNodes: [{ name: 'x', task: 't', expander: () => undefined }] }],
+    ['a symbol in the input', { addNodes: [{ name: 'x', task: 't', input: [Symbol('s')] }] }],
+    ['an edge condition', { addEdges: [{ from: 'd', to: 'c', condition: () => true }] }],
+  ])('%s is rejected alike live and after a journal round trip (replay)', (_label, mod) => {
+    const live = rejectUnchanged(durable(), mod);
+    const stored = jsonCodec.decode(jsonCodec.encode(mod)) as DynamicModification;
+    const replayed = rejectUnchanged(durable(), stored);
+    expect(live.code).toBe('NOT_SERIALIZABLE');
+    expect(replayed.code).toBe(live.code);
+    expect(replayed.context.field).toBe(live.context.field);
+  });
 
   it('registered names and JSON input are accepted; without the option, closures are fine', () => {
     const engine = durable();
