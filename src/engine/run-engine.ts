@@ -87,6 +87,8 @@ export class RunEngine {
   readonly #succeeded: number[] = [];
   readonly #failed: number[] = [];
   readonly #skipped: number[] = [];
+  /** Of the failed edge counts, those whose parent never ran to an outcome (see `EdgeCounts`). */
+  readonly #upstreamFailed: number[] = [];
   readonly #attempt: number[] = [];
   readonly #result: unknown[] = [];
   /** The error of the node's latest failed attempt, until an attempt succeeds. */
@@ -202,6 +204,7 @@ export class RunEngine {
       succeeded: this.#succeeded,
       failed: this.#failed,
       skipped: this.#skipped,
+      upstreamFailed: this.#upstreamFailed,
       attempt: this.#attempt,
       result: this.#result,
       error: this.#error,
@@ -542,6 +545,7 @@ export class RunEngine {
     this.#succeeded[id] = 0;
     this.#failed[id] = 0;
     this.#skipped[id] = 0;
+    this.#upstreamFailed[id] = 0;
     this.#attempt[id] = 0;
     this.#startedAt[id] = -1;
     this.#attemptStartedAt[id] = -1;
@@ -605,7 +609,11 @@ export class RunEngine {
       else if (outcome === 'skipped') this.#skipped[child]! += sign;
       else this.#failed[child]! += sign;
     } else if (state === 'skipped') this.#skipped[child]! += sign;
-    else if (isTerminal(state)) this.#failed[child]! += sign;
+    else if (isTerminal(state)) {
+      this.#failed[child]! += sign;
+      if (state === 'upstream_failed' || state === 'cancelled')
+        this.#upstreamFailed[child]! += sign;
+    }
   }
 
   /** Evaluate queued trigger rules until nothing changes. */
@@ -621,6 +629,7 @@ export class RunEngine {
         succeeded: this.#succeeded[id]!,
         failed: this.#failed[id]!,
         skipped: this.#skipped[id]!,
+        upstreamFailed: this.#upstreamFailed[id]!,
       });
       if (decision === 'ready') {
         if (state === 'pending') {
@@ -754,6 +763,7 @@ export class RunEngine {
     this.#succeeded[id] = 0;
     this.#failed[id] = 0;
     this.#skipped[id] = 0;
+    this.#upstreamFailed[id] = 0;
     for (const parent of this.graph.predecessorIds(id)) this.#count(parent, id, 1);
   }
 }

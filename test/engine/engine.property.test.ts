@@ -71,6 +71,7 @@ function decisionOf(engine: RunEngine, id: number): Decision {
   let succeeded = 0;
   let failed = 0;
   let skipped = 0;
+  let upstreamFailed = 0;
   const parents = g.predecessorIds(id);
   for (const p of parents) {
     const state = engine.stateOf(p);
@@ -79,13 +80,17 @@ function decisionOf(engine: RunEngine, id: number): Decision {
       if (condition === undefined || condition(engine.resultOf(p))) succeeded++;
       else skipped++;
     } else if (state === 'skipped') skipped++;
-    else if (isTerminal(state)) failed++;
+    else if (isTerminal(state)) {
+      failed++;
+      if (state === 'upstream_failed' || state === 'cancelled') upstreamFailed++;
+    }
   }
   return decide(g.data(id).triggerRule ?? 'all_success', {
     total: parents.length,
     succeeded,
     failed,
     skipped,
+    upstreamFailed,
   });
 }
 
