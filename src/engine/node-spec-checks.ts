@@ -17,6 +17,7 @@ export const NODE_SPEC_FIELDS = [
   'input',
   'triggerRule',
   'critical',
+  'cleanup',
   'priority',
   'retry',
   'timeoutMs',
@@ -48,7 +49,7 @@ export function checkNodeSpecFields(
   node: string,
   path?: string,
 ): void {
-  const { task, expander, triggerRule, critical, priority, timeoutMs, retry } = spec;
+  const { task, expander, triggerRule, critical, cleanup, priority, timeoutMs, retry } = spec;
   // Code passes here (a durable run rejects it, stand-ins included, as NOT_SERIALIZABLE); plain
   // data that is not a name is a mistake in any run.
   if (task !== undefined && typeof task !== 'string' && !isCode(task))
@@ -59,6 +60,11 @@ export function checkNodeSpecFields(
     bad(spec, node, path, 'triggerRule', `a trigger rule (${RULE_LIST})`);
   if (critical !== undefined && typeof critical !== 'boolean')
     bad(spec, node, path, 'critical', 'a boolean');
+  if (cleanup !== undefined && typeof cleanup !== 'boolean')
+    bad(spec, node, path, 'cleanup', 'a boolean');
+  // A cleanup node is never critical: saying it is would be silently ignored, so it is refused.
+  if (cleanup === true && critical === true)
+    bad(spec, node, path, 'critical', 'false or absent on a cleanup node');
   if (priority !== undefined && !Number.isFinite(priority))
     bad(spec, node, path, 'priority', 'a finite number');
   if (timeoutMs !== undefined) {

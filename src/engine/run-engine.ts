@@ -21,7 +21,7 @@ import {
 import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
 import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
-import type { EdgeSpec, NodeSpec } from './node-spec.js';
+import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
 import { decide } from './trigger-rules.js';
@@ -34,7 +34,10 @@ export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'faile
 /** Options of the state machine. */
 export interface EngineOptions {
   readonly limits?: ModificationLimits;
-  /** Cancel everything after the first failure of a critical node. */
+  /**
+   * Cancel everything after the first failure of a critical node, except cleanup nodes
+   * (`NodeSpec.cleanup`): those still run once their parents are done.
+   */
   readonly failFast?: boolean;
   /** Durable runs: modifications must be data only (see `checkSerializable`). */
   readonly requireSerializable?: boolean;
@@ -573,12 +576,14 @@ export class RunEngine {
     this.#terminalOrder.push(id);
     this.#open--;
     const failed = to === 'failed' || to === 'timed_out';
-    const critical = this.graph.data(id).critical !== false;
+    let stopAll = false;
+    // The spec is read only for failures: successes, the hot path, never look at it.
     if (failed || to === 'upstream_failed') {
-      if (critical) this.#criticalFailures++;
-      else this.#otherFailures++;
+      if (isCritical(this.graph.data(id))) {
+        this.#criticalFailures++;
+        stopAll = failed && this.#failFast && this.#cancelReason === undefined;
+      } else this.#otherFailures++;
     }
-    const stopAll = failed && critical && this.#failFast && this.#cancelReason === undefined;
     this.#propagate(id);
     if (stopAll) this.#cancel('fail_fast');
   }
@@ -624,7 +629,7 @@ export class RunEngine {
       const id = work[i]!;
       const state = this.#state[id]!;
       if (!isOpen(state) || !this.graph.isLive(id)) continue;
-      const decision = decide(this.graph.data(id).triggerRule ?? 'all_success', {
+      const decision = decide(triggerRuleOf(this.graph.data(id)), {
         total: this.graph.predecessorIds(id).length,
         succeeded: this.#succeeded[id]!,
         failed: this.#failed[id]!,
@@ -645,15 +650,27 @@ export class RunEngine {
     work.length = 0;
   }
 
+  /**
+   * Stop the run: every node not yet terminal ends `cancelled`, or `timed_out` when it was
+   * running and the run timed out. Fail-fast spares cleanup nodes: they stay as they are and
+   * run once their parents are done (the parents it cancels count as done for `all_done`). A
+   * later cancellation or run timeout ends those too; the first reason stays the run's.
+   */
   #cancel(reason: CancelReason): void {
-    if (this.#cancelReason !== undefined || this.#open === 0) return;
-    this.#cancelReason = reason;
+    if (this.#open === 0) return;
+    if (this.#cancelReason !== undefined) {
+      // Already stopped; only the cleanup nodes fail-fast spared can still be open.
+      if (this.#cancelReason !== 'fail_fast' || reason === 'fail_fast') return;
+    } else this.#cancelReason = reason;
+    const spareCleanup = reason === 'fail_fast';
     for (const id of this.graph.ids()) {
       const state = this.#state[id]!;
       if (isTerminal(state)) continue;
+      if (spareCleanup && this.graph.data(id).cleanup === true) continue;
       this.#finish(id, reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled');
     }
-    this.#work.length = 0;
+    // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
+    if (!spareCleanup) this.#work.length = 0;
   }
 
   /** Validate and apply a modification; returns the rejection error, or undefined when applied. */

@@ -3,8 +3,8 @@ import { checkNodeSpecFields, NODE_SPEC_FIELDS } from '../engine/node-spec-check
 
 /**
  * The execution options of a DAG node, read from its payload when the payload is a plain
- * object: the keys of `NODE_SPEC_FIELDS` (`{ task?, input?, triggerRule?, critical?, priority?,
- * retry?, timeoutMs?, expander? }`). Other payload fields are ignored. Bad values throw
+ * object: the keys of `NODE_SPEC_FIELDS` (`{ task?, input?, triggerRule?, critical?, cleanup?,
+ * priority?, retry?, timeoutMs?, expander? }`). Other payload fields are ignored. Bad values throw
  * `INVALID_ARGUMENT` naming the node and the field (`checkNodeSpecFields`, the same rules and
  * wording as for nodes added at runtime).
  *

@@ -22,6 +22,13 @@ describe('node option checks', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
     ['critical', { critical: 'yes' }, 'a boolean', '`"yes"` (string)'],
     ['priority', { priority: '1' }, 'a finite number', '`"1"` (string)'],
+    ['cleanup', { cleanup: 1 }, 'a boolean', '`1` (number)'],
+    [
+      'critical',
+      { cleanup: true, critical: true },
+      'false or absent on a cleanup node',
+      '`true` (boolean)',
+    ],
     ['task', { task: 5 }, 'a task function or the name of a registered task', '`5` (number)'],
     [
       'expander',
@@ -79,6 +86,7 @@ describe('node option checks', () => {
       nodeSpecFromPayload('a', {
         task: 'process',
         critical: false,
+        cleanup: true,
         priority: 2,
         retry: { maxAttempts: 3 },
         timeoutMs: 50,
@@ -88,6 +96,7 @@ describe('node option checks', () => {
       name: 'a',
       task: 'process',
       critical: false,
+      cleanup: true,
       priority: 2,
       retry: { maxAttempts: 3 },
       timeoutMs: 50,
