@@ -8,6 +8,8 @@ export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';
 export type { Decision, EdgeCounts } from './trigger-rules.js';
 export type { EdgeCondition, EdgeSpec, NodeSpec, RetryPolicy } from './node-spec.js';
 export { DEFAULT_LIMITS, checkModificationShape, checkSerializable } from './modification.js';
+export { checkRegistered } from './modification-rules.js';
+export type { TaskRegistry } from './modification-rules.js';
 export type {
   DynamicEdgeSpec,
   DynamicModification,

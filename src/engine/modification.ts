@@ -184,7 +184,8 @@ function checkNodeSpec(spec: unknown, where: string): void {
 }
 
 /**
- * Durable runs keep only data: a task must be a registered name, an expander a registered name, the input JSON-serializable, and no edge may
+ * Durable runs keep only data: a task must be a name (or absent: the node's own name is the
+ * task's), an expander a name, the input JSON-serializable, and no edge may
  * carry a closure. Throws `NOT_SERIALIZABLE` naming the offending field when the modification is
  * made, never at recovery; code and its stand-ins (after a journal round trip) alike, so a
  * replay decides as the live run did. A task or expander that is plain data but not a name
@@ -204,18 +205,14 @@ export function checkSerializable(mod: DynamicModification): void {
     );
   };
   for (const [i, spec] of (mod.addNodes ?? []).entries()) {
-    for (const [key, what] of [
-      ['task', 'task'],
-      ['expander', 'expander'],
-    ] as const) {
+    for (const key of ['task', 'expander'] as const) {
       const value: unknown = spec[key];
-      if (typeof value === 'string' || (value === undefined && key === 'expander')) continue;
+      if (value === undefined || typeof value === 'string') continue;
       const field = `addNodes[${i}].${key}`;
-      if (value === undefined || isCode(value))
-        fail(field, value, `must name a registered ${what}`);
+      if (isCode(value)) fail(field, value, `must name a registered ${key}`);
       invalidArgument(
         `\`${field}\` of node "${spec.name}"`,
-        `the name of a registered ${what}`,
+        `the name of a registered ${key}`,
         value,
         {
           node: spec.name,

@@ -18,7 +18,11 @@ import {
   type ModificationLimits,
   type ModificationRecord,
 } from './modification.js';
-import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
+import {
+  checkAgainstRun,
+  type ModificationPolicy,
+  type TaskRegistry,
+} from './modification-rules.js';
 import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
 import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
@@ -41,6 +45,12 @@ export interface EngineOptions {
   readonly failFast?: boolean;
   /** Durable runs: modifications must be data only (see `checkSerializable`). */
   readonly requireSerializable?: boolean;
+  /**
+   * The names the run can resolve. When given, a modification that adds a node whose task (its
+   * `task` name, or its own name without one) or named expander is not registered is rejected
+   * when it is made: `TASK_NOT_FOUND` or `EXPANDER_NOT_FOUND`.
+   */
+  readonly registry?: TaskRegistry;
 }
 
 /** Observers of the state machine; all optional, all synchronous. */
@@ -142,6 +152,7 @@ export class RunEngine {
     this.#policy = {
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       requireSerializable: options.requireSerializable === true,
+      registry: options.registry,
     };
     this.#failFast = options.failFast === true;
     this.observe(observer);
