@@ -1,5 +1,6 @@
 import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
-import type { EdgeCondition, NodeSpec } from './node-spec.js';
+import type { RunGraphBatch } from '../graph/run-graph.js';
+import type { EdgeCondition, EdgeSpec, NodeSpec } from './node-spec.js';
 import { checkNodeSpecFields } from './node-spec-checks.js';
 import { findUnserializable, isCode } from './serializable.js';
 
@@ -94,6 +95,68 @@ export function describeModification(mod: DynamicModification): ModificationDiff
     removedNodes: [...(mod.removeNodes ?? [])],
     addedEdges,
     removedEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
+  };
+}
+
+/**
+ * The graph batch that applies a modification: removals (edges, then nodes), then new nodes, then
+ * their `dependencies`/`dependents` edges and the added edges. O(size of the modification).
+ *
+ * @example
+ * ```ts
+ * graph.applyBatch(batchOf({ addNodes: [{ name: 'x', dependencies: ['a'] }] }));
+ * ```
+ */
+export function batchOf(mod: DynamicModification): RunGraphBatch<NodeSpec, EdgeSpec> {
+  const addNodes = mod.addNodes ?? [];
+  const edges: { from: string; to: string; data?: EdgeSpec }[] = [];
+  for (const spec of addNodes) {
+    for (const dep of spec.dependencies ?? []) edges.push({ from: dep, to: spec.name });
+    for (const dep of spec.dependents ?? []) edges.push({ from: spec.name, to: dep });
+  }
+  for (const edge of mod.addEdges ?? []) {
+    const data = edge.condition === undefined && edge.label === undefined ? undefined : { ...edge };
+    edges.push(
+      data === undefined
+        ? { from: edge.from, to: edge.to }
+        : { from: edge.from, to: edge.to, data },
+    );
+  }
+  return {
+    removeEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
+    removeNodes: mod.removeNodes ?? [],
+    addNodes: addNodes.map((spec) => ({ name: spec.name, data: spec })),
+    addEdges: edges,
+  };
+}
+
+/**
+ * The audit record of a modification, applied (`error` undefined) or rejected. `mod` may be
+ * malformed (a rejected one): only a string `reason` is kept from it.
+ *
+ * @example
+ * ```ts
+ * recordOf(1, Date.now(), 'cli', mod, describeModification(mod), undefined);
+ * ```
+ */
+export function recordOf(
+  seq: number,
+  at: number,
+  actor: string,
+  mod: DynamicModification,
+  diff: ModificationDiff,
+  error: TributaryError | undefined,
+): ModificationRecord {
+  const reason =
+    typeof (mod as { reason?: unknown } | null)?.reason === 'string' ? mod.reason : undefined;
+  return {
+    seq,
+    at,
+    actor,
+    ...(reason === undefined ? {} : { reason }),
+    outcome: error === undefined ? 'applied' : 'rejected',
+    diff,
+    ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
   };
 }
 

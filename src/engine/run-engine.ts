@@ -1,5 +1,4 @@
 import { toError, TributaryError } from '../errors/index.js';
-import type { RunGraph } from '../graph/run-graph.js';
 import {
   exportSnapshot,
   importColumns,
@@ -8,63 +7,28 @@ import {
   type EngineSnapshot,
   type EngineSnapshotV1,
 } from './engine-snapshot.js';
+import type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
 import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
 import {
   checkModificationShape,
   DEFAULT_LIMITS,
+  batchOf,
   describeModification,
+  recordOf,
   type DynamicModification,
   type ModificationDiff,
-  type ModificationLimits,
   type ModificationRecord,
 } from './modification.js';
-import {
-  checkAgainstRun,
-  type ModificationPolicy,
-  type TaskRegistry,
-} from './modification-rules.js';
+import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
 import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
 import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
-import { decide } from './trigger-rules.js';
+import { decide, edgeOutcome } from './trigger-rules.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
-
-/** Final (or current) status of a run. */
-export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
-
-/** Options of the state machine. */
-export interface EngineOptions {
-  readonly limits?: ModificationLimits;
-  /**
-   * Cancel everything after the first failure of a critical node, except cleanup nodes
-   * (`NodeSpec.cleanup`): those still run once their parents are done.
-   */
-  readonly failFast?: boolean;
-  /** Durable runs: modifications must be data only (see `checkSerializable`). */
-  readonly requireSerializable?: boolean;
-  /**
-   * The names the run can resolve. When given, a modification that adds a node whose task (its
-   * `task` name, or its own name without one) or named expander is not registered is rejected
-   * when it is made: `TASK_NOT_FOUND` or `EXPANDER_NOT_FOUND`.
-   */
-  readonly registry?: TaskRegistry;
-}
-
-/** Observers of the state machine; all optional, all synchronous. */
-export interface EngineObserver {
-  /** After every applied input event: the journal hooks in here. */
-  onEvent?(event: RunEvent): void;
-  /** Every node state change, derived ones included. */
-  onTransition?(id: number, from: NodeState, to: NodeState): void;
-  /** Every modification, applied or rejected: the audit trail. */
-  onModification?(record: ModificationRecord): void;
-}
-
-/** The graph type the engine drives. */
-export type EngineGraph = RunGraph<NodeSpec, EdgeSpec>;
+export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
 
 /**
  * The run state machine: pure, synchronous and deterministic. It consumes {@link RunEvent}s
@@ -620,7 +584,7 @@ export class RunEngine {
     if (state === 'succeeded') {
       const condition = this.graph.edgeData(parent, child)?.condition;
       const outcome =
-        condition === undefined ? 'succeeded' : evaluate(condition, this.#result[parent]);
+        condition === undefined ? 'succeeded' : edgeOutcome(condition, this.#result[parent]);
       if (outcome === 'succeeded') this.#succeeded[child]! += sign;
       else if (outcome === 'skipped') this.#skipped[child]! += sign;
       else this.#failed[child]! += sign;
@@ -724,48 +688,18 @@ export class RunEngine {
     diff: ModificationDiff,
     error?: TributaryError,
   ): void {
-    const reason =
-      typeof (mod as { reason?: unknown } | null)?.reason === 'string' ? mod.reason : undefined;
-    const record: ModificationRecord = {
-      seq: this.#modifications.length + 1,
-      at: this.#now,
-      actor,
-      ...(reason === undefined ? {} : { reason }),
-      outcome: error === undefined ? 'applied' : 'rejected',
-      diff,
-      ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
-    };
+    const record = recordOf(this.#modifications.length + 1, this.#now, actor, mod, diff, error);
     this.#modifications.push(record);
     this.#onModification?.(record);
   }
 
   #applyValidated(mod: DynamicModification, depth: number): void {
-    const addNodes = mod.addNodes ?? [];
-    const edges: { from: string; to: string; data?: EdgeSpec }[] = [];
-    for (const spec of addNodes) {
-      for (const dep of spec.dependencies ?? []) edges.push({ from: dep, to: spec.name });
-      for (const dep of spec.dependents ?? []) edges.push({ from: spec.name, to: dep });
-    }
-    for (const edge of mod.addEdges ?? []) {
-      const data =
-        edge.condition === undefined && edge.label === undefined ? undefined : { ...edge };
-      edges.push(
-        data === undefined
-          ? { from: edge.from, to: edge.to }
-          : { from: edge.from, to: edge.to, data },
-      );
-    }
     // Children of removed nodes lose a parent: collect them before the batch removes the edges.
     const touched: number[] = [];
     for (const name of mod.removeNodes ?? []) {
       for (const child of this.graph.successorIds(this.#require(name))) touched.push(child);
     }
-    const result = this.graph.applyBatch({
-      removeEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
-      removeNodes: mod.removeNodes ?? [],
-      addNodes: addNodes.map((spec) => ({ name: spec.name, data: spec })),
-      addEdges: edges,
-    });
+    const result = this.graph.applyBatch(batchOf(mod));
     // Applied: nothing below can fail.
     for (const id of result.removedNodes) {
       this.#counts[this.#state[id]!]--;
@@ -793,21 +727,5 @@ export class RunEngine {
     this.#skipped[id] = 0;
     this.#upstreamFailed[id] = 0;
     for (const parent of this.graph.predecessorIds(id)) this.#count(parent, id, 1);
-  }
-}
-
-/**
- * An edge condition's verdict. A condition that throws counts as a failed edge (the child sees
- * an upstream failure) instead of breaking the engine mid-transition. Conditions must be pure:
- * replay evaluates them again.
- */
-function evaluate(
-  condition: (result: unknown) => boolean,
-  result: unknown,
-): 'succeeded' | 'skipped' | 'failed' {
-  try {
-    return condition(result) ? 'succeeded' : 'skipped';
-  } catch {
-    return 'failed';
   }
 }

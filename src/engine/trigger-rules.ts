@@ -116,3 +116,24 @@ const RULES: ReadonlySet<string> = new Set(Object.values(TriggerRule));
 export function isTriggerRule(value: unknown): value is TriggerRule {
   return typeof value === 'string' && RULES.has(value);
 }
+
+/**
+ * An edge condition's verdict on its parent's result. A condition that throws counts as a failed
+ * edge (the child sees an upstream failure) instead of breaking the engine mid-transition.
+ * Conditions must be pure: replay evaluates them again.
+ *
+ * @example
+ * ```ts
+ * edgeOutcome((r) => (r as number) > 100, 7); // 'skipped'
+ * ```
+ */
+export function edgeOutcome(
+  condition: (result: unknown) => boolean,
+  result: unknown,
+): 'succeeded' | 'skipped' | 'failed' {
+  try {
+    return condition(result) ? 'succeeded' : 'skipped';
+  } catch {
+    return 'failed';
+  }
+}
