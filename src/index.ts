@@ -43,6 +43,7 @@ export type {
   EdgeCondition,
   EngineObserver,
   EngineOptions,
+  EngineSnapshot,
   FailedAttempt,
   ModificationDiff,
   ModificationLimits,
@@ -51,6 +52,7 @@ export type {
   RetryPolicy,
   RunEvent,
   RunStatus,
+  TaskRegistry,
 } from './engine/index.js';
 
 export {

@@ -13,7 +13,7 @@ import type { DagDefinition } from './define.js';
 import { Journal } from './journal.js';
 import { JournalRecorder } from './journal-recorder.js';
 import type { DurableRunOptions } from './options.js';
-import { definitionRegistry } from './registry.js';
+import { definitionResolver } from './resolver.js';
 
 /*
  * One owner session of a durable run: from the moment this process holds the run's lease to
@@ -88,7 +88,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     runId,
     params: session.params,
     maxWorkers: maxWorkers ?? 4,
-    registry: definitionRegistry(def),
+    resolver: definitionResolver(def),
     observer: recorder,
     checkOutcome: (node, what, value) => encodable(codec, node, what, value),
     logSink: (ctx, line) => keepLog(journal, ctx, line, maxLogBytes),

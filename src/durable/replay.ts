@@ -3,7 +3,7 @@ import { toError, TributaryError } from '../errors/index.js';
 import { RunEngine, type EngineOptions, type EngineSnapshot } from '../engine/index.js';
 import { runGraphFromDag } from '../executor/index.js';
 import type { RunStore } from '../store/index.js';
-import { definitionRegistry } from './registry.js';
+import { definitionResolver } from './resolver.js';
 import type { DagDefinition } from './define.js';
 import { isRunEvent, type JournalEntry } from './journal-entry.js';
 
@@ -17,7 +17,7 @@ function engineOptions(def: DagDefinition): EngineOptions {
   const { limits, failFast } = def.options;
   return {
     requireSerializable: true,
-    registry: definitionRegistry(def),
+    registry: definitionResolver(def),
     ...(limits === undefined ? {} : { limits }),
     ...(failFast === undefined ? {} : { failFast }),
   };

@@ -3,7 +3,7 @@ import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
 import type { FailedAttempt } from './attempts.js';
 import type { CancelReason } from './events.js';
 import type { ModificationRecord } from './modification.js';
-import type { NodeState } from './node-state.js';
+import { isOpen, type NodeState } from './node-state.js';
 import type { EdgeSpec, NodeSpec } from './node-spec.js';
 import type { ReadyQueueState } from './ready-queue.js';
 
@@ -12,7 +12,7 @@ import type { ReadyQueueState } from './ready-queue.js';
  * id (removed ids included, so ids stay stable). Results and errors are kept as they are:
  * encode the snapshot with a codec to store it.
  *
- * Version 2 added `retryAt`, `attemptStartedAt` and `failedAttempts`. `RunEngine.restore` still
+ * Version 2 added `upstreamFailed`, `retryAt`, `attemptStartedAt` and `failedAttempts`. `RunEngine.restore` still
  * reads version 1 ({@link EngineSnapshotV1}).
  */
 export interface EngineSnapshot {
@@ -22,6 +22,8 @@ export interface EngineSnapshot {
   readonly succeeded: readonly number[];
   readonly failed: readonly number[];
   readonly skipped: readonly number[];
+  /** Per node: its failed edges whose parent never ran to an outcome (upstream_failed, cancelled). */
+  readonly upstreamFailed: readonly number[];
   readonly attempt: readonly number[];
   readonly result: readonly unknown[];
   readonly error: readonly (Error | null)[];
@@ -50,7 +52,7 @@ export interface EngineSnapshot {
 /** The first snapshot format: no retry due times, no attempt history. */
 export type EngineSnapshotV1 = Omit<
   EngineSnapshot,
-  'version' | 'retryAt' | 'attemptStartedAt' | 'failedAttempts'
+  'version' | 'upstreamFailed' | 'retryAt' | 'attemptStartedAt' | 'failedAttempts'
 > & {
   readonly version: 1;
 };
@@ -65,6 +67,7 @@ export interface EngineColumns {
   readonly succeeded: number[];
   readonly failed: number[];
   readonly skipped: number[];
+  readonly upstreamFailed: number[];
   readonly attempt: number[];
   readonly result: unknown[];
   readonly error: (Error | undefined)[];
@@ -112,6 +115,7 @@ export function exportSnapshot(
     succeeded: [...c.succeeded],
     failed: [...c.failed],
     skipped: [...c.skipped],
+    upstreamFailed: [...c.upstreamFailed],
     attempt: [...c.attempt],
     // Array.from, not a spread: these columns have holes (nodes without a result or error).
     result: Array.from(c.result),
@@ -140,7 +144,8 @@ export function exportSnapshot(
  * Check a stored snapshot's version, bring an older format up to date, and rebuild its graph.
  * Edge conditions are code and are not in a snapshot: `condition(from, to)` gives them back.
  *
- * Version 1 snapshots get neutral values for what they lack: a node that was `retrying` is due
+ * Version 1 snapshots get neutral values for what they lack: each open node's count of
+ * upstream-failed or cancelled parents is recounted from the graph; a node that was `retrying` is due
  * at the snapshot's `now` (version 1 did not keep due times, so it is due at once, as it was
  * when such a snapshot was resumed before), every other node has no due time (-1); each node's
  * current attempt started at its first start (the best time version 1 knew), and no node has a
@@ -155,9 +160,16 @@ export function openSnapshot(
   stored: EngineSnapshot | EngineSnapshotV1,
   condition: (from: string, to: string) => EdgeSpec['condition'],
 ): { readonly snapshot: EngineSnapshot; readonly graph: RunGraph<NodeSpec, EdgeSpec> } {
-  const snapshot = upgrade(stored);
+  const version: unknown = stored.version;
+  if (version !== 1 && version !== 2) {
+    throw new TributaryError(
+      'SCHEMA_VERSION',
+      `Unknown engine snapshot version ${describeValue(version)}; this version of Tributary reads versions 1 and 2`,
+      { context: { received: version } },
+    );
+  }
   const graph = RunGraph.fromState<NodeSpec, EdgeSpec, { label?: string }>(
-    snapshot.graph,
+    stored.graph,
     (from, to, data) => {
       const cond = condition(from, to);
       if (cond === undefined && data?.label === undefined) return undefined;
@@ -167,27 +179,28 @@ export function openSnapshot(
       };
     },
   );
+  const snapshot = stored.version === 2 ? stored : upgrade(stored, graph);
   return { snapshot, graph };
 }
 
-function upgrade(stored: EngineSnapshot | EngineSnapshotV1): EngineSnapshot {
-  const version: unknown = stored.version;
-  if (version === 2) return stored as EngineSnapshot;
-  if (version === 1) {
-    const v1 = stored as EngineSnapshotV1;
-    return {
-      ...v1,
-      version: 2,
-      retryAt: v1.state.map((state) => (state === 'retrying' ? v1.now : -1)),
-      attemptStartedAt: [...v1.startedAt],
-      failedAttempts: [],
-    };
-  }
-  throw new TributaryError(
-    'SCHEMA_VERSION',
-    `Unknown engine snapshot version ${describeValue(version)}; this version of Tributary reads versions 1 and 2`,
-    { context: { received: version } },
-  );
+function upgrade(v1: EngineSnapshotV1, graph: RunGraph<NodeSpec, EdgeSpec>): EngineSnapshot {
+  const state = v1.state;
+  return {
+    ...v1,
+    version: 2,
+    // Recounted from the parents for the nodes whose rule may still read it (open ones).
+    upstreamFailed: state.map((own, id) => {
+      if (!isOpen(own) || !graph.isLive(id)) return 0;
+      let n = 0;
+      for (const parent of graph.predecessorIds(id)) {
+        if (state[parent] === 'upstream_failed' || state[parent] === 'cancelled') n++;
+      }
+      return n;
+    }),
+    retryAt: state.map((own) => (own === 'retrying' ? v1.now : -1)),
+    attemptStartedAt: [...v1.startedAt],
+    failedAttempts: [],
+  };
 }
 
 /**
@@ -203,6 +216,7 @@ export function importColumns(s: EngineSnapshot, c: EngineColumns): EngineScalar
   append(c.succeeded, s.succeeded);
   append(c.failed, s.failed);
   append(c.skipped, s.skipped);
+  append(c.upstreamFailed, s.upstreamFailed);
   append(c.attempt, s.attempt);
   append(c.result, s.result);
   append(

@@ -1,18 +1,22 @@
 export { RunEngine } from './run-engine.js';
-export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './run-engine.js';
+export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 export type { FailedAttempt } from './attempts.js';
 export { NodeState, TRANSITIONS, isTerminal, isOpen, assertTransition } from './node-state.js';
 export type { TerminalState } from './node-state.js';
 export { TriggerRule, decide, isTriggerRule } from './trigger-rules.js';
 export type { Decision, EdgeCounts } from './trigger-rules.js';
+export { isCritical, triggerRuleOf } from './node-spec.js';
 export type { EdgeCondition, EdgeSpec, NodeSpec, RetryPolicy } from './node-spec.js';
+export { NODE_SPEC_FIELDS, checkNodeSpecFields } from './node-spec-checks.js';
 export {
   DEFAULT_LIMITS,
   checkModificationShape,
   checkSerializable,
   findUnserializable,
 } from './modification.js';
+export { checkRegistered } from './modification-rules.js';
+export type { TaskRegistry } from './modification-rules.js';
 export type {
   DynamicEdgeSpec,
   DynamicModification,

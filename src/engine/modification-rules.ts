@@ -25,15 +25,37 @@ export interface RunView {
   stateOf(id: number): NodeState;
 }
 
+/**
+ * The task and expander names a run can resolve (a durable run's definition registers them).
+ * Given to the engine, it lets a modification that names something unknown be rejected when it
+ * is made, instead of failing a node later.
+ *
+ * @example
+ * ```ts
+ * const registry: TaskRegistry = {
+ *   hasTask: (name) => def.tasks.has(name),
+ *   hasExpander: (name) => def.expanders.has(name),
+ * };
+ * new RunEngine(graph, { requireSerializable: true, registry });
+ * ```
+ */
+export interface TaskRegistry {
+  hasTask(name: string): boolean;
+  hasExpander(name: string): boolean;
+}
+
 /** The run's options that decide which modifications it accepts. */
 export interface ModificationPolicy {
   readonly limits: Required<ModificationLimits>;
   /** Durable runs: data only (see `checkSerializable`). */
   readonly requireSerializable: boolean;
+  /** When set, added nodes' task and expander names must be registered (see `checkRegistered`). */
+  readonly registry: TaskRegistry | undefined;
 }
 
 /**
- * Throw the first rule `mod` breaks against `run`: serializability (durable runs), the limits,
+ * Throw the first rule `mod` breaks against `run`: serializability (durable runs), registered
+ * names (when the run has a registry), the limits,
  * removals of started nodes, duplicate names, and new or removed inputs of started nodes
  * (`DEPENDENCY_RACE`). O(size of the modification).
  *
@@ -50,6 +72,7 @@ export function checkAgainstRun(
   policy: ModificationPolicy,
 ): void {
   if (policy.requireSerializable) checkSerializable(mod);
+  if (policy.registry !== undefined) checkRegistered(mod, policy.registry);
   const limits = policy.limits;
   const added = diff.addedNodes.length;
   if (added > limits.maxNodesPerModification) {
@@ -100,6 +123,38 @@ export function checkAgainstRun(
   };
   diff.addedEdges.forEach(raceCheck);
   diff.removedEdges.forEach(raceCheck);
+}
+
+/**
+ * Every added node's task must be registered: its `task` name, or its own name when it has no
+ * `task` (`TASK_NOT_FOUND`); a named expander likewise (`EXPANDER_NOT_FOUND`). Functions are not
+ * names and are left to the other rules (`NOT_SERIALIZABLE` in a durable run).
+ *
+ * @example
+ * ```ts
+ * checkRegistered({ addNodes: [{ name: 'p1', task: 'proces' }] }, registry); // TASK_NOT_FOUND
+ * ```
+ */
+export function checkRegistered(mod: DynamicModification, registry: TaskRegistry): void {
+  for (const [i, spec] of (mod.addNodes ?? []).entries()) {
+    if (spec.task === undefined || typeof spec.task === 'string') {
+      const task = spec.task ?? spec.name;
+      if (!registry.hasTask(task)) {
+        throw new TributaryError(
+          'TASK_NOT_FOUND',
+          `Node "${spec.name}" (addNodes[${i}]) runs task "${task}", which is not registered`,
+          { context: { node: spec.name, task, field: `addNodes[${i}].task` } },
+        );
+      }
+    }
+    if (typeof spec.expander === 'string' && !registry.hasExpander(spec.expander)) {
+      throw new TributaryError(
+        'EXPANDER_NOT_FOUND',
+        `Node "${spec.name}" (addNodes[${i}]) names expander "${spec.expander}", which is not registered`,
+        { context: { node: spec.name, expander: spec.expander, field: `addNodes[${i}].expander` } },
+      );
+    }
+  }
 }
 
 function limitError(message: string): TributaryError {

@@ -1,7 +1,10 @@
-import { describeValue, TributaryError } from '../errors/index.js';
-import type { EdgeCondition, NodeSpec } from './node-spec.js';
-import { isTriggerRule } from './trigger-rules.js';
-import { checkDuration, checkRetryPolicy } from './policy-checks.js';
+import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
+import type { RunGraphBatch } from '../graph/run-graph.js';
+import type { EdgeCondition, EdgeSpec, NodeSpec } from './node-spec.js';
+import { checkNodeSpecFields } from './node-spec-checks.js';
+import { findUnserializable, isCode } from './serializable.js';
+
+export { findUnserializable } from './serializable.js';
 
 /**
  * A node added at runtime (dagron's `DynamicNodeSpec`): `dependencies` become edges into the
@@ -95,104 +98,190 @@ export function describeModification(mod: DynamicModification): ModificationDiff
   };
 }
 
-function reject(message: string, received: unknown): never {
-  throw new TributaryError('INVALID_ARGUMENT', `${message}, got ${describeValue(received)}`, {
-    context: { received: typeof received === 'function' ? '[function]' : received },
-  });
+/**
+ * The graph batch that applies a modification: removals (edges, then nodes), then new nodes, then
+ * their `dependencies`/`dependents` edges and the added edges. O(size of the modification).
+ *
+ * @example
+ * ```ts
+ * graph.applyBatch(batchOf({ addNodes: [{ name: 'x', dependencies: ['a'] }] }));
+ * ```
+ */
+export function batchOf(mod: DynamicModification): RunGraphBatch<NodeSpec, EdgeSpec> {
+  const addNodes = mod.addNodes ?? [];
+  const edges: { from: string; to: string; data?: EdgeSpec }[] = [];
+  for (const spec of addNodes) {
+    for (const dep of spec.dependencies ?? []) edges.push({ from: dep, to: spec.name });
+    for (const dep of spec.dependents ?? []) edges.push({ from: spec.name, to: dep });
+  }
+  for (const edge of mod.addEdges ?? []) {
+    const data = edge.condition === undefined && edge.label === undefined ? undefined : { ...edge };
+    edges.push(
+      data === undefined
+        ? { from: edge.from, to: edge.to }
+        : { from: edge.from, to: edge.to, data },
+    );
+  }
+  return {
+    removeEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
+    removeNodes: mod.removeNodes ?? [],
+    addNodes: addNodes.map((spec) => ({ name: spec.name, data: spec })),
+    addEdges: edges,
+  };
+}
+
+/**
+ * The audit record of a modification, applied (`error` undefined) or rejected. `mod` may be
+ * malformed (a rejected one): only a string `reason` is kept from it.
+ *
+ * @example
+ * ```ts
+ * recordOf(1, Date.now(), 'cli', mod, describeModification(mod), undefined);
+ * ```
+ */
+export function recordOf(
+  seq: number,
+  at: number,
+  actor: string,
+  mod: DynamicModification,
+  diff: ModificationDiff,
+  error: TributaryError | undefined,
+): ModificationRecord {
+  const reason =
+    typeof (mod as { reason?: unknown } | null)?.reason === 'string' ? mod.reason : undefined;
+  return {
+    seq,
+    at,
+    actor,
+    ...(reason === undefined ? {} : { reason }),
+    outcome: error === undefined ? 'applied' : 'rejected',
+    diff,
+    ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
+  };
 }
 
 function checkNameList(value: unknown, where: string): void {
   if (value === undefined) return;
-  if (!Array.isArray(value)) reject(`Expected \`${where}\` to be an array of node names`, value);
+  if (!Array.isArray(value)) invalidArgument(`\`${where}\``, 'an array of node names', value);
   for (const [i, name] of (value as unknown[]).entries()) {
     if (typeof name !== 'string' || name === '')
-      reject(`Expected \`${where}[${i}]\` to be a non-empty string`, name);
+      invalidArgument(`\`${where}[${i}]\``, 'a non-empty string', name);
   }
 }
 
+const MODIFICATION_FIELDS = ['addNodes', 'removeNodes', 'addEdges', 'removeEdges', 'reason'];
+
 /**
  * Check the shape of a modification that came from user code (an expander, the API): arrays
- * where arrays belong, names as strings, options of the right type. Throws `INVALID_ARGUMENT`
- * quoting the first bad field.
+ * where arrays belong, names as strings, options of the right type (`checkNodeSpecFields` for
+ * added nodes). Throws `INVALID_ARGUMENT` quoting the first bad field.
+ *
+ * `durable`: the run keeps only data, and `checkSerializable` runs next. Then an edge condition
+ * that is not a function but stands for one (the codec's stand-in, when a journal is replayed)
+ * passes here, so that it is rejected as the live run rejected the function: `NOT_SERIALIZABLE`.
+ *
+ * @example
+ * ```ts
+ * checkModificationShape({ addNodes: [{ name: 'x', critical: 'yes' }] });
+ * // INVALID_ARGUMENT: Expected `addNodes[0].critical` of node "x" to be a boolean, got `"yes"` (string)
+ * ```
  */
-export function checkModificationShape(mod: unknown): asserts mod is DynamicModification {
+export function checkModificationShape(
+  mod: unknown,
+  options: { readonly durable?: boolean } = {},
+): asserts mod is DynamicModification {
   if (typeof mod !== 'object' || mod === null || Array.isArray(mod)) {
-    reject(
-      'Expected a modification object `{ addNodes?, removeNodes?, addEdges?, removeEdges?, reason? }`',
+    invalidArgument(
+      'a modification',
+      'an object `{ addNodes?, removeNodes?, addEdges?, removeEdges?, reason? }`',
       mod,
     );
   }
   const m = mod as Record<string, unknown>;
   for (const key of Object.keys(m)) {
-    if (!['addNodes', 'removeNodes', 'addEdges', 'removeEdges', 'reason'].includes(key)) {
-      reject(`Unknown modification field \`${key}\``, m[key]);
+    if (!MODIFICATION_FIELDS.includes(key)) {
+      invalidArgument(
+        `\`${key}\``,
+        'a modification field (`addNodes`, `removeNodes`, `addEdges`, `removeEdges` or `reason`)',
+        m[key],
+        { field: key },
+      );
     }
   }
   if (m.reason !== undefined && typeof m.reason !== 'string')
-    reject('Expected `reason` to be a string', m.reason);
+    invalidArgument('`reason`', 'a string', m.reason);
   checkNameList(m.removeNodes, 'removeNodes');
   if (m.addNodes !== undefined) {
     if (!Array.isArray(m.addNodes))
-      reject('Expected `addNodes` to be an array of node specs', m.addNodes);
+      invalidArgument('`addNodes`', 'an array of node specs', m.addNodes);
     for (const [i, spec] of (m.addNodes as unknown[]).entries())
       checkNodeSpec(spec, `addNodes[${i}]`);
   }
   for (const field of ['addEdges', 'removeEdges'] as const) {
     const edges = m[field];
     if (edges === undefined) continue;
-    if (!Array.isArray(edges))
-      reject(`Expected \`${field}\` to be an array of { from, to }`, edges);
+    if (!Array.isArray(edges)) invalidArgument(`\`${field}\``, 'an array of { from, to }', edges);
     for (const [i, edge] of (edges as unknown[]).entries()) {
       const e = (edge ?? {}) as Record<string, unknown>;
-      if (typeof e.from !== 'string' || typeof e.to !== 'string') {
-        reject(`Expected \`${field}[${i}]\` to be { from: string, to: string }`, edge);
-      }
-      if (e.condition !== undefined && typeof e.condition !== 'function') {
-        reject(`Expected \`${field}[${i}].condition\` to be a function`, e.condition);
-      }
+      if (typeof e.from !== 'string' || typeof e.to !== 'string')
+        invalidArgument(`\`${field}[${i}]\``, '{ from: string, to: string }', edge);
+      const condition = e.condition;
+      const code =
+        typeof condition === 'function' || (options.durable === true && isCode(condition));
+      if (condition !== undefined && !code)
+        invalidArgument(`\`${field}[${i}].condition\``, 'a function', e.condition);
     }
   }
 }
 
+/** A node added by a modification: its name and edges here, its options in `checkNodeSpecFields`. */
 function checkNodeSpec(spec: unknown, where: string): void {
-  if (typeof spec !== 'object' || spec === null)
-    reject(`Expected \`${where}\` to be a node spec`, spec);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    invalidArgument(`\`${where}\``, 'a node spec object', spec);
   const s = spec as Record<string, unknown>;
   if (typeof s.name !== 'string' || s.name === '')
-    reject(`Expected \`${where}.name\` to be a non-empty string`, s.name);
+    invalidArgument(`\`${where}.name\``, 'a non-empty string', s.name, { field: `${where}.name` });
   checkNameList(s.dependencies, `${where}.dependencies`);
   checkNameList(s.dependents, `${where}.dependents`);
-  if (s.triggerRule !== undefined && !isTriggerRule(s.triggerRule)) {
-    reject(`Expected \`${where}.triggerRule\` to be a trigger rule`, s.triggerRule);
-  }
-  if (s.critical !== undefined && typeof s.critical !== 'boolean')
-    reject(`Expected \`${where}.critical\` to be a boolean`, s.critical);
-  if (s.priority !== undefined && !Number.isFinite(s.priority))
-    reject(`Expected \`${where}.priority\` to be a finite number`, s.priority);
-  checkDuration(`\`${where}.timeoutMs\``, s.timeoutMs);
-  checkRetryPolicy(s.retry, `${where}.retry`);
+  checkNodeSpecFields(s, s.name, where);
 }
 
 /**
- * Durable runs keep only data: a task must be a registered name, an expander a registered
- * name, the input JSON-serializable, and no edge may carry a closure. Throws `NOT_SERIALIZABLE`
- * naming the offending field when the modification is made, never at recovery.
+ * Durable runs keep only data: a task must be a name (or absent: the node's own name is the
+ * task's), an expander a name, the input JSON-serializable, and no edge may
+ * carry a closure. Throws `NOT_SERIALIZABLE` naming the offending field when the modification is
+ * made, never at recovery; code and its stand-ins (after a journal round trip) alike, so a
+ * replay decides as the live run did. A task or expander that is plain data but not a name
+ * (`task: 5`) is `INVALID_ARGUMENT`. Whether a name is registered is `checkRegistered`'s job.
+ *
+ * @example
+ * ```ts
+ * checkSerializable({ addNodes: [{ name: 'x', task: () => 1 }] }); // throws NOT_SERIALIZABLE
+ * ```
  */
 export function checkSerializable(mod: DynamicModification): void {
   const fail = (where: string, value: unknown, why: string): never => {
     throw new TributaryError(
       'NOT_SERIALIZABLE',
       `\`${where}\` ${why} in a durable run, got ${describeValue(value)}`,
-      {
-        context: { field: where },
-      },
+      { context: { field: where } },
     );
   };
   for (const [i, spec] of (mod.addNodes ?? []).entries()) {
-    if (typeof spec.task !== 'string')
-      fail(`addNodes[${i}].task`, spec.task, 'must name a registered task');
-    if (spec.expander !== undefined && typeof spec.expander !== 'string') {
-      fail(`addNodes[${i}].expander`, spec.expander, 'must name a registered expander');
+    for (const key of ['task', 'expander'] as const) {
+      const value: unknown = spec[key];
+      if (value === undefined || typeof value === 'string') continue;
+      const field = `addNodes[${i}].${key}`;
+      if (isCode(value)) fail(field, value, `must name a registered ${key}`);
+      invalidArgument(
+        `\`${field}\` of node "${spec.name}"`,
+        `the name of a registered ${key}`,
+        value,
+        {
+          node: spec.name,
+          field,
+        },
+      );
     }
     const bad = findUnserializable(spec.input);
     if (bad !== undefined)
@@ -202,40 +291,4 @@ export function checkSerializable(mod: DynamicModification): void {
     if (edge.condition !== undefined)
       fail(`addEdges[${i}].condition`, edge.condition, 'cannot be a closure');
   }
-}
-
-/** The first value inside `value` that does not survive JSON (functions, symbols, cycles, class instances). */
-export function findUnserializable(
-  value: unknown,
-  path = '',
-  seen: Set<object> = new Set(),
-): { path: string; value: unknown } | undefined {
-  switch (typeof value) {
-    case 'undefined':
-    case 'string':
-    case 'boolean':
-      return undefined;
-    case 'number':
-      return Number.isFinite(value) ? undefined : { path, value };
-    case 'function':
-    case 'symbol':
-    case 'bigint':
-      return { path, value };
-  }
-  if (value === null) return undefined;
-  const obj = value as object;
-  if (seen.has(obj)) return { path, value: '[circular]' };
-  const proto = Object.getPrototypeOf(obj) as unknown;
-  if (!Array.isArray(obj) && proto !== Object.prototype && proto !== null) return { path, value };
-  seen.add(obj);
-  for (const [key, child] of Object.entries(obj)) {
-    const found = findUnserializable(
-      child,
-      Array.isArray(obj) ? `${path}[${key}]` : `${path}.${key}`,
-      seen,
-    );
-    if (found !== undefined) return found;
-  }
-  seen.delete(obj);
-  return undefined;
 }

@@ -27,6 +27,13 @@ export interface NodeSpec<T = unknown, X = unknown> {
   readonly triggerRule?: TriggerRule;
   /** A failed non-critical node makes the run `partially_succeeded` instead of `failed`. Default true. */
   readonly critical?: boolean;
+  /**
+   * A cleanup (teardown) node: it runs whatever happened upstream (its rule defaults to
+   * `all_done`), it is never critical (its failure makes the run at most `partially_succeeded`),
+   * and fail-fast does not cancel it: it still runs once its parents are done. An explicit
+   * cancellation or the run's timeout does cancel it. Default false.
+   */
+  readonly cleanup?: boolean;
   /** Higher runs first among ready nodes. Default 0. */
   readonly priority?: number;
   readonly retry?: RetryPolicy;
@@ -44,4 +51,31 @@ export type EdgeCondition = (result: unknown) => boolean;
 export interface EdgeSpec {
   readonly condition?: EdgeCondition;
   readonly label?: string;
+}
+
+/**
+ * The rule that decides a node's readiness: its own, else `all_done` for a cleanup node, else
+ * `all_success`.
+ *
+ * @example
+ * ```ts
+ * triggerRuleOf({ name: 'drop_tmp', cleanup: true }); // 'all_done'
+ * ```
+ */
+export function triggerRuleOf(spec: NodeSpec): TriggerRule {
+  return spec.triggerRule ?? (spec.cleanup === true ? 'all_done' : 'all_success');
+}
+
+/**
+ * True when the node's failure fails the run: not marked `critical: false`, and not a cleanup
+ * node.
+ *
+ * @example
+ * ```ts
+ * isCritical({ name: 'load' }); // true
+ * isCritical({ name: 'drop_tmp', cleanup: true }); // false
+ * ```
+ */
+export function isCritical(spec: NodeSpec): boolean {
+  return spec.critical !== false && spec.cleanup !== true;
 }

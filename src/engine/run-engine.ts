@@ -1,5 +1,4 @@
 import { toError, TributaryError } from '../errors/index.js';
-import type { RunGraph } from '../graph/run-graph.js';
 import {
   exportSnapshot,
   importColumns,
@@ -8,50 +7,28 @@ import {
   type EngineSnapshot,
   type EngineSnapshotV1,
 } from './engine-snapshot.js';
+import type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
 import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
 import {
   checkModificationShape,
   DEFAULT_LIMITS,
+  batchOf,
   describeModification,
+  recordOf,
   type DynamicModification,
   type ModificationDiff,
-  type ModificationLimits,
   type ModificationRecord,
 } from './modification.js';
 import { checkAgainstRun, type ModificationPolicy } from './modification-rules.js';
 import { NO_FAILED_ATTEMPTS, type FailedAttempt } from './attempts.js';
 import { assertTransition, isOpen, isTerminal, type NodeState } from './node-state.js';
-import type { EdgeSpec, NodeSpec } from './node-spec.js';
+import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
-import { decide } from './trigger-rules.js';
+import { decide, edgeOutcome } from './trigger-rules.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
-
-/** Final (or current) status of a run. */
-export type RunStatus = 'running' | 'succeeded' | 'partially_succeeded' | 'failed' | 'cancelled';
-
-/** Options of the state machine. */
-export interface EngineOptions {
-  readonly limits?: ModificationLimits;
-  /** Cancel everything after the first failure of a critical node. */
-  readonly failFast?: boolean;
-  /** Durable runs: modifications must be data only (see `checkSerializable`). */
-  readonly requireSerializable?: boolean;
-}
-
-/** Observers of the state machine; all optional, all synchronous. */
-export interface EngineObserver {
-  /** After every applied input event: the journal hooks in here. */
-  onEvent?(event: RunEvent): void;
-  /** Every node state change, derived ones included. */
-  onTransition?(id: number, from: NodeState, to: NodeState): void;
-  /** Every modification, applied or rejected: the audit trail. */
-  onModification?(record: ModificationRecord): void;
-}
-
-/** The graph type the engine drives. */
-export type EngineGraph = RunGraph<NodeSpec, EdgeSpec>;
+export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
 
 /**
  * The run state machine: pure, synchronous and deterministic. It consumes {@link RunEvent}s
@@ -87,6 +64,8 @@ export class RunEngine {
   readonly #succeeded: number[] = [];
   readonly #failed: number[] = [];
   readonly #skipped: number[] = [];
+  /** Of the failed edge counts, those whose parent never ran to an outcome (see `EdgeCounts`). */
+  readonly #upstreamFailed: number[] = [];
   readonly #attempt: number[] = [];
   readonly #result: unknown[] = [];
   /** The error of the node's latest failed attempt, until an attempt succeeds. */
@@ -137,6 +116,7 @@ export class RunEngine {
     this.#policy = {
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       requireSerializable: options.requireSerializable === true,
+      registry: options.registry,
     };
     this.#failFast = options.failFast === true;
     this.observe(observer);
@@ -202,6 +182,7 @@ export class RunEngine {
       succeeded: this.#succeeded,
       failed: this.#failed,
       skipped: this.#skipped,
+      upstreamFailed: this.#upstreamFailed,
       attempt: this.#attempt,
       result: this.#result,
       error: this.#error,
@@ -542,6 +523,7 @@ export class RunEngine {
     this.#succeeded[id] = 0;
     this.#failed[id] = 0;
     this.#skipped[id] = 0;
+    this.#upstreamFailed[id] = 0;
     this.#attempt[id] = 0;
     this.#startedAt[id] = -1;
     this.#attemptStartedAt[id] = -1;
@@ -569,12 +551,14 @@ export class RunEngine {
     this.#terminalOrder.push(id);
     this.#open--;
     const failed = to === 'failed' || to === 'timed_out';
-    const critical = this.graph.data(id).critical !== false;
+    let stopAll = false;
+    // The spec is read only for failures: successes, the hot path, never look at it.
     if (failed || to === 'upstream_failed') {
-      if (critical) this.#criticalFailures++;
-      else this.#otherFailures++;
+      if (isCritical(this.graph.data(id))) {
+        this.#criticalFailures++;
+        stopAll = failed && this.#failFast && this.#cancelReason === undefined;
+      } else this.#otherFailures++;
     }
-    const stopAll = failed && critical && this.#failFast && this.#cancelReason === undefined;
     this.#propagate(id);
     if (stopAll) this.#cancel('fail_fast');
   }
@@ -600,12 +584,16 @@ export class RunEngine {
     if (state === 'succeeded') {
       const condition = this.graph.edgeData(parent, child)?.condition;
       const outcome =
-        condition === undefined ? 'succeeded' : evaluate(condition, this.#result[parent]);
+        condition === undefined ? 'succeeded' : edgeOutcome(condition, this.#result[parent]);
       if (outcome === 'succeeded') this.#succeeded[child]! += sign;
       else if (outcome === 'skipped') this.#skipped[child]! += sign;
       else this.#failed[child]! += sign;
     } else if (state === 'skipped') this.#skipped[child]! += sign;
-    else if (isTerminal(state)) this.#failed[child]! += sign;
+    else if (isTerminal(state)) {
+      this.#failed[child]! += sign;
+      if (state === 'upstream_failed' || state === 'cancelled')
+        this.#upstreamFailed[child]! += sign;
+    }
   }
 
   /** Evaluate queued trigger rules until nothing changes. */
@@ -616,11 +604,12 @@ export class RunEngine {
       const id = work[i]!;
       const state = this.#state[id]!;
       if (!isOpen(state) || !this.graph.isLive(id)) continue;
-      const decision = decide(this.graph.data(id).triggerRule ?? 'all_success', {
+      const decision = decide(triggerRuleOf(this.graph.data(id)), {
         total: this.graph.predecessorIds(id).length,
         succeeded: this.#succeeded[id]!,
         failed: this.#failed[id]!,
         skipped: this.#skipped[id]!,
+        upstreamFailed: this.#upstreamFailed[id]!,
       });
       if (decision === 'ready') {
         if (state === 'pending') {
@@ -636,15 +625,27 @@ export class RunEngine {
     work.length = 0;
   }
 
+  /**
+   * Stop the run: every node not yet terminal ends `cancelled`, or `timed_out` when it was
+   * running and the run timed out. Fail-fast spares cleanup nodes: they stay as they are and
+   * run once their parents are done (the parents it cancels count as done for `all_done`). A
+   * later cancellation or run timeout ends those too; the first reason stays the run's.
+   */
   #cancel(reason: CancelReason): void {
-    if (this.#cancelReason !== undefined || this.#open === 0) return;
-    this.#cancelReason = reason;
+    if (this.#open === 0) return;
+    if (this.#cancelReason !== undefined) {
+      // Already stopped; only the cleanup nodes fail-fast spared can still be open.
+      if (this.#cancelReason !== 'fail_fast' || reason === 'fail_fast') return;
+    } else this.#cancelReason = reason;
+    const spareCleanup = reason === 'fail_fast';
     for (const id of this.graph.ids()) {
       const state = this.#state[id]!;
       if (isTerminal(state)) continue;
+      if (spareCleanup && this.graph.data(id).cleanup === true) continue;
       this.#finish(id, reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled');
     }
-    this.#work.length = 0;
+    // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
+    if (!spareCleanup) this.#work.length = 0;
   }
 
   /** Validate and apply a modification; returns the rejection error, or undefined when applied. */
@@ -665,7 +666,7 @@ export class RunEngine {
           'Cannot modify a run that has finished or is being cancelled',
         );
       }
-      checkModificationShape(mod);
+      checkModificationShape(mod, { durable: this.#policy.requireSerializable });
       diff = describeModification(mod);
       checkAgainstRun(this, mod, diff, depth, this.#policy);
       this.#applyValidated(mod, depth);
@@ -687,48 +688,18 @@ export class RunEngine {
     diff: ModificationDiff,
     error?: TributaryError,
   ): void {
-    const reason =
-      typeof (mod as { reason?: unknown } | null)?.reason === 'string' ? mod.reason : undefined;
-    const record: ModificationRecord = {
-      seq: this.#modifications.length + 1,
-      at: this.#now,
-      actor,
-      ...(reason === undefined ? {} : { reason }),
-      outcome: error === undefined ? 'applied' : 'rejected',
-      diff,
-      ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }),
-    };
+    const record = recordOf(this.#modifications.length + 1, this.#now, actor, mod, diff, error);
     this.#modifications.push(record);
     this.#onModification?.(record);
   }
 
   #applyValidated(mod: DynamicModification, depth: number): void {
-    const addNodes = mod.addNodes ?? [];
-    const edges: { from: string; to: string; data?: EdgeSpec }[] = [];
-    for (const spec of addNodes) {
-      for (const dep of spec.dependencies ?? []) edges.push({ from: dep, to: spec.name });
-      for (const dep of spec.dependents ?? []) edges.push({ from: spec.name, to: dep });
-    }
-    for (const edge of mod.addEdges ?? []) {
-      const data =
-        edge.condition === undefined && edge.label === undefined ? undefined : { ...edge };
-      edges.push(
-        data === undefined
-          ? { from: edge.from, to: edge.to }
-          : { from: edge.from, to: edge.to, data },
-      );
-    }
     // Children of removed nodes lose a parent: collect them before the batch removes the edges.
     const touched: number[] = [];
     for (const name of mod.removeNodes ?? []) {
       for (const child of this.graph.successorIds(this.#require(name))) touched.push(child);
     }
-    const result = this.graph.applyBatch({
-      removeEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
-      removeNodes: mod.removeNodes ?? [],
-      addNodes: addNodes.map((spec) => ({ name: spec.name, data: spec })),
-      addEdges: edges,
-    });
+    const result = this.graph.applyBatch(batchOf(mod));
     // Applied: nothing below can fail.
     for (const id of result.removedNodes) {
       this.#counts[this.#state[id]!]--;
@@ -754,22 +725,7 @@ export class RunEngine {
     this.#succeeded[id] = 0;
     this.#failed[id] = 0;
     this.#skipped[id] = 0;
+    this.#upstreamFailed[id] = 0;
     for (const parent of this.graph.predecessorIds(id)) this.#count(parent, id, 1);
-  }
-}
-
-/**
- * An edge condition's verdict. A condition that throws counts as a failed edge (the child sees
- * an upstream failure) instead of breaking the engine mid-transition. Conditions must be pure:
- * replay evaluates them again.
- */
-function evaluate(
-  condition: (result: unknown) => boolean,
-  result: unknown,
-): 'succeeded' | 'skipped' | 'failed' {
-  try {
-    return condition(result) ? 'succeeded' : 'skipped';
-  } catch {
-    return 'failed';
   }
 }

@@ -1,4 +1,4 @@
-import { TributaryError } from './tributary-error.js';
+import { TributaryError, type ErrorContext } from './tributary-error.js';
 
 /**
  * Render a received value for an error message: `` `0` (number) ``, `` `"x"` (string) ``.
@@ -44,17 +44,33 @@ export function toError(value: unknown): Error {
   );
 }
 
-/** Throw `INVALID_ARGUMENT` quoting what was received. */
-export function invalidArgument(what: string, expected: string, received: unknown): never {
+/**
+ * Throw `INVALID_ARGUMENT` quoting what was received: the one way every layer words it,
+ * ``Expected <what> to be <expected>, got <received>``. `context` adds fields (`node`, `field`)
+ * to the error's context, next to `received`.
+ *
+ * @example
+ * ```ts
+ * invalidArgument('`maxWorkers`', 'an integer >= 1', 0);
+ * // INVALID_ARGUMENT: Expected `maxWorkers` to be an integer >= 1, got `0` (number)
+ * invalidArgument('`critical` of node "a"', 'a boolean', 1, { node: 'a', field: 'critical' });
+ * ```
+ */
+export function invalidArgument(
+  what: string,
+  expected: string,
+  received: unknown,
+  context?: ErrorContext,
+): never {
   throw new TributaryError(
     'INVALID_ARGUMENT',
     `Expected ${what} to be ${expected}, got ${describeValue(received)}`,
-    { context: { received: safeContext(received) } },
+    { context: { ...context, received: safeContext(received) } },
   );
 }
 
+/** A received value as JSON-friendly context: code and symbols become short text. */
 function safeContext(value: unknown): unknown {
-  return typeof value === 'function' || typeof value === 'bigint' || typeof value === 'symbol'
-    ? String(value)
-    : value;
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+  return typeof value === 'bigint' || typeof value === 'symbol' ? String(value) : value;
 }

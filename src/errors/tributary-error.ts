@@ -19,6 +19,7 @@ export const ErrorCode = {
   TASK_FAILED: 'TASK_FAILED',
   TASK_TIMEOUT: 'TASK_TIMEOUT',
   TASK_NOT_FOUND: 'TASK_NOT_FOUND',
+  EXPANDER_NOT_FOUND: 'EXPANDER_NOT_FOUND',
   RUN_TIMEOUT: 'RUN_TIMEOUT',
   RUN_CANCELLED: 'RUN_CANCELLED',
   RUN_NOT_FOUND: 'RUN_NOT_FOUND',
@@ -42,8 +43,6 @@ export const ErrorCode = {
   INTERCEPTOR_MISUSE: 'INTERCEPTOR_MISUSE',
   /** A run's journal was written with a codec that was not given. */
   UNKNOWN_CODEC: 'UNKNOWN_CODEC',
-  /** A node names an expander that is not registered. */
-  EXPANDER_NOT_FOUND: 'EXPANDER_NOT_FOUND',
   /** The command line was wrong: unknown command or option, missing argument, invalid choice. */
   USAGE: 'USAGE',
   /** An error Tributary did not classify (a bug, or a dependency failing in a way not wrapped). */

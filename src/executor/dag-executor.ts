@@ -8,7 +8,7 @@ import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
-import { createTaskRegistry } from './task-registry.js';
+import { createTaskResolver } from './task-resolver.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
 /** Task functions by node name (or by registered task name, for specs that name one). */
@@ -98,7 +98,7 @@ export class DAGExecutor {
       runId,
       params: options.params ?? {},
       maxWorkers: opts.maxWorkers ?? 4,
-      registry: createTaskRegistry({
+      resolver: createTaskResolver({
         tasks: taskMap,
         expanders: this.#expanders,
         ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),

@@ -4,13 +4,13 @@ export { ExecutionResult } from './execution-result.js';
 export { RunDriver, YIELD_MS, YIELD_STEPS } from './run-driver.js';
 export type { DriverConfig, LogRecord } from './run-driver.js';
 export { AttemptContext } from './task-context.js';
-export { createTaskRegistry } from './task-registry.js';
+export { createTaskResolver } from './task-resolver.js';
 export type {
   PatternExpander,
   RegisteredTask,
-  TaskRegistry,
-  TaskRegistryInput,
-} from './task-registry.js';
+  TaskResolver,
+  TaskResolverInput,
+} from './task-resolver.js';
 export { retryDelay } from './retry.js';
 export { isThenable } from './thenable.js';
 export { checkExecutorOptions } from './options.js';

@@ -14,7 +14,7 @@ import { captureConsole, withConsoleOf, type ConsoleSink } from './console-captu
 import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
-import type { TaskRegistry } from './task-registry.js';
+import type { TaskResolver } from './task-resolver.js';
 import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger } from './types.js';
 
 /*
@@ -70,7 +70,7 @@ export interface DriverConfig {
   readonly params: Readonly<Record<string, unknown>>;
   readonly maxWorkers: number;
   /** Finds each node's task, its defaults and its expander. */
-  readonly registry: TaskRegistry;
+  readonly resolver: TaskResolver;
   readonly retry?: RetryPolicy;
   readonly nodeTimeoutMs?: number;
   readonly timeoutMs?: number;
@@ -133,7 +133,7 @@ export class RunDriver implements AttemptHost {
   readonly #engine: RunEngine;
   readonly #config: DriverConfig;
   readonly #now: () => number;
-  readonly #registry: TaskRegistry;
+  readonly #resolver: TaskResolver;
   /** Attempts in flight, by node id (an array: ids are dense). */
   readonly #active: (Launch | undefined)[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -157,7 +157,7 @@ export class RunDriver implements AttemptHost {
   constructor(engine: RunEngine, config: DriverConfig) {
     this.#engine = engine;
     this.#config = config;
-    this.#registry = config.registry;
+    this.#resolver = config.resolver;
     this.#now = config.now ?? wallClock;
     this.#captureConsole = config.captureConsole === true && config.logSink !== undefined;
     this.#deadline =
@@ -378,7 +378,7 @@ export class RunDriver implements AttemptHost {
     const engine = this.#engine;
     const spec = engine.spec(id);
     const timeoutMs =
-      spec.timeoutMs ?? this.#registry.defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
+      spec.timeoutMs ?? this.#resolver.defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
     const controller = timeoutMs === undefined ? undefined : new AbortController();
     const ctx = new AttemptContext(
       engine,
@@ -412,7 +412,7 @@ export class RunDriver implements AttemptHost {
         });
       }, timeoutMs);
     }
-    const task = this.#registry.task(spec);
+    const task = this.#resolver.task(spec);
     if (task instanceof TributaryError) {
       this.#completed.push([launch, false, task]);
       return;
@@ -472,7 +472,7 @@ export class RunDriver implements AttemptHost {
         return;
       }
     }
-    const expander = this.#registry.expander(this.#engine.spec(launch.id));
+    const expander = this.#resolver.expander(this.#engine.spec(launch.id));
     if (expander === undefined) {
       this.#succeed(launch, value, undefined);
       return;
@@ -545,7 +545,7 @@ export class RunDriver implements AttemptHost {
     this.#release(launch);
     const engine = this.#engine;
     const spec = engine.spec(launch.id);
-    const policy = spec.retry ?? this.#registry.defaults(spec)?.retry ?? this.#config.retry;
+    const policy = spec.retry ?? this.#resolver.defaults(spec)?.retry ?? this.#config.retry;
     const node = launch.ctx.node;
     const at = this.#now();
     if (shouldRetry(policy, launch.attempt, error)) {

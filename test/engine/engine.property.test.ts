@@ -4,7 +4,7 @@ import { TributaryError } from '../../src/errors/index.js';
 import { eventNodeState, type RunEvent } from '../../src/engine/events.js';
 import type { DynamicModification, DynamicNodeSpec } from '../../src/engine/modification.js';
 import { isOpen, isTerminal, type NodeState } from '../../src/engine/node-state.js';
-import type { EdgeSpec, NodeSpec } from '../../src/engine/node-spec.js';
+import { triggerRuleOf, type EdgeSpec, type NodeSpec } from '../../src/engine/node-spec.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
 import { decide, TriggerRule, type Decision } from '../../src/engine/trigger-rules.js';
 import { RunGraph } from '../../src/graph/run-graph.js';
@@ -16,8 +16,10 @@ const RULES = Object.values(TriggerRule);
 interface Plan {
   readonly n: number;
   readonly edges: readonly (readonly [number, number, boolean])[];
-  readonly rules: readonly TriggerRule[];
+  /** undefined: the node's default rule (all_success, or all_done for a cleanup node). */
+  readonly rules: readonly (TriggerRule | undefined)[];
   readonly critical: readonly boolean[];
+  readonly cleanup: readonly boolean[];
   readonly failFast: boolean;
   /** Every other choice (outcomes, modifications, order of completion) is read off this tape. */
   readonly tape: readonly number[];
@@ -39,7 +41,14 @@ const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 9 }).chain((n) =>
         }
         return out;
       }),
-    rules: fc.array(fc.constantFrom(...RULES), { minLength: n, maxLength: n }),
+    rules: fc.array(fc.option(fc.constantFrom(...RULES), { freq: 4, nil: undefined }), {
+      minLength: n,
+      maxLength: n,
+    }),
+    cleanup: fc.array(
+      fc.nat(4).map((x) => x === 0),
+      { minLength: n, maxLength: n },
+    ),
     critical: fc.array(
       fc.nat(3).map((x) => x > 0),
       { minLength: n, maxLength: n },
@@ -57,8 +66,8 @@ function buildGraph(plan: Plan): RunGraph<NodeSpec, EdgeSpec> {
   for (let i = 0; i < plan.n; i++)
     graph.addNode(`n${i}`, {
       name: `n${i}`,
-      triggerRule: plan.rules[i]!,
-      critical: plan.critical[i]!,
+      ...(plan.rules[i] === undefined ? {} : { triggerRule: plan.rules[i] }),
+      ...(plan.cleanup[i]! ? { cleanup: true } : { critical: plan.critical[i]! }),
     });
   for (const [u, v, conditional] of plan.edges)
     graph.addEdge(`n${u}`, `n${v}`, conditional ? { condition: passes } : undefined);
@@ -71,6 +80,7 @@ function decisionOf(engine: RunEngine, id: number): Decision {
   let succeeded = 0;
   let failed = 0;
   let skipped = 0;
+  let upstreamFailed = 0;
   const parents = g.predecessorIds(id);
   for (const p of parents) {
     const state = engine.stateOf(p);
@@ -79,13 +89,17 @@ function decisionOf(engine: RunEngine, id: number): Decision {
       if (condition === undefined || condition(engine.resultOf(p))) succeeded++;
       else skipped++;
     } else if (state === 'skipped') skipped++;
-    else if (isTerminal(state)) failed++;
+    else if (isTerminal(state)) {
+      failed++;
+      if (state === 'upstream_failed' || state === 'cancelled') upstreamFailed++;
+    }
   }
-  return decide(g.data(id).triggerRule ?? 'all_success', {
+  return decide(triggerRuleOf(g.data(id)), {
     total: parents.length,
     succeeded,
     failed,
     skipped,
+    upstreamFailed,
   });
 }
 
@@ -227,6 +241,10 @@ function drive(plan: Plan) {
   const chance = (percent: number): boolean => pick(100) < percent;
   const violations: string[] = [];
   const journal: RunEvent[] = [];
+  /** True while a cancellation or run timeout is applied: only then may a cleanup node be cancelled. */
+  let stopping = false;
+  /** Cleanup nodes started after fail-fast stopped the run. */
+  let sparedCleanups = 0;
   const engine = new RunEngine(buildGraph(plan), {
     failFast: plan.failFast,
     limits: { maxExpansionDepth: 3, maxNodes: 40 },
@@ -265,6 +283,13 @@ function drive(plan: Plan) {
     },
     // Every transition the trigger rules decide must agree with the rule at that instant.
     onTransition: (id, from, to) => {
+      if (engine.graph.data(id).cleanup === true) {
+        if (to === 'cancelled' && !stopping)
+          violations.push(
+            `cleanup node ${engine.graph.nameOf(id)} cancelled by ${engine.cancelReason}`,
+          );
+        if (to === 'running' && engine.cancelReason === 'fail_fast') sparedCleanups++;
+      }
       if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running')
         return;
       const expected = to === 'pending' ? 'wait' : to;
@@ -298,8 +323,8 @@ function drive(plan: Plan) {
       if (self !== undefined && chance(60)) dependencies.push(self);
       addNodes.push({
         name,
-        triggerRule: RULES[pick(RULES.length)]!,
-        critical: chance(80),
+        ...(chance(80) ? { triggerRule: RULES[pick(RULES.length)]! } : {}),
+        ...(chance(15) ? { cleanup: true } : { critical: chance(80) }),
         dependencies: [...new Set(dependencies)],
         dependents: targets(),
       });
@@ -401,8 +426,11 @@ function drive(plan: Plan) {
         }
       }
     }
-    if (chance(2))
+    if (chance(2)) {
+      stopping = true;
       engine.apply({ type: 'run_cancelled', at, reason: chance(50) ? 'cancelled' : 'timeout' });
+      stopping = false;
+    }
     if (engine.isFinished) break;
     if (running.length === 0) continue;
 
@@ -453,27 +481,46 @@ function drive(plan: Plan) {
     checkStep();
   }
   checkStep();
-  return { engine, journal, violations };
+  return { engine, journal, violations, sparedCleanups };
+}
+
+/** The run status from the final node states, the naive way. */
+function naiveStatus(engine: RunEngine): string {
+  if (engine.cancelReason === 'cancelled') return 'cancelled';
+  if (engine.cancelReason !== undefined) return 'failed';
+  let partial = false;
+  for (const id of engine.graph.ids()) {
+    const state = engine.stateOf(id);
+    if (state !== 'failed' && state !== 'timed_out' && state !== 'upstream_failed') continue;
+    const spec = engine.graph.data(id);
+    if (spec.critical !== false && spec.cleanup !== true) return 'failed';
+    partial = true;
+  }
+  return partial ? 'partially_succeeded' : 'succeeded';
 }
 
 describe('RunEngine (property)', () => {
   it('random runs with random modifications keep every invariant and finish', () => {
     let modified = 0;
     let rejected = 0;
+    let spared = 0;
     fc.assert(
       fc.property(planArb, (plan) => {
-        const { engine, violations } = drive(plan);
+        const { engine, violations, sparedCleanups } = drive(plan);
         expect(violations).toEqual([]);
         expect(engine.isFinished).toBe(true);
         for (const id of engine.graph.ids()) expect(isTerminal(engine.stateOf(id))).toBe(true);
         expect(engine.status).not.toBe('running');
+        expect(engine.status).toBe(naiveStatus(engine));
+        spared += sparedCleanups;
         if (engine.cancelReason === 'cancelled') expect(engine.status).toBe('cancelled');
         modified += engine.modifications.filter((m) => m.outcome === 'applied').length;
         rejected += engine.modifications.filter((m) => m.outcome === 'rejected').length;
       }),
       { numRuns: 600 },
     );
-    // The generator must really exercise both paths.
+    // The generator must really exercise both paths, and cleanup nodes run after fail-fast.
+    expect(spared).toBeGreaterThan(10);
     expect(modified).toBeGreaterThan(50);
     expect(rejected).toBeGreaterThan(50);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonCodec } from '../../src/codec/codec.js';
 import type { TributaryError } from '../../src/errors/index.js';
 import type { DynamicModification, ModificationRecord } from '../../src/engine/modification.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
@@ -350,7 +351,6 @@ describe('serializable modifications', () => {
 
   it.each([
     ['a function task', { addNodes: [{ name: 'x', task: () => 1 }] }, 'addNodes[0].task'],
-    ['a missing task', { addNodes: [{ name: 'x' }] }, 'addNodes[0].task'],
     [
       'a function expander',
       { addNodes: [{ name: 'x', task: 't', expander: () => undefined }] },
@@ -386,6 +386,20 @@ describe('serializable modifications', () => {
     },
   );
 
+  it.each<[string, DynamicModification]>([
+    ['a function task', { addNodes: [{ name: 'x', task: () => 1 }] }],
+    ['a function expander', { addNodes: [{ name: 'x', task: 't', expander: () => undefined }] }],
+    ['a symbol in the input', { addNodes: [{ name: 'x', task: 't', input: [Symbol('s')] }] }],
+    ['an edge condition', { addEdges: [{ from: 'd', to: 'c', condition: () => true }] }],
+  ])('%s is rejected alike live and after a journal round trip (replay)', (_label, mod) => {
+    const live = rejectUnchanged(durable(), mod);
+    const stored = jsonCodec.decode(jsonCodec.encode(mod)) as DynamicModification;
+    const replayed = rejectUnchanged(durable(), stored);
+    expect(live.code).toBe('NOT_SERIALIZABLE');
+    expect(replayed.code).toBe(live.code);
+    expect(replayed.context.field).toBe(live.context.field);
+  });
+
   it('registered names and JSON input are accepted; without the option, closures are fine', () => {
     const engine = durable();
     engine.modify(
@@ -405,6 +419,89 @@ describe('serializable modifications', () => {
     );
     expect(engine.graph.hasNode('x')).toBe(true);
     midRun().modify({ addNodes: [{ name: 'x', task: () => 1 }] }, 'api:test', 1);
+  });
+});
+
+describe('registered names', () => {
+  const registry = {
+    hasTask: (name: string) => ['process', 'x'].includes(name),
+    hasExpander: (name: string) => name === 'more',
+  };
+  const durable = () => midRun({ requireSerializable: true, registry });
+
+  it('an unregistered task name is TASK_NOT_FOUND naming the node and the task', () => {
+    const error = rejectUnchanged(durable(), {
+      addNodes: [{ name: 'p1', task: 'proces', dependencies: ['b'] }],
+    });
+    expect(error.code).toBe('TASK_NOT_FOUND');
+    expect(error.message).toBe(
+      'Node "p1" (addNodes[0]) runs task "proces", which is not registered',
+    );
+    expect(error.context).toMatchObject({ node: 'p1', task: 'proces', actor: 'api:test' });
+  });
+
+  it("without a task, the node's own name must be registered", () => {
+    const error = rejectUnchanged(durable(), { addNodes: [{ name: 'p1' }] });
+    expect(error.code).toBe('TASK_NOT_FOUND');
+    expect(error.context).toMatchObject({ node: 'p1', task: 'p1' });
+    const engine = durable();
+    engine.modify({ addNodes: [{ name: 'x', dependencies: ['b'] }] }, 'api:test', 1);
+    expect(engine.graph.hasNode('x')).toBe(true);
+  });
+
+  it('an unregistered expander name is EXPANDER_NOT_FOUND', () => {
+    const error = rejectUnchanged(durable(), {
+      addNodes: [{ name: 'p1', task: 'process', expander: 'mor' }],
+    });
+    expect(error.code).toBe('EXPANDER_NOT_FOUND');
+    expect(error.context).toMatchObject({ node: 'p1', expander: 'mor' });
+  });
+
+  it('a task that is not a name is INVALID_ARGUMENT quoting it; a function stays NOT_SERIALIZABLE', () => {
+    const error = rejectUnchanged(durable(), {
+      addNodes: [{ name: 'p1', task: 5 }],
+    });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('got `5` (number)');
+    expect(rejectUnchanged(durable(), { addNodes: [{ name: 'p1', task: () => 1 }] }).code).toBe(
+      'NOT_SERIALIZABLE',
+    );
+  });
+
+  it('from an expander: the node fails, the audit record says why, the graph is unchanged', () => {
+    const engine = durable();
+    engine.apply({
+      type: 'task_succeeded',
+      node: 'b',
+      attempt: 1,
+      at: 5,
+      result: 'B',
+      modification: {
+        reason: 'fan out',
+        addNodes: [
+          { name: 'ok', task: 'process', dependencies: ['b'] },
+          { name: 'lost', task: 'nope', dependencies: ['b'], dependents: ['c'] },
+        ],
+      },
+    });
+    expect(stateOf(engine, 'b')).toBe('failed');
+    const error = engine.errorOf(engine.graph.idOf('b')!) as TributaryError;
+    expect(error.code).toBe('MODIFICATION_REJECTED');
+    expect((error.cause as TributaryError).code).toBe('TASK_NOT_FOUND');
+    expect(engine.graph.hasNode('ok')).toBe(false);
+    expect(engine.modifications.at(-1)).toMatchObject({
+      outcome: 'rejected',
+      actor: 'node:b',
+      reason: 'fan out',
+      diff: { addedNodes: ['ok', 'lost'] },
+      error: { code: 'TASK_NOT_FOUND' },
+    });
+  });
+
+  it('without a registry, names are not checked (and a durable node may omit its task)', () => {
+    const engine = midRun({ requireSerializable: true });
+    engine.modify({ addNodes: [{ name: 'p1' }, { name: 'p2', task: 'anything' }] }, 'api:test', 1);
+    expect(engine.graph.hasNode('p2')).toBe(true);
   });
 });
 

@@ -14,16 +14,24 @@ import { engineOf, fail, start, stateOf, succeed } from './harness.js';
 
 const RULES = Object.values(TriggerRule);
 
-/** `[total, succeeded, failed, skipped]` */
-type Counts = readonly [number, number, number, number];
-const c = ([total, succeeded, failed, skipped]: Counts): EdgeCounts => ({
+/**
+ * `[total, succeeded, failed, skipped, upstreamFailed?]`: `upstreamFailed` of the `failed` edges
+ * come from parents that never ran (upstream_failed or cancelled); 0 when left out.
+ */
+type Counts =
+  readonly [number, number, number, number] | readonly [number, number, number, number, number];
+const c = ([total, succeeded, failed, skipped, upstreamFailed = 0]: Counts): EdgeCounts => ({
   total,
   succeeded,
   failed,
   skipped,
+  upstreamFailed,
 });
 
 // Hand-worked: for each rule, the early decisions, the final ones, and the waits in between.
+// The rules Airflow added later follow `trigger_rule_dep.py` (apache/airflow, airflow-core/src/
+// airflow/ti_deps/deps/trigger_rule_dep.py): which parent outcomes count, and when a node is
+// skipped rather than upstream_failed.
 const CASES: Record<TriggerRule, readonly (readonly [Counts, Decision])[]> = {
   all_success: [
     [[3, 3, 0, 0], 'ready'],
@@ -46,6 +54,28 @@ const CASES: Record<TriggerRule, readonly (readonly [Counts, Decision])[]> = {
     [[2, 0, 0, 2], 'ready'],
     [[3, 1, 1, 0], 'wait'],
   ],
+  // Airflow: a skipped parent is not "done" for this rule, so any skip skips the node at once;
+  // all done without a success is upstream_failed.
+  all_done_min_one_success: [
+    [[3, 1, 2, 0], 'ready'],
+    [[3, 3, 0, 0], 'ready'],
+    [[3, 1, 2, 0, 2], 'ready'], // upstream_failed parents are done here
+    [[3, 1, 1, 0], 'wait'],
+    [[3, 0, 2, 0], 'wait'],
+    [[3, 0, 3, 0], 'upstream_failed'],
+    [[3, 0, 0, 1], 'skipped'], // early
+    [[3, 2, 0, 1], 'skipped'],
+    [[3, 0, 2, 1], 'skipped'], // the skip outranks the failures
+  ],
+  // Airflow: ready when every parent is skipped; skipped as soon as one succeeded, failed or was
+  // upstream_failed; never upstream_failed.
+  all_skipped: [
+    [[3, 0, 0, 3], 'ready'],
+    [[3, 0, 0, 2], 'wait'],
+    [[3, 1, 0, 0], 'skipped'], // early
+    [[3, 0, 1, 0], 'skipped'], // early
+    [[3, 0, 1, 2, 1], 'skipped'],
+  ],
   one_success: [
     [[3, 1, 0, 0], 'ready'], // early
     [[3, 1, 2, 0], 'ready'],
@@ -56,9 +86,22 @@ const CASES: Record<TriggerRule, readonly (readonly [Counts, Decision])[]> = {
   ],
   one_failed: [
     [[3, 0, 1, 0], 'ready'], // early
+    [[3, 0, 1, 0, 1], 'ready'], // an upstream_failed parent counts as failed here
     [[3, 2, 0, 0], 'wait'],
     [[3, 2, 0, 1], 'skipped'],
     [[3, 3, 0, 0], 'skipped'],
+  ],
+  // Airflow: ready once `success + failed > 0`, where `failed` leaves out upstream_failed;
+  // skipped when all are done and none succeeded or failed; never upstream_failed.
+  one_done: [
+    [[3, 1, 0, 0], 'ready'], // early: one success
+    [[3, 0, 1, 0], 'ready'], // early: one parent ran and failed
+    [[3, 0, 2, 0, 1], 'ready'], // one of the two failures ran
+    [[3, 0, 1, 0, 1], 'wait'], // the only failure never ran: it is not "done" for this rule
+    [[3, 0, 0, 2], 'wait'],
+    [[3, 0, 1, 2, 1], 'skipped'], // all done: skipped and never-ran parents only
+    [[3, 0, 0, 3], 'skipped'],
+    [[2, 0, 2, 0, 2], 'skipped'],
   ],
   none_failed: [
     [[3, 3, 0, 0], 'ready'],
@@ -104,8 +147,14 @@ describe('decide', () => {
 
   it('once every edge is done, no rule waits; before that, only "always" ignores the parents', () => {
     const partition = fc
-      .tuple(fc.nat(6), fc.nat(6), fc.nat(6), fc.nat(6))
-      .map(([s, f, k, open]) => ({ total: s + f + k + open, succeeded: s, failed: f, skipped: k }));
+      .tuple(fc.nat(6), fc.nat(6), fc.nat(6), fc.nat(6), fc.nat(6))
+      .map(([s, f, k, open, u]) => ({
+        total: s + f + k + open,
+        succeeded: s,
+        failed: f,
+        skipped: k,
+        upstreamFailed: Math.min(u, f),
+      }));
     fc.assert(
       fc.property(fc.constantFrom(...RULES), partition, (rule, counts) => {
         const decision = decide(rule, counts);
@@ -117,10 +166,20 @@ describe('decide', () => {
     );
   });
 
-  it('isTriggerRule accepts exactly the nine rules', () => {
+  it('isTriggerRule accepts exactly the twelve rules', () => {
     for (const rule of RULES) expect(isTriggerRule(rule)).toBe(true);
-    expect(RULES).toHaveLength(9);
-    for (const bad of ['ALL_SUCCESS', 'all-success', '', undefined, null, 1, {}])
+    expect(RULES).toHaveLength(12);
+    for (const bad of [
+      'ALL_SUCCESS',
+      'all-success',
+      'all_done_setup_success', // Airflow's, for its setup/teardown; ours is `cleanup: true`
+      'dummy',
+      '',
+      undefined,
+      null,
+      1,
+      {},
+    ])
       expect(isTriggerRule(bad)).toBe(false);
   });
 });
@@ -174,6 +233,76 @@ describe('trigger rules in the engine', () => {
     start(engine, 'then');
     succeed(engine, 'then');
     expect(stateOf(engine, 'join')).toBe('ready');
+  });
+
+  it('one_done counts parents that ran: an upstream_failed parent is not done, a failed one is', () => {
+    const engine = engineOf(
+      ['a', 'b', 'c', ['either', { triggerRule: 'one_done' }]],
+      ['a>b', 'b>either', 'c>either'],
+    );
+    start(engine, 'a');
+    fail(engine, 'a');
+    expect(stateOf(engine, 'b')).toBe('upstream_failed');
+    expect(stateOf(engine, 'either')).toBe('pending');
+    start(engine, 'c');
+    fail(engine, 'c');
+    expect(stateOf(engine, 'either')).toBe('ready');
+    // Only an upstream failure and a skip (a false condition): nothing was done, so skipped.
+    const skipping = engineOf(
+      ['x', 'y', 'z', ['last', { triggerRule: 'one_done' }]],
+      ['x>y', 'y>last', ['z', 'last', { condition: () => false }]],
+    );
+    start(skipping, 'x');
+    fail(skipping, 'x');
+    start(skipping, 'z');
+    succeed(skipping, 'z');
+    expect(stateOf(skipping, 'last')).toBe('skipped');
+  });
+
+  it('all_skipped runs when every branch was skipped, and is skipped once one was not', () => {
+    const engine = engineOf(
+      ['check', 'left', 'right', ['nothing', { triggerRule: 'all_skipped' }]],
+      [
+        ['check', 'left', { condition: (r) => r === 'left' }],
+        ['check', 'right', { condition: (r) => r === 'right' }],
+        'left>nothing',
+        'right>nothing',
+      ],
+    );
+    start(engine, 'check');
+    succeed(engine, 'check', 'neither');
+    expect(stateOf(engine, 'nothing')).toBe('ready');
+    const taken = engineOf(
+      ['a', 'b', ['nothing', { triggerRule: 'all_skipped' }]],
+      ['a>nothing', 'b>nothing'],
+    );
+    start(taken, 'a');
+    succeed(taken, 'a');
+    expect(stateOf(taken, 'nothing')).toBe('skipped');
+  });
+
+  it('all_done_min_one_success waits for every parent, needs one success, and a skip skips it', () => {
+    const rule = { triggerRule: 'all_done_min_one_success' } as const;
+    const engine = engineOf(['a', 'b', ['report', rule]], ['a>report', 'b>report']);
+    start(engine, 'a');
+    start(engine, 'b');
+    fail(engine, 'a');
+    expect(stateOf(engine, 'report')).toBe('pending');
+    succeed(engine, 'b');
+    expect(stateOf(engine, 'report')).toBe('ready');
+    const none = engineOf(['a', 'b', ['report', rule]], ['a>report', 'b>report']);
+    start(none, 'a');
+    start(none, 'b');
+    fail(none, 'a');
+    fail(none, 'b');
+    expect(stateOf(none, 'report')).toBe('upstream_failed');
+    const skipped = engineOf(
+      ['a', 'b', ['report', rule]],
+      [['a', 'report', { condition: () => false }], 'b>report'],
+    );
+    start(skipped, 'a');
+    succeed(skipped, 'a');
+    expect(stateOf(skipped, 'report')).toBe('skipped');
   });
 
   it('an early decision does not wait for the other parents', () => {

@@ -5,7 +5,7 @@ import { RunEngine } from '../../src/engine/run-engine.js';
 import { DAG } from '../../src/graph/dag.js';
 import { DynamicExecutor, runGraphFromDag } from '../../src/executor/dag-executor.js';
 import { RunDriver } from '../../src/executor/run-driver.js';
-import { createTaskRegistry } from '../../src/executor/task-registry.js';
+import { createTaskResolver } from '../../src/executor/task-resolver.js';
 import type { Expander } from '../../src/executor/types.js';
 import { states } from '../engine/harness.js';
 
@@ -325,7 +325,7 @@ describe('serializable modifications', () => {
       runId: 'durable-1',
       params: {},
       maxWorkers: 2,
-      registry: createTaskRegistry({
+      resolver: createTaskResolver({
         tasks: new Map(Object.entries(tasks)),
         expanders: new Map(Object.entries(expanders)),
         inline: false,

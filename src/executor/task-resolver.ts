@@ -28,7 +28,7 @@ export interface PatternExpander {
  * `hasTask`/`hasExpander` let the engine reject a durable modification that names an unknown
  * task or expander when the modification is made.
  */
-export interface TaskRegistry {
+export interface TaskResolver {
   task(spec: NodeSpec): TaskFn | TributaryError;
   /** Retry and timeout defaults of the node's registered task, if any. */
   defaults(spec: NodeSpec): RegisteredTask | undefined;
@@ -37,8 +37,8 @@ export interface TaskRegistry {
   hasExpander(name: string): boolean;
 }
 
-/** What {@link createTaskRegistry} is built from. */
-export interface TaskRegistryInput {
+/** What {@link createTaskResolver} is built from. */
+export interface TaskResolverInput {
   /** Registered tasks by name: plain functions, or functions with defaults. */
   readonly tasks: ReadonlyMap<string, RegisteredTask | TaskFn>;
   readonly expanders?: ReadonlyMap<string, Expander>;
@@ -54,11 +54,11 @@ export interface TaskRegistryInput {
  *
  * @example
  * ```ts
- * const registry = createTaskRegistry({ tasks: new Map([['load', { fn: load }]]), inline: false });
+ * const registry = createTaskResolver({ tasks: new Map([['load', { fn: load }]]), inline: false });
  * registry.task({ name: 'load' }); // load
  * ```
  */
-export function createTaskRegistry(input: TaskRegistryInput): TaskRegistry {
+export function createTaskResolver(input: TaskResolverInput): TaskResolver {
   const { tasks, inline } = input;
   const expanders = input.expanders ?? new Map<string, Expander>();
   const patterns = input.patternExpanders ?? [];
