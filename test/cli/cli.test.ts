@@ -195,11 +195,18 @@ describe('tributary CLI', () => {
     child.kill('SIGKILL');
     await exited;
     const cancelled = cli(['cancel', runId, '--db', file]);
-    expect(cancelled.code).toBe(0);
-    expect(cancelled.stdout).toContain(`Run ${runId} cancelled.`);
-    expect(
-      cliJson<{ run: { status: string } }>(['show', runId, '--db', file]).value.run.status,
-    ).toBe('cancelled');
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain(`Run ${runId} cancelled`);
+    // Through the engine: every unfinished node ends cancelled, none is left running.
+    const shown = cliJson<{ run: { status: string }; nodes: { name: string; state: string }[] }>([
+      'show',
+      runId,
+      '--db',
+      file,
+    ]).value;
+    expect(shown.run.status).toBe('cancelled');
+    expect(shown.nodes.filter((n) => n.state === 'running' || n.state === 'pending')).toEqual([]);
+    expect(shown.nodes.some((n) => n.state === 'cancelled')).toBe(true);
     expect(cli(['resume', runId, '--db', file]).stdout).toContain('already finished (cancelled)');
   });
 
