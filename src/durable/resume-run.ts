@@ -1,6 +1,5 @@
 import { jsonCodec, type Codec } from '../codec/index.js';
 import { TributaryError } from '../errors/index.js';
-import type { ExecutionResult } from '../executor/index.js';
 import { runNotFound, type RunRecord, type RunStore } from '../store/index.js';
 import type { DagDefinition } from './define.js';
 import { drive } from './drive.js';

@@ -92,7 +92,7 @@ export function createTaskResolver(input: TaskResolverInput): TaskResolver {
           new TributaryError(
             'EXPANDER_NOT_FOUND',
             `Node "${spec.name}" names expander ${describeValue(spec.expander)}, which is not registered${where}`,
-            { context: { node: spec.name, expander: String(spec.expander) } },
+            { context: { node: spec.name, expander: describeValue(spec.expander) } },
           )
         );
       }

@@ -39,7 +39,7 @@ describe('fast tasks do not starve the event loop', () => {
     const result = await new DAGExecutor(dag, {
       maxWorkers: 1,
       hooks: { onTransition: (_n, _f, to) => void (to === 'succeeded' && done++) },
-    }).execute(tasksFor(dag, task as TaskFn));
+    }).execute(tasksFor(dag, task));
     expect(result.status).toBe('succeeded');
     expect(doneWhenCalled).toBeGreaterThanOrEqual(0);
     expect(doneWhenCalled).toBeLessThan(dag.nodeCount);
