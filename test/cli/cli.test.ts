@@ -249,3 +249,133 @@ describe('tributary CLI', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ runId, status: 'cancelled' });
   });
 });
+
+describe('operating a live run: modify and logs', () => {
+  it('modify is applied by the owner and audited; a bad change is refused with its code; logs show every line', async () => {
+    const file = db('operated');
+    const gate = join(dir, 'operated.gate');
+    const child = cliSpawn([
+      'run',
+      'test/fixtures/operator.ts',
+      '--db',
+      file,
+      '--param',
+      `gate=${gate}`,
+    ]);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    let runId = '';
+    await until(() => {
+      if (runId === '')
+        runId = cliJson<{ runId: string }[]>(['runs', '--db', file]).value[0]?.runId ?? '';
+      return (
+        runId !== '' &&
+        cliJson<{ nodes: { name: string; state: string }[] }>([
+          'show',
+          runId,
+          '--db',
+          file,
+        ]).value.nodes.some((n) => n.name === 'wait' && n.state === 'running')
+      );
+    }, 'wait running');
+
+    const change = join(dir, 'change.json');
+    writeFileSync(
+      change,
+      JSON.stringify({
+        addNodes: [
+          {
+            name: 'extra',
+            task: 'extra',
+            input: { table: 't1' },
+            dependencies: ['wait'],
+            dependents: ['after'],
+          },
+        ],
+      }),
+    );
+    const applied = cli([
+      'modify',
+      runId,
+      '--file',
+      change,
+      '--reason',
+      'one more table',
+      '--db',
+      file,
+    ]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('+1 nodes');
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        addNodes: [{ name: 'ghost', task: 'no_such_task', dependencies: ['wait'] }],
+      }),
+    );
+    const refused = cliJson<{ state: string; outcome: { code: string } }>([
+      'modify',
+      runId,
+      '--file',
+      bad,
+      '--db',
+      file,
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.value).toMatchObject({ state: 'rejected', outcome: { code: 'TASK_NOT_FOUND' } });
+
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{ addNodes: ');
+    const malformed = cli(['modify', runId, '--file', notJson, '--db', file]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('is not JSON');
+
+    const follower = cliSpawn(['logs', runId, '--follow', '--db', file]);
+    let followed = '';
+    follower.stdout!.on('data', (d: Buffer) => (followed += d.toString()));
+    const followerDone = new Promise<number | null>((resolve) =>
+      follower.once('exit', (code) => resolve(code)),
+    );
+
+    writeFileSync(gate, '');
+    expect(await exited).toBe(0);
+    expect(await followerDone).toBe(0);
+    expect(followed).toContain('waiting for the gate');
+    expect(followed).toContain('extra ran with {"table":"t1"}');
+
+    const shown = cliJson<{ run: { status: string }; nodes: { name: string; state: string }[] }>([
+      'show',
+      runId,
+      '--db',
+      file,
+    ]).value;
+    expect(shown.run.status).toBe('succeeded');
+    expect(shown.nodes.find((n) => n.name === 'extra')?.state).toBe('succeeded');
+
+    const audit = cli(['audit', runId, '--db', file]);
+    expect(audit.stdout).toMatch(/APPLIED by cli:\S+ — one more table/);
+    expect(audit.stdout).toMatch(/REJECTED by cli:\S+/);
+
+    const logs = cli(['logs', runId, '--db', file]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/wait#1 INFO waiting for the gate/);
+    expect(logs.stdout).toMatch(/wait#1 INFO stdout console line from wait/);
+    const extra = cliJson<{ node: string; level: string; message: string }>([
+      'logs',
+      runId,
+      'extra',
+      '--db',
+      file,
+    ]);
+    expect(extra.value).toMatchObject({
+      node: 'extra',
+      level: 'warn',
+      message: 'extra ran with {"table":"t1"}',
+    });
+
+    expect(cli(['modify', runId, '--file', change, '--db', file]).stderr).toContain('RUN_FINISHED');
+    expect(cli(['logs', 'nope', '--db', file]).stderr).toContain('RUN_NOT_FOUND');
+  });
+});
