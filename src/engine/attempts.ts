@@ -21,5 +21,13 @@ export interface FailedAttempt {
   readonly timedOut: boolean;
 }
 
-/** The failed attempts of a node that has none: one shared, frozen empty list. */
+/**
+ * The failed attempts of a node that has none: one shared, frozen empty list, so nodes that
+ * never fail cost no allocation.
+ *
+ * @example
+ * ```ts
+ * engine.failedAttemptsOf(id) === NO_FAILED_ATTEMPTS; // true for a node that never failed
+ * ```
+ */
 export const NO_FAILED_ATTEMPTS: readonly FailedAttempt[] = Object.freeze([]);

@@ -402,7 +402,7 @@ export class RunEngine {
   }
 
   #applyOne(event: RunEvent): TributaryError | undefined {
-    let rejection: TributaryError | undefined;
+    let ownRejection: TributaryError | undefined;
     this.#now = event.at;
     switch (event.type) {
       case 'task_started': {
@@ -465,7 +465,7 @@ export class RunEngine {
         break;
       }
       case 'graph_modified':
-        rejection = this.#modify(event.modification, event.actor, 0);
+        ownRejection = this.#modify(event.modification, event.actor, 0);
         break;
       case 'run_cancelled':
         this.#cancel(event.reason);
@@ -473,7 +473,7 @@ export class RunEngine {
     }
     this.#drain();
     this.#onEvent?.(event);
-    return rejection;
+    return ownRejection;
   }
 
   /**
@@ -487,6 +487,8 @@ export class RunEngine {
         'modify() cannot be called from an engine observer; use an expander',
       );
     }
+    // This event is applied first (events its observers raise come after): its record is next.
+    const seq = this.#modifications.length;
     const rejection = this.#apply({ type: 'graph_modified', at, actor, modification });
     if (rejection !== undefined) {
       throw new TributaryError(rejection.code, rejection.message, {
@@ -494,7 +496,7 @@ export class RunEngine {
         cause: rejection,
       });
     }
-    return this.#modifications[this.#modifications.length - 1]!;
+    return this.#modifications[seq]!;
   }
 
   #require(name: string): number {
