@@ -379,7 +379,10 @@ export class RunDriver implements AttemptHost {
     const spec = engine.spec(id);
     const timeoutMs =
       spec.timeoutMs ?? this.#resolver.defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
-    const controller = timeoutMs === undefined ? undefined : new AbortController();
+    // Own controllers only where the shared one will not do: a timeout aborts this attempt
+    // alone, and a cleanup node keeps running (signal intact) when fail-fast aborts the rest.
+    const controller =
+      timeoutMs === undefined && spec.cleanup !== true ? undefined : new AbortController();
     const ctx = new AttemptContext(
       engine,
       id,
