@@ -45,6 +45,11 @@ export type RunEvent =
       readonly at: number;
       readonly actor: string;
       readonly modification: DynamicModification;
+      /**
+       * The node whose task made the change (`ctx.modify`), if one did: the nodes it adds are
+       * one expansion level deeper than it, as an expander's are.
+       */
+      readonly origin?: string;
     }
   | { readonly type: 'run_cancelled'; readonly at: number; readonly reason: CancelReason };
 

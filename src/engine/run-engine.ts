@@ -465,7 +465,11 @@ export class RunEngine {
         break;
       }
       case 'graph_modified':
-        ownRejection = this.#modify(event.modification, event.actor, 0);
+        ownRejection = this.#modify(
+          event.modification,
+          event.actor,
+          event.origin === undefined ? 0 : this.#depth[this.#require(event.origin)]! + 1,
+        );
         break;
       case 'run_cancelled':
         this.#cancel(event.reason);
@@ -477,10 +481,16 @@ export class RunEngine {
   }
 
   /**
-   * Apply a modification from outside the run (an API user, the CLI). Throws the validation
-   * error when it is rejected; the rejection is in the audit trail either way.
+   * Apply a modification from outside the engine's own flow (an API user, the CLI, a task
+   * through its context: then `origin` names its node, for the expansion depth). Throws the
+   * validation error when it is rejected; the rejection is in the audit trail either way.
    */
-  modify(modification: DynamicModification, actor: string, at: number): ModificationRecord {
+  modify(
+    modification: DynamicModification,
+    actor: string,
+    at: number,
+    origin?: string,
+  ): ModificationRecord {
     if (this.#applying) {
       throw new TributaryError(
         'INVALID_ARGUMENT',
@@ -489,7 +499,13 @@ export class RunEngine {
     }
     // This event is applied first (events its observers raise come after): its record is next.
     const seq = this.#modifications.length;
-    const rejection = this.#apply({ type: 'graph_modified', at, actor, modification });
+    const rejection = this.#apply({
+      type: 'graph_modified',
+      at,
+      actor,
+      modification,
+      ...(origin === undefined ? {} : { origin }),
+    });
     if (rejection !== undefined) {
       throw new TributaryError(rejection.code, rejection.message, {
         context: { ...rejection.context, actor },

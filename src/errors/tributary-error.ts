@@ -77,6 +77,14 @@ export interface ErrorContext {
  * ```
  */
 export class TributaryError extends Error {
+  /**
+   * `instanceof` holds across copies of the library (a global CLI with a project-local
+   * library, `dist/` beside `src/`): it checks a `Symbol.for` brand, not the prototype chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, TRIBUTARY_ERROR);
+  }
+
   readonly code: ErrorCode;
   readonly context: ErrorContext;
   /** False when retrying the operation cannot help. */
@@ -89,6 +97,7 @@ export class TributaryError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TributaryError';
+    brand(this, TRIBUTARY_ERROR);
     this.code = code;
     this.context = options.context ?? {};
     this.retryable = options.retryable ?? false;
@@ -110,8 +119,30 @@ export class TributaryError extends Error {
  * ```
  */
 export class NonRetryableError extends Error {
+  /** `instanceof` holds across copies of the library, as for {@link TributaryError}. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, NON_RETRYABLE);
+  }
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NonRetryableError';
+    brand(this, NON_RETRYABLE);
   }
+}
+
+const TRIBUTARY_ERROR = Symbol.for('tributary.error');
+const NON_RETRYABLE = Symbol.for('tributary.non-retryable-error');
+
+/** Mark an error (non-enumerable, so it never shows in logs or JSON). */
+function brand(error: Error, symbol: symbol): void {
+  Object.defineProperty(error, symbol, { value: true });
+}
+
+function hasBrand(value: unknown, symbol: symbol): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[symbol] === true
+  );
 }

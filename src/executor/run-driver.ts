@@ -247,8 +247,8 @@ export class RunDriver implements AttemptHost {
    * Apply a modification from outside the engine's own flow (an operator, a task through its
    * context). Throws the rejection; it is in the audit trail either way.
    */
-  modify(modification: DynamicModification, actor: string): ModificationRecord {
-    const record = this.#engine.modify(modification, actor, this.#now());
+  modify(modification: DynamicModification, actor: string, origin?: string): ModificationRecord {
+    const record = this.#engine.modify(modification, actor, this.#now(), origin);
     this.#afterExternal();
     return record;
   }
@@ -268,7 +268,7 @@ export class RunDriver implements AttemptHost {
         { context: { node: ctx.node, runId: ctx.runId } },
       );
     }
-    return this.modify(modification, `task:${ctx.node}`);
+    return this.modify(modification, `task:${ctx.node}`, ctx.node);
   }
 
   /** {@link AttemptHost}: a task logs through its context. */

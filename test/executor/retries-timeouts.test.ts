@@ -273,3 +273,32 @@ describe('timeouts and cancellation', () => {
     expect(result.succeeded).toBe(2);
   });
 });
+
+describe('errors from another copy of the library', () => {
+  /** What `new NonRetryableError(...)` of another copy (a second install, dist beside src) makes. */
+  function foreignNonRetryable(message: string): Error {
+    class NonRetryableError extends Error {}
+    const error = new NonRetryableError(message);
+    error.name = 'NonRetryableError';
+    Object.defineProperty(error, Symbol.for('tributary.non-retryable-error'), { value: true });
+    return error;
+  }
+
+  it('are recognised by instanceof, so a foreign NonRetryableError is not retried', async () => {
+    const error = foreignNonRetryable('credentials rejected');
+    expect(error instanceof NonRetryableError).toBe(true);
+    expect(new Error('plain') instanceof NonRetryableError).toBe(false);
+    expect(new TributaryError('INVALID_ARGUMENT', 'x') instanceof NonRetryableError).toBe(false);
+    let attempts = 0;
+    const result = await new DAGExecutor(independent(['a']), {
+      retry: { maxAttempts: 3, initialDelayMs: 0 },
+    }).execute({
+      a: () => {
+        attempts++;
+        throw foreignNonRetryable('credentials rejected');
+      },
+    });
+    expect(attempts).toBe(1);
+    expect(result.nodeResults.get('a')?.status).toBe('failed');
+  });
+});

@@ -161,3 +161,21 @@ describe('unknown expanders', () => {
     expect(result.nodeResults.get('b')?.status).toBe('upstream_failed');
   });
 });
+
+describe('expansion depth of task modifications', () => {
+  it('a task that keeps adding a copy of itself is stopped by maxExpansionDepth', async () => {
+    const dag = DAG.builder().addNode('n0').build();
+    let made = 0;
+    const grow = (ctx: TaskContext): void => {
+      made++;
+      ctx.modify({ addNodes: [{ name: `n${made}`, task: grow, dependencies: [ctx.node] }] });
+    };
+    const result = await new DAGExecutor(dag, { limits: { maxExpansionDepth: 5 } }).execute({
+      n0: grow,
+    });
+    // n0 (depth 0) adds n1 (depth 1) ... n5 adds n6 at depth 6: refused, so n5 fails.
+    expect(result.nodeResults.get('n5')?.error).toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    expect(result.nodeResults.has('n6')).toBe(false);
+    expect(result.modifications.at(-1)).toMatchObject({ outcome: 'rejected', actor: 'task:n5' });
+  });
+});
