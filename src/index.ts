@@ -79,15 +79,27 @@ export type {
 export { jsonCodec } from './codec/index.js';
 export type { Codec } from './codec/index.js';
 
-export { MemoryStore } from './store/index.js';
+export { MemoryStore, DEFAULT_LEASE_MS, runLeaseKey } from './store/index.js';
 export type {
   Commit,
   Durability,
+  Lease,
+  LeaseAttempt,
+  LeaseStore,
+  LogFilter,
+  LogLevel,
+  LogLine,
+  LogSource,
+  NewRunRequest,
+  RequestOutcome,
   RunFilter,
   RunRecord,
+  RunRequest,
+  RunRequestKind,
   RunStore,
   RunSummary,
   StoredEvent,
+  StoredLogLine,
 } from './store/index.js';
 
 export {
@@ -95,6 +107,7 @@ export {
   defineTask,
   startRun,
   resumeRun,
+  cancelRun,
   replay,
   loadJournal,
 } from './durable/index.js';
@@ -103,6 +116,7 @@ export type {
   DagOptions,
   DurableRunOptions,
   JournalEntry,
+  ResumeOptions,
   ResumeOutcome,
   TaskDefinition,
 } from './durable/index.js';
