@@ -148,15 +148,19 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     await driver.run();
   } finally {
     clearInterval(poll);
+    requests.close();
     userSignal?.removeEventListener('abort', onUserAbort);
   }
   const failure = lost ?? journal.failure;
   if (failure !== undefined) {
     await journal.flush(); // settles; a fenced-off commit writes nothing
+    if (lost === undefined) await store.releaseLease(current).catch(() => undefined);
     throw toError(failure);
   }
   const status = engine.status;
   const finishedAt = now();
+  // Requests that came too late are answered, not left pending forever.
+  requests.refuse(await store.pendingRequests(runId));
   journal.append({ type: 'run_finished', at: finishedAt, status });
   await journal.flush({ status, finishedAt });
   if (journal.failure !== undefined) throw toError(journal.failure);
@@ -179,17 +183,40 @@ class RequestHandler {
   readonly #journal: Journal;
   readonly #run: RequestTarget;
   readonly #seen = new Set<number>();
+  #closed = false;
 
   constructor(journal: Journal, run: RequestTarget) {
     this.#journal = journal;
     this.#run = run;
   }
 
+  /** The run is over: a poll still in flight must not act on it. */
+  close(): void {
+    this.#closed = true;
+  }
+
   apply(requests: readonly RunRequest[]): void {
+    if (this.#closed) return;
     for (const request of requests) {
       if (this.#seen.has(request.id)) continue;
       this.#seen.add(request.id);
       this.#journal.complete({ id: request.id, ...this.#outcome(request) });
+    }
+  }
+
+  /** Answer requests that arrived after the run finished: `RUN_FINISHED`. */
+  refuse(requests: readonly RunRequest[]): void {
+    for (const request of requests) {
+      if (this.#seen.has(request.id)) continue;
+      this.#seen.add(request.id);
+      this.#journal.complete({
+        id: request.id,
+        state: 'rejected',
+        outcome: JSON.stringify({
+          code: 'RUN_FINISHED',
+          message: 'The run finished before the request was applied',
+        }),
+      });
     }
   }
 

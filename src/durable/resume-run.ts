@@ -32,16 +32,19 @@ export async function resumeRun(
   checkDefinition(def, before);
   const codec = codecOf(before, options.codec);
   const lease = await takeRun(store, runId, options);
-  // Read again under the lease: another session may have finished the run meanwhile.
-  const run = await requireRun(store, runId);
-  if (run.status !== 'running') {
-    await store.releaseLease(lease);
-    return { resumed: false, run };
+  let loaded: Awaited<ReturnType<typeof load>>;
+  try {
+    loaded = await load(def, store, runId, codec);
+  } catch (error) {
+    // Nothing ran: give the run back at once rather than at the lease's expiry.
+    await store.releaseLease(lease).catch(() => undefined);
+    throw error;
   }
-  const snapshot = await store.getSnapshot(runId);
-  const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
-  const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
-  const engine = replay(def, entries, base);
+  if (loaded === undefined) {
+    await store.releaseLease(lease);
+    return { resumed: false, run: await requireRun(store, runId) };
+  }
+  const { run, engine, snapshot, entries } = loaded;
   const interrupted: string[] = [];
   const retries: [number, number][] = [];
   for (const id of engine.graph.ids()) {
@@ -83,6 +86,17 @@ export async function cancelRun(
   const cancelled = new AbortController();
   cancelled.abort();
   return resumeRun(def, runId, { ...options, signal: cancelled.signal });
+}
+
+/** Under the lease: the run's state from its snapshot and journal, unless it finished meanwhile. */
+async function load(def: DagDefinition, store: RunStore, runId: string, codec: Codec) {
+  // Read again under the lease: another session may have finished the run meanwhile.
+  const run = await requireRun(store, runId);
+  if (run.status !== 'running') return undefined;
+  const snapshot = await store.getSnapshot(runId);
+  const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
+  const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
+  return { run, engine: replay(def, entries, base), snapshot, entries };
 }
 
 async function requireRun(store: RunStore, runId: string): Promise<RunRecord> {

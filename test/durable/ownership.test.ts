@@ -269,6 +269,33 @@ describe('requests from other processes', () => {
   });
 });
 
+describe('requests that come too late', () => {
+  it('are answered RUN_FINISHED when the run ends, never left pending', async () => {
+    const store = sqlite();
+    let id = 0;
+    const def = defineDag({
+      id: 'late',
+      dag: (b) => b.addNode('a'),
+      tasks: {
+        // Stored while the run goes, but the owner does not poll again before it ends.
+        a: async () => {
+          id = await store.addRequest('r1', {
+            kind: 'modify',
+            actor: 'cli:late',
+            at: 1,
+            body: '{}',
+          });
+        },
+      },
+    });
+    await startRun(def, { store, runId: 'r1', pollMs: 60_000 });
+    expect(await store.pendingRequests('r1')).toEqual([]);
+    const request = (await store.getRequest('r1', id))!;
+    expect(request.state).toBe('rejected');
+    expect(JSON.parse(request.outcome!)).toMatchObject({ code: 'RUN_FINISHED' });
+  });
+});
+
 describe('cancelling a crashed run', () => {
   it('goes through the engine: every unfinished node ends cancelled, the journal stays gap-free', async () => {
     const def = defineDag({
