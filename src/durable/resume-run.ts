@@ -44,7 +44,7 @@ export async function resumeRun(
     await store.releaseLease(lease);
     return { resumed: false, run: await requireRun(store, runId) };
   }
-  const { run, engine, snapshot, entries } = loaded;
+  const { run, engine, nextSeq } = loaded;
   const interrupted: string[] = [];
   const retries: [number, number][] = [];
   for (const id of engine.graph.ids()) {
@@ -57,7 +57,7 @@ export async function resumeRun(
     engine,
     runId,
     params: run.params,
-    nextSeq: (snapshot?.seq ?? 0) + entries.length + 1,
+    nextSeq,
     lease,
     codec,
     durability: options.durability ?? run.durability ?? 'normal',
@@ -96,7 +96,12 @@ async function load(def: DagDefinition, store: RunStore, runId: string, codec: C
   const snapshot = await store.getSnapshot(runId);
   const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
   const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
-  return { run, engine: replay(def, entries, base), snapshot, entries };
+  // Only the count of entries outlives the replay: a long journal is garbage from here on.
+  return {
+    run,
+    engine: replay(def, entries, base),
+    nextSeq: (snapshot?.seq ?? 0) + entries.length + 1,
+  };
 }
 
 async function requireRun(store: RunStore, runId: string): Promise<RunRecord> {

@@ -45,9 +45,18 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (run_id, key)
    ) WITHOUT ROWID;`,
   // 2: ownership leases with fencing, requests to a run's owner, task logs, and the run's
-  // durability and codec. The columns runs.owner and runs.cancel_requested_at are no longer
-  // written: the lease and the requests table replace them.
-  `CREATE TABLE leases (
+  // durability and codec. The lease and the requests table replace runs.owner and
+  // runs.cancel_requested_at. The graph moves to a table of its own: a run row is updated by
+  // commits, and SQLite rewrites a whole row (megabytes of graph for a large DAG) on any update.
+  `CREATE TABLE run_graphs (
+     run_id TEXT PRIMARY KEY,
+     graph TEXT NOT NULL
+   );
+   INSERT INTO run_graphs (run_id, graph) SELECT run_id, graph FROM runs;
+   ALTER TABLE runs DROP COLUMN graph;
+   ALTER TABLE runs DROP COLUMN owner;
+   ALTER TABLE runs DROP COLUMN cancel_requested_at;
+   CREATE TABLE leases (
      key TEXT PRIMARY KEY,
      owner TEXT NOT NULL, -- '' once released; the row stays so the fence never goes back
      fence INTEGER NOT NULL,

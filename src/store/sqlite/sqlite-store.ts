@@ -77,7 +77,7 @@ interface LogRow {
   fields: string | null;
 }
 
-/** Every run column but the graph (megabytes for a large DAG), with the lease holder. */
+/** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
 const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
   finished_at, module, durability, codec, NULLIF(leases.owner, '') AS lease_owner`;
 const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
@@ -100,6 +100,7 @@ export class SqliteStore implements RunStore {
   #synchronous: Durability;
   readonly #s: ReturnType<typeof prepare>;
   readonly #commit: (runId: string, commit: Commit) => void;
+  readonly #createRun: (record: RunRecord) => void;
   readonly #lease: (fn: () => Lease | LeaseAttempt) => Lease | LeaseAttempt;
   /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
@@ -113,6 +114,7 @@ export class SqliteStore implements RunStore {
     this.#commit = db.transaction((runId: string, commit: Commit) =>
       this.#commitNow(runId, commit),
     );
+    this.#createRun = db.transaction((record: RunRecord) => this.#insertRun(record));
     // IMMEDIATE: read and write the lease row under the write lock, so two owners asking at
     // once are served one after the other.
     const tx = db.transaction((fn: () => Lease | LeaseAttempt) => fn());
@@ -184,22 +186,25 @@ export class SqliteStore implements RunStore {
   }
 
   async createRun(record: RunRecord): Promise<void> {
-    this.#read('the runs table', record.runId, () => {
-      if (this.#s.selectRun.get(record.runId) !== undefined) throw runExists(record.runId);
-      this.#s.insertRun.run({
-        run_id: record.runId,
-        dag_id: record.dagId,
-        status: record.status,
-        params: JSON.stringify(record.params),
-        partition_key: record.partitionKey ?? null,
-        graph: record.graph,
-        created_at: record.createdAt,
-        updated_at: record.updatedAt,
-        finished_at: record.finishedAt ?? null,
-        module: record.module ?? null,
-        durability: record.durability ?? null,
-        codec: record.codec ?? null,
-      });
+    this.#read('the runs table', record.runId, () => this.#createRun(record));
+  }
+
+  /** In one transaction: the run and its graph, or nothing. */
+  #insertRun(record: RunRecord): void {
+    if (this.#s.runExists.get(record.runId) !== undefined) throw runExists(record.runId);
+    this.#s.insertGraph.run(record.runId, record.graph);
+    this.#s.insertRun.run({
+      run_id: record.runId,
+      dag_id: record.dagId,
+      status: record.status,
+      params: JSON.stringify(record.params),
+      partition_key: record.partitionKey ?? null,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+      finished_at: record.finishedAt ?? null,
+      module: record.module ?? null,
+      durability: record.durability ?? null,
+      codec: record.codec ?? null,
     });
   }
 
@@ -456,11 +461,13 @@ function prepare(db: Database) {
   const pluck = (sql: string): Statement => db.prepare(sql).pluck();
   return {
     insertRun: db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, graph, created_at, updated_at, finished_at, module, durability, codec)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @graph, @created_at, @updated_at, @finished_at, @module, @durability, @codec)`,
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec)`,
     ),
+    insertGraph: db.prepare(`INSERT INTO run_graphs (run_id, graph) VALUES (?, ?)`),
     selectRun: db.prepare(
-      `SELECT ${SUMMARY_COLUMNS}, graph FROM ${FROM_RUNS} WHERE runs.run_id = ?`,
+      `SELECT ${SUMMARY_COLUMNS}, run_graphs.graph FROM ${FROM_RUNS}
+       JOIN run_graphs ON run_graphs.run_id = runs.run_id WHERE runs.run_id = ?`,
     ),
     runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
     insertJournal: db.prepare(
