@@ -4,6 +4,7 @@ import type {
   DynamicModification,
   EngineObserver,
   ModificationRecord,
+  NodeSpec,
   NodeState,
   RetryPolicy,
   RunEngine,
@@ -14,7 +15,7 @@ import { captureConsole, withConsoleOf, type ConsoleSink } from './console-captu
 import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
-import type { TaskResolver } from './task-resolver.js';
+import type { RegisteredTask, TaskResolver } from './task-resolver.js';
 import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger } from './types.js';
 
 /*
@@ -282,6 +283,11 @@ export class RunDriver implements AttemptHost {
     this.#config.logSink?.(ctx, { level, source: 'log', message, fields, at: this.#now() });
   }
 
+  /** The node's registered task defaults; no lookup at all when no task has any. */
+  #defaults(spec: NodeSpec): RegisteredTask | undefined {
+    return this.#resolver.hasDefaults ? this.#resolver.defaults(spec) : undefined;
+  }
+
   #consoleSink(ctx: AttemptContext): ConsoleSink {
     const sink = this.#config.logSink!;
     return (level, source, message) =>
@@ -378,7 +384,7 @@ export class RunDriver implements AttemptHost {
     const engine = this.#engine;
     const spec = engine.spec(id);
     const timeoutMs =
-      spec.timeoutMs ?? this.#resolver.defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
+      spec.timeoutMs ?? this.#defaults(spec)?.timeoutMs ?? this.#config.nodeTimeoutMs;
     // Own controllers only where the shared one will not do: a timeout aborts this attempt
     // alone, and a cleanup node keeps running (signal intact) when fail-fast aborts the rest.
     const controller =
@@ -422,12 +428,10 @@ export class RunDriver implements AttemptHost {
     }
     let value: unknown;
     try {
-      const interceptors = this.#config.interceptors;
-      const call = (): unknown =>
-        interceptors === undefined || interceptors.length === 0
-          ? task(ctx)
-          : intercept(interceptors, ctx, task);
-      value = this.#captureConsole ? withConsoleOf(this.#consoleSink(ctx), call) : call();
+      // No closure per attempt on the common path: only console capture needs one.
+      value = this.#captureConsole
+        ? withConsoleOf(this.#consoleSink(ctx), () => this.#call(task, ctx))
+        : this.#call(task, ctx);
     } catch (error) {
       this.#completed.push([launch, false, error]);
       return;
@@ -440,6 +444,13 @@ export class RunDriver implements AttemptHost {
     } else {
       this.#completed.push([launch, true, value]);
     }
+  }
+
+  #call(task: TaskFn, ctx: AttemptContext): unknown {
+    const interceptors = this.#config.interceptors;
+    return interceptors === undefined || interceptors.length === 0
+      ? task(ctx)
+      : intercept(interceptors, ctx, task);
   }
 
   #settleAsync(launch: Launch, ok: boolean, value: unknown): void {
@@ -548,7 +559,7 @@ export class RunDriver implements AttemptHost {
     this.#release(launch);
     const engine = this.#engine;
     const spec = engine.spec(launch.id);
-    const policy = spec.retry ?? this.#resolver.defaults(spec)?.retry ?? this.#config.retry;
+    const policy = spec.retry ?? this.#defaults(spec)?.retry ?? this.#config.retry;
     const node = launch.ctx.node;
     const at = this.#now();
     if (shouldRetry(policy, launch.attempt, error)) {

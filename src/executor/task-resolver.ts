@@ -32,6 +32,8 @@ export interface TaskResolver {
   task(spec: NodeSpec): TaskFn | TributaryError;
   /** Retry and timeout defaults of the node's registered task, if any. */
   defaults(spec: NodeSpec): RegisteredTask | undefined;
+  /** False when no registered task carries defaults: callers can skip `defaults` entirely. */
+  readonly hasDefaults: boolean;
   expander(spec: NodeSpec): Expander | TributaryError | undefined;
   hasTask(name: string): boolean;
   hasExpander(name: string): boolean;
@@ -64,7 +66,15 @@ export function createTaskResolver(input: TaskResolverInput): TaskResolver {
   const patterns = input.patternExpanders ?? [];
   const where = input.owner === undefined ? '' : ` in "${input.owner}"`;
   const taskName = (spec: NodeSpec): unknown => (spec.task === undefined ? spec.name : spec.task);
+  let hasDefaults = false;
+  for (const task of tasks.values()) {
+    if (typeof task === 'object' && (task.retry !== undefined || task.timeoutMs !== undefined)) {
+      hasDefaults = true;
+      break;
+    }
+  }
   return {
+    hasDefaults,
     task(spec) {
       if (inline && typeof spec.task === 'function') return spec.task as TaskFn;
       const name = taskName(spec);
