@@ -58,14 +58,14 @@ describe('better-sqlite3 built for another Node version', () => {
     expect(JSON.parse(r.stdout), r.stderr).toEqual({ code: 0, loaded: [] });
   });
 
-  it('validate works; a command that opens the store fails with exit 1 and the message intact', () => {
+  it('validate works; a command that opens the store fails with NATIVE_MODULE, exit 1, saying how to rebuild', () => {
     expect(cliWithBrokenAddons(['validate', 'examples/etl.ts']).code).toBe(0);
     const r = cliWithBrokenAddons(['runs', '--db', db]);
     expect(r.code).toBe(1);
-    // NATIVE_MODULE once SqliteStore classifies the failure; STORE_CORRUPT until then.
     expect(r.stderr).toMatch(
-      /^error [A-Z_]+: .*NODE_MODULE_VERSION 1\. This version of Node\.js requires/m,
+      /^error NATIVE_MODULE: better-sqlite3 cannot be loaded by Node\.js v[\d.]+ \(.*NODE_MODULE_VERSION 1\./m,
     );
+    expect(r.stderr).toContain('npm rebuild better-sqlite3');
     expect(r.stderr).not.toContain('    at ');
   });
 });

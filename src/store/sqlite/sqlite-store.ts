@@ -17,7 +17,7 @@ import type {
   StoredEvent,
 } from '../run-store.js';
 import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
-import { isCorruption, loadDriver } from './driver.js';
+import { isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
 
 /** Options of {@link SqliteStore.open}. */
@@ -150,6 +150,8 @@ export class SqliteStore implements RunStore {
     } catch (caught) {
       db?.close();
       if (caught instanceof TributaryError) throw caught;
+      const native = nativeModuleError(caught);
+      if (native !== undefined) throw native;
       const error = toError(caught);
       throw new TributaryError('STORE_CORRUPT', `Cannot open database ${path}: ${error.message}`, {
         context: { path },
