@@ -9,6 +9,11 @@ import { loadJournal } from '../../src/durable/replay.js';
 import { cliJson, cliSpawn, until } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/crash-etl.ts';
+/**
+ * `TRIBUTARY_SOAK=1 npx vitest run test/cli/kill-resume.test.ts`: every kill point, more kills
+ * among fast tasks and more resumer races (several minutes). The default suite keeps a sample.
+ */
+const SOAK = process.env.TRIBUTARY_SOAK === '1';
 const dir = mkdtempSync(join(tmpdir(), 'tributary-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -85,7 +90,7 @@ describe('kill -9 and resume', () => {
 
   // Kill after k side effects: before discover finished (0), right around the expansion (1),
   // during the parts and the chained expansion (2..9), and near the end (10, 11).
-  for (const k of [0, 1, 2, 3, 5, 7, 9, 11]) {
+  for (const k of SOAK ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : [0, 1, 2, 3, 5, 7, 9, 11]) {
     it(`SIGKILL after ${k} completed tasks, then resume: nothing lost, nothing that succeeded re-ran`, async () => {
       const db = join(dir, `kill-${k}.db`);
       const effects = join(dir, `kill-${k}.log`);
@@ -127,104 +132,109 @@ describe('kill -9 and resume', () => {
 });
 
 describe('kill -9 during thousands of fast tasks', () => {
-  it('loses at most the last bounded group commit, and resume re-runs nothing that was journaled', async () => {
-    const db = join(dir, 'fast.db');
-    const effects = join(dir, 'fast.log');
-    const killAt = 10_000;
-    const child = cliSpawn([
-      'run',
-      'test/fixtures/fast-chain.ts',
-      '--db',
-      db,
-      '--param',
-      `sideEffects=${effects}`,
-      '--param',
-      `killAt=${killAt}`,
-    ]);
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.once('exit', (_code, sig) => resolve(sig)),
-    );
-    expect(signal).toBe('SIGKILL');
-    const ranBeforeKill = lines(effects);
-    expect(ranBeforeKill).toHaveLength(killAt);
+  it.each(SOAK ? [1, 999, 5_000, 10_000, 19_999] : [10_000])(
+    'killed at task %i: loses at most the last bounded group commit, and resume re-runs nothing that was journaled',
+    async (killAt) => {
+      const db = join(dir, `fast-${killAt}.db`);
+      const effects = join(dir, `fast-${killAt}.log`);
+      const child = cliSpawn([
+        'run',
+        'test/fixtures/fast-chain.ts',
+        '--db',
+        db,
+        '--param',
+        `sideEffects=${effects}`,
+        '--param',
+        `killAt=${killAt}`,
+      ]);
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once('exit', (_code, sig) => resolve(sig)),
+      );
+      expect(signal).toBe('SIGKILL');
+      const ranBeforeKill = lines(effects);
+      expect(ranBeforeKill).toHaveLength(killAt);
 
-    const { runId, succeeded } = await journalState(db);
-    // Each task is two entries (started, succeeded); one commit holds at most 1,000 entries.
-    expect(succeeded.size).toBeGreaterThanOrEqual(killAt - 500);
-    const raw = new BetterSqlite3(db, { readonly: true });
-    try {
-      const widest = raw
-        .prepare('SELECT max(last_seq - first_seq + 1) AS n FROM journal')
-        .get() as {
-        n: number;
-      };
-      expect(widest.n).toBeLessThanOrEqual(1_000);
-    } finally {
-      raw.close();
-    }
+      const { runId, succeeded } = await journalState(db);
+      // Each task is two entries (started, succeeded); one commit holds at most 1,000 entries.
+      expect(succeeded.size).toBeGreaterThanOrEqual(Math.max(0, killAt - 500));
+      const raw = new BetterSqlite3(db, { readonly: true });
+      try {
+        const widest = raw
+          .prepare('SELECT max(last_seq - first_seq + 1) AS n FROM journal')
+          .get() as {
+          n: number;
+        };
+        expect(widest.n).toBeLessThanOrEqual(1_000);
+      } finally {
+        raw.close();
+      }
 
-    const resumed = cliJson<{ status: string }>(['resume', runId, '--db', db]);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.value.status).toBe('succeeded');
-    const after = lines(effects).slice(killAt);
-    for (const node of after)
-      expect(succeeded.has(node), `${node} was journaled as succeeded and ran again`).toBe(false);
-    expect(new Set(lines(effects)).size).toBe(20_000);
-  });
+      const resumed = cliJson<{ status: string }>(['resume', runId, '--db', db]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.value.status).toBe('succeeded');
+      const after = lines(effects).slice(killAt);
+      for (const node of after)
+        expect(succeeded.has(node), `${node} was journaled as succeeded and ran again`).toBe(false);
+      expect(new Set(lines(effects)).size).toBe(20_000);
+    },
+  );
 });
 
 describe('many resumers at once', () => {
-  it('six `resume` processes race for one crashed run: one runs it, the rest are refused, no task runs twice', async () => {
-    const db = join(dir, 'race.db');
-    const effects = join(dir, 'race.log');
-    const child = cliSpawn([
-      'run',
-      FIXTURE,
-      '--db',
-      db,
-      '--param',
-      `sideEffects=${effects}`,
-      '--param',
-      'delayMs=40',
-    ]);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await until(
-      async () => lines(effects).length >= 2 && (await runRecorded(db)),
-      '2 side effects',
-    );
-    child.kill('SIGKILL');
-    await exited;
-    const ranBeforeKill = lines(effects).length;
-    const { runId, succeeded } = await journalState(db);
-
-    const resumers = Array.from({ length: 6 }, () => {
-      const p = cliSpawn(['resume', runId, '--db', db, '--json']);
-      let stdout = '';
-      let stderr = '';
-      p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-        p.once('close', (code) => resolve({ code, stdout, stderr })),
+  it.each(SOAK ? [1, 2, 3, 4, 5] : [1])(
+    'six `resume` processes race for one crashed run (trial %i): one runs it, the rest are refused, no task runs twice',
+    async (trial) => {
+      const db = join(dir, `race-${trial}.db`);
+      const effects = join(dir, `race-${trial}.log`);
+      const child = cliSpawn([
+        'run',
+        FIXTURE,
+        '--db',
+        db,
+        '--param',
+        `sideEffects=${effects}`,
+        '--param',
+        'delayMs=40',
+      ]);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      await until(
+        async () => lines(effects).length >= 2 && (await runRecorded(db)),
+        '2 side effects',
       );
-    });
-    const results = await Promise.all(resumers);
-    const ran = results.filter(
-      (r) =>
-        r.code === 0 &&
-        r.stdout.includes('"status":"succeeded"') &&
-        !r.stdout.includes('"resumed":false'),
-    );
-    expect(ran, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
-    for (const r of results) {
-      if (r === ran[0]) continue;
-      // Refused while the winner ran, or told it had already finished.
-      expect(
-        r.stderr.includes('RUN_ACTIVE') || r.stdout.includes('"resumed":false'),
-        r.stderr,
-      ).toBe(true);
-    }
-    const after = lines(effects).slice(ranBeforeKill);
-    expect(new Set(after).size).toBe(after.length);
-    for (const node of after) expect(succeeded.has(node), node).toBe(false);
-  });
+      child.kill('SIGKILL');
+      await exited;
+      const ranBeforeKill = lines(effects).length;
+      const { runId, succeeded } = await journalState(db);
+
+      const resumers = Array.from({ length: 6 }, () => {
+        const p = cliSpawn(['resume', runId, '--db', db, '--json']);
+        let stdout = '';
+        let stderr = '';
+        p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+        p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+          p.once('close', (code) => resolve({ code, stdout, stderr })),
+        );
+      });
+      const results = await Promise.all(resumers);
+      const ran = results.filter(
+        (r) =>
+          r.code === 0 &&
+          r.stdout.includes('"status":"succeeded"') &&
+          !r.stdout.includes('"resumed":false'),
+      );
+      expect(ran, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
+      for (const r of results) {
+        if (r === ran[0]) continue;
+        // Refused while the winner ran, or told it had already finished.
+        expect(
+          r.stderr.includes('RUN_ACTIVE') || r.stdout.includes('"resumed":false'),
+          r.stderr,
+        ).toBe(true);
+      }
+      const after = lines(effects).slice(ranBeforeKill);
+      expect(new Set(after).size).toBe(after.length);
+      for (const node of after) expect(succeeded.has(node), node).toBe(false);
+    },
+  );
 });

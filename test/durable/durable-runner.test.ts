@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonCodec } from '../../src/codec/codec.js';
 import { defineDag, type DagOptions } from '../../src/durable/define.js';
 import { resumeRun, startRun } from '../../src/durable/index.js';
@@ -12,42 +9,9 @@ import { TributaryError } from '../../src/errors/index.js';
 import type { RunEngine } from '../../src/engine/run-engine.js';
 import type { ExecutionResult } from '../../src/executor/execution-result.js';
 import type { TaskContext, TaskFn } from '../../src/executor/types.js';
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { runLeaseKey, type RunStore } from '../../src/store/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { crashed, DEAD_OWNER, failure, tempStores, until } from './helpers.js';
 
-/** An owner on this host whose process does not exist: what a crashed run leaves behind. */
-const DEAD_OWNER = `${hostname()}:2147483646:deadbeef`;
-
-/** Leave `runId` as a crash does: its lease held by a process that is gone. */
-async function crashed(store: RunStore, runId: string): Promise<void> {
-  await store.acquireLease(runLeaseKey(runId), DEAD_OWNER, 60_000);
-}
-
-let dir: string;
-/** Stores a test opened; closed after it, whatever happened. */
-const stores: RunStore[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tributary-durable-'));
-});
-
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function sqlite(file = 'db.sqlite'): SqliteStore {
-  const store = SqliteStore.open(join(dir, file));
-  stores.push(store);
-  return store;
-}
-
-function memory(): MemoryStore {
-  const store = new MemoryStore();
-  stores.push(store);
-  return store;
-}
+const { sqlite, memory } = tempStores();
 
 /** Invocations per node, and what each attempt saw. */
 function recorder() {
@@ -77,24 +41,6 @@ function engineStates(engine: RunEngine): Record<string, string> {
 
 function resultOf(engine: RunEngine, name: string): unknown {
   return engine.resultOf(engine.graph.requireId(name));
-}
-
-async function failure(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TributaryError);
-    return error as TributaryError;
-  }
-  throw new Error('expected a TributaryError');
-}
-
-/** Poll until `condition` holds. Only waits for an event; never decides a verdict by time. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (;;) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('startRun', () => {

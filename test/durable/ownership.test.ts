@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonCodec, type Codec } from '../../src/codec/index.js';
 import {
   cancelRun,
@@ -11,49 +8,20 @@ import {
   startRun,
   viewRun,
   type DagDefinition,
+  type DurableRunOptions,
 } from '../../src/durable/index.js';
-import { TributaryError } from '../../src/errors/index.js';
 import type { TaskContext } from '../../src/executor/index.js';
 import { MemoryStore, runLeaseKey, type Commit, type RunStore } from '../../src/store/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { crashed, failure, tempStores, until } from './helpers.js';
 
 // Run ownership (the lease and its fence), requests from other processes (cancel, modify),
 // task logs, and what a run records about itself (durability, codec).
 
-const DEAD_OWNER = `${hostname()}:2147483646:deadbeef`;
+const { sqlite } = tempStores();
 
-let dir: string;
-const stores: RunStore[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tributary-own-'));
-});
-
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  for (const store of stores.splice(0)) await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
-
-function sqlite(file = 'db.sqlite'): SqliteStore {
-  const store = SqliteStore.open(join(dir, file));
-  stores.push(store);
-  return store;
-}
-
-async function failure(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TributaryError);
-    return error as TributaryError;
-  }
-  throw new Error('expected a TributaryError');
-}
-
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 5));
-}
 
 /** A run left behind by a crash: recorded, its lease held by a dead process, a journal prefix. */
 async function crashedRun(
@@ -61,12 +29,13 @@ async function crashedRun(
   store: RunStore,
   runId: string,
   prefix: (entries: Commit['events']) => Commit['events'] = () => [],
+  options: Partial<DurableRunOptions> = {},
 ): Promise<void> {
   const source = new MemoryStore();
-  await startRun(def, { store: source, runId });
+  await startRun(def, { ...options, store: source, runId });
   const { finishedAt: _f, owner: _o, ...run } = (await source.getRun(runId))!;
   await store.createRun({ ...run, status: 'running' });
-  await store.acquireLease(runLeaseKey(runId), DEAD_OWNER, 60_000);
+  await crashed(store, runId);
   const events = prefix(await source.loadEvents(runId));
   if (events.length > 0) await store.commit(runId, { events });
 }
@@ -385,11 +354,7 @@ describe('what a run records about itself', () => {
     expect(commits.every((c) => c.durability === 'full')).toBe(true);
 
     // A crashed run recorded with 'full', resumed without saying so: still 'full'.
-    const source = new MemoryStore();
-    await startRun(def, { store: source, runId: 'r1', durability: 'full' });
-    const { finishedAt: _f, ...run } = (await source.getRun('r1'))!;
-    await store.createRun({ ...run, status: 'running' });
-    await store.acquireLease(runLeaseKey('r1'), DEAD_OWNER, 60_000);
+    await crashedRun(def, store, 'r1', () => [], { durability: 'full' });
     commits.length = 0;
     await resumeRun(def, 'r1', { store });
     expect(commits.length).toBeGreaterThan(0);
@@ -408,7 +373,7 @@ describe('what a run records about itself', () => {
       tasks: { a: () => 1, b: () => 2 },
     });
     const store = sqlite();
-    await crashedRunWithCodec(def, store, tagged);
+    await crashedRun(def, store, 'r1', () => [], { codec: tagged });
     expect((await store.getRun('r1'))?.codec).toBe('tagged-json');
     expect((await failure(resumeRun(def, 'r1', { store }))).code).toBe('UNKNOWN_CODEC');
     expect((await failure(resumeRun(def, 'r1', { store, codec: jsonCodec }))).code).toBe(
@@ -418,18 +383,6 @@ describe('what a run records about itself', () => {
     expect(outcome.resumed && outcome.result.status).toBe('succeeded');
   });
 });
-
-async function crashedRunWithCodec(
-  def: DagDefinition,
-  store: RunStore,
-  codec: Codec,
-): Promise<void> {
-  const source = new MemoryStore();
-  await startRun(def, { store: source, runId: 'r1', codec });
-  const { finishedAt: _f, ...run } = (await source.getRun('r1'))!;
-  await store.createRun({ ...run, status: 'running' });
-  await store.acquireLease(runLeaseKey('r1'), DEAD_OWNER, 60_000);
-}
 
 describe('pending retries survive a snapshot', () => {
   it('a retry due in 60 s is still due in 60 s after resuming from a snapshot taken after the failure', async () => {
