@@ -69,10 +69,6 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     ...(options.maxCommitBytes === undefined ? {} : { maxBytes: options.maxCommitBytes }),
     onFailure: () => stop.abort(),
   });
-  const userSignal = options.signal;
-  const onUserAbort = (): void => stop.abort();
-  if (userSignal?.aborted === true) stop.abort();
-  userSignal?.addEventListener('abort', onUserAbort, { once: true });
   const now = wallClock;
   const recorder = new JournalRecorder(
     journal,
@@ -111,14 +107,18 @@ export async function drive(session: Session): Promise<ExecutionResult> {
       at,
     });
   }
-  for (const [id, dueAt] of session.retries) driver.scheduleRetry(id, dueAt);
-
   // Requests that arrived while nobody owned the run come first; then the owner loop.
   const requests = new RequestHandler(journal, {
     modify: (mod, actor) => driver.modify(mod, actor),
     cancel: () => driver.cancel(),
   });
   requests.apply(await store.pendingRequests(runId));
+  // From here on nothing awaits before the driver runs: its timers cannot be left behind.
+  for (const [id, dueAt] of session.retries) driver.scheduleRetry(id, dueAt);
+  const userSignal = options.signal;
+  const onUserAbort = (): void => stop.abort();
+  if (userSignal?.aborted === true) stop.abort();
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   let current = lease;
   let renewAt = Date.now() + leaseMs / 3;
