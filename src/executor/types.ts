@@ -83,7 +83,10 @@ export interface ExecutorOptions {
   readonly nodeTimeoutMs?: number;
   /** Deadline for the whole run, in ms: running nodes end `timed_out`, the rest `cancelled`. */
   readonly timeoutMs?: number;
-  /** Cancel everything after the first failure of a critical node. */
+  /**
+   * Cancel everything after the first failure of a critical node, except cleanup nodes
+   * (`cleanup: true`): those still run once their parents are done.
+   */
   readonly failFast?: boolean;
   readonly limits?: ModificationLimits;
   readonly interceptors?: readonly Interceptor[];
