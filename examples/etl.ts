@@ -20,6 +20,7 @@ const processTable = defineTask(
   'process_table',
   async (ctx) => {
     await sleep(Number(ctx.params.delayMs ?? 50), undefined, { signal: ctx.signal }); // simulate processing
+    ctx.log('info', `processed ${String(ctx.input)}`, { rows: 1000 }); // kept with the run: tributary logs <runId>
     return { table: ctx.input as string, rows: 1000 };
   },
   { retry: { maxAttempts: 3, initialDelayMs: 100 } },

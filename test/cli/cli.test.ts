@@ -28,6 +28,9 @@ describe('tributary CLI', () => {
     expect(audit.stdout).toContain('APPLIED by node:discover_tables');
     expect(audit.stdout).toContain('discovered 4 tables');
 
+    const logs = cli(['logs', run.value.runId, 'process_orders', '--db', db('etl')]);
+    expect(logs.stdout).toMatch(/process_orders#1 INFO processed orders \{"rows":1000\}/);
+
     const resumed = cli(['resume', run.value.runId, '--db', db('etl')]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('already finished (succeeded): nothing to resume');
