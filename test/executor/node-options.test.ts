@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { TributaryError } from '../../src/errors/index.js';
 import { checkModificationShape } from '../../src/engine/modification.js';
 import { nodeSpecFromPayload } from '../../src/executor/node-options.js';
+import { catchError as caught } from '../engine/harness.js';
 
 /**
  * Node options are checked by one function whether they come from a DAG node's payload or from
  * a node added at runtime: same rules, same wording, same context.
  */
-
-function caught(fn: () => unknown): TributaryError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TributaryError) return error;
-    throw error;
-  }
-  throw new Error('expected a TributaryError');
-}
 
 describe('node option checks', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
