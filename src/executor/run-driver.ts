@@ -45,6 +45,9 @@ import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger } from './types.js'
  *   children and calls the observers (the durable journal records the event and what it
  *   derived) → back in `#settleAsync`, `#pump` starts the newly ready children.
  *
+ * Changes from outside the pump (`modify` and `cancel`: an operator's request, a task's
+ * `ctx.modify`) are applied to the engine the same way, then the pump starts what became ready.
+ *
  * Yielding: tasks that complete at once (sync tasks, or async ones that resolve immediately)
  * would otherwise keep the whole run inside one macrotask, so no timer (run timeout, retry),
  * no I/O (the journal's group commit, a cancel poll) could run until the end. The pump checks
