@@ -4,35 +4,48 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 /**
- * Layers from DESIGN.md, innermost first. A layer may import only the layers listed for it;
- * `errors` is the shared base every layer may use.
+ * Layers from DESIGN.md, innermost first. Every layer is a key: a layer may import only the
+ * layers listed for it, and only through their `index.js` (or a sub-folder's `index.js`, such as
+ * `store/sqlite/index.js`, the `tributary/sqlite` subpath). Inside a layer, imports name files.
  */
 const layers = {
+  errors: [],
   graph: ['errors'],
+  codec: ['errors'],
   engine: ['errors', 'graph'],
   executor: ['errors', 'graph', 'engine'],
   store: ['errors', 'graph', 'engine', 'codec'],
-  codec: ['errors'],
   durable: ['errors', 'graph', 'engine', 'executor', 'store', 'codec'],
+  cli: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable'],
 };
-const allLayers = ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable', 'cli'];
+const allLayers = Object.keys(layers);
 
-const layerRules = Object.entries(layers).map(([layer, allowed]) => ({
-  files: [`src/${layer}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: allLayers
-          .filter((other) => other !== layer && !allowed.includes(other))
-          .map((other) => ({
-            group: [`**/${other}/**`, `**/${other}`, `../${other}/*`],
-            message: `src/${layer} is an inner layer and must not import src/${other}.`,
-          })),
-      },
-    ],
-  },
-}));
+const layerRules = Object.entries(layers).map(([layer, allowed]) => {
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...allLayers
+              .filter((other) => other !== layer && !allowed.includes(other))
+              .map((other) => ({
+                regex: `^(\\.\\./)+${other}(/|$)`,
+                message: `src/${layer} ${allowed.length === 0 ? 'imports no other layer' : `may import only ${allowed.join(', ')}`}; not src/${other}.`,
+              })),
+            ...allowed.map((other) => ({
+              // Temporal's deep-import ban, per folder: `../<layer>/index.js` or
+              // `../<layer>/<sub-folder>/index.js`, never a file inside the layer.
+              regex: `^(\\.\\./)+${other}/(?!([\\w-]+/)*index\\.js$)`,
+              message: `Import src/${other} through its index.js (add what is missing there), not a file inside it.`,
+            })),
+          ],
+        },
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.tributary/', 'bin/'] },

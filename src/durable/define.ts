@@ -1,11 +1,12 @@
 import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
-import { DAG } from '../graph/dag.js';
-import type { DagBuilder } from '../graph/builder.js';
-import type { ModificationLimits } from '../engine/modification.js';
-import type { RetryPolicy } from '../engine/node-spec.js';
-import { checkDuration, checkRetryPolicy } from '../engine/policy-checks.js';
-import { checkExecutorOptions } from '../executor/options.js';
-import type { Expander, TaskFn } from '../executor/types.js';
+import { DAG, type DagBuilder } from '../graph/index.js';
+import {
+  checkDuration,
+  checkRetryPolicy,
+  type ModificationLimits,
+  type RetryPolicy,
+} from '../engine/index.js';
+import { checkExecutorOptions, type Expander, type TaskFn } from '../executor/index.js';
 
 const TASK_BRAND = Symbol.for('tributary.task-definition');
 const DAG_BRAND = Symbol.for('tributary.dag-definition');

@@ -1,7 +1,4 @@
-import type { RunEvent } from '../engine/events.js';
-import type { ModificationRecord } from '../engine/modification.js';
-import type { NodeState } from '../engine/node-state.js';
-import type { RunStatus } from '../engine/run-engine.js';
+import type { ModificationRecord, NodeState, RunEvent, RunStatus } from '../engine/index.js';
 
 /**
  * Entries the journal keeps besides the engine's input events, so that the journal alone tells

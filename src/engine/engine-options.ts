@@ -1,4 +1,4 @@
-import type { RunGraph } from '../graph/run-graph.js';
+import type { RunGraph } from '../graph/index.js';
 import type { RunEvent } from './events.js';
 import type { ModificationLimits, ModificationRecord } from './modification.js';
 import type { TaskRegistry } from './modification-rules.js';

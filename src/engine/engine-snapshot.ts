@@ -1,5 +1,5 @@
 import { describeValue, TributaryError } from '../errors/index.js';
-import { RunGraph, type RunGraphState } from '../graph/run-graph.js';
+import { RunGraph, type RunGraphState } from '../graph/index.js';
 import type { FailedAttempt } from './attempts.js';
 import type { CancelReason } from './events.js';
 import type { ModificationRecord } from './modification.js';

@@ -16,6 +16,7 @@ export {
   findUnserializable,
 } from './modification.js';
 export { checkRegistered } from './modification-rules.js';
+export { checkDuration, checkRetryPolicy } from './policy-checks.js';
 export type { TaskRegistry } from './modification-rules.js';
 export type {
   DynamicEdgeSpec,

@@ -1,5 +1,5 @@
 import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
-import type { RunGraphBatch } from '../graph/run-graph.js';
+import type { RunGraphBatch } from '../graph/index.js';
 import type { EdgeCondition, EdgeSpec, NodeSpec } from './node-spec.js';
 import { checkNodeSpecFields } from './node-spec-checks.js';
 import { findUnserializable, isCode } from './serializable.js';

@@ -1,4 +1,4 @@
-import type { RunGraph } from '../graph/run-graph.js';
+import type { RunGraph } from '../graph/index.js';
 import type { NodeState } from './node-state.js';
 import type { EdgeSpec, NodeSpec } from './node-spec.js';
 

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidArgument } from '../errors/index.js';
-import type { DAG } from '../graph/dag.js';
-import { RunGraph } from '../graph/run-graph.js';
-import type { EdgeSpec, NodeSpec } from '../engine/node-spec.js';
-import { RunEngine } from '../engine/run-engine.js';
+import { RunGraph, type DAG } from '../graph/index.js';
+import { RunEngine, type EdgeSpec, type NodeSpec } from '../engine/index.js';
 import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';

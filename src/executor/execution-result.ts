@@ -1,6 +1,5 @@
-import { DAG } from '../graph/dag.js';
-import type { RunEngine, RunStatus } from '../engine/run-engine.js';
-import type { ModificationRecord } from '../engine/modification.js';
+import { DAG } from '../graph/index.js';
+import type { ModificationRecord, RunEngine, RunStatus } from '../engine/index.js';
 import type { NodeResult } from './types.js';
 
 /**

@@ -1,6 +1,5 @@
 import { describeValue, TributaryError } from '../errors/index.js';
-import type { DynamicNodeSpec } from '../engine/modification.js';
-import type { NodeSpec } from '../engine/node-spec.js';
+import type { DynamicNodeSpec, NodeSpec } from '../engine/index.js';
 import type { Expander, TaskFn } from './types.js';
 
 /** Options of {@link mapExpander}. */

@@ -1,5 +1,4 @@
-import type { NodeSpec } from '../engine/node-spec.js';
-import { checkNodeSpecFields, NODE_SPEC_FIELDS } from '../engine/node-spec-checks.js';
+import { checkNodeSpecFields, NODE_SPEC_FIELDS, type NodeSpec } from '../engine/index.js';
 
 /**
  * The execution options of a DAG node, read from its payload when the payload is a plain

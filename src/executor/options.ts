@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors/index.js';
-import { checkDuration, checkRetryPolicy } from '../engine/policy-checks.js';
+import { checkDuration, checkRetryPolicy } from '../engine/index.js';
 import type { ExecutorOptions } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { NonRetryableError, TributaryError } from '../errors/index.js';
-import type { RetryPolicy } from '../engine/node-spec.js';
+import type { RetryPolicy } from '../engine/index.js';
 
 /**
  * Delay before attempt `attempt + 1` after attempt `attempt` failed: exponential backoff

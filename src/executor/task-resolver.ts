@@ -1,5 +1,5 @@
 import { describeValue, TributaryError } from '../errors/index.js';
-import type { NodeSpec, RetryPolicy } from '../engine/node-spec.js';
+import type { NodeSpec, RetryPolicy } from '../engine/index.js';
 import type { Expander, TaskFn } from './types.js';
 
 /** A registered task: its function and the defaults that come with it. */

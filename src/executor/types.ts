@@ -1,9 +1,12 @@
-import type { DynamicModification, ModificationRecord } from '../engine/modification.js';
-import type { RunEvent } from '../engine/events.js';
-import type { NodeState } from '../engine/node-state.js';
-import type { ModificationLimits } from '../engine/modification.js';
-import type { RetryPolicy } from '../engine/node-spec.js';
-import type { FailedAttempt } from '../engine/attempts.js';
+import type {
+  DynamicModification,
+  FailedAttempt,
+  ModificationLimits,
+  ModificationRecord,
+  NodeState,
+  RetryPolicy,
+  RunEvent,
+} from '../engine/index.js';
 
 /** Structured log sink handed to tasks as `ctx.log`. */
 export type TaskLogger = (

@@ -1,7 +1,12 @@
 export { DAG } from './dag.js';
 export { DagBuilder } from './builder.js';
 export { RunGraph } from './run-graph.js';
-export type { RunGraphBatch, RunGraphBatchResult, RunGraphEdge } from './run-graph.js';
+export type {
+  RunGraphBatch,
+  RunGraphBatchResult,
+  RunGraphEdge,
+  RunGraphState,
+} from './run-graph.js';
 export type { Costs, DagEdge, DagNode, EdgeOptions, NodeOptions } from './types.js';
 export type { WeightedPath } from './paths.js';
 export type { ExecutionPlan, PlanStep } from './plan.js';

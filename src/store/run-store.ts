@@ -1,4 +1,4 @@
-import type { RunStatus } from '../engine/run-engine.js';
+import type { RunStatus } from '../engine/index.js';
 import type { LeaseStore } from './lease.js';
 import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
 import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';

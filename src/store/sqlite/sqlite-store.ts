@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { toError, TributaryError } from '../../errors/index.js';
-import type { RunStatus } from '../../engine/run-engine.js';
+import type { RunStatus } from '../../engine/index.js';
 import { runLeaseKey, type Lease, type LeaseAttempt } from '../lease.js';
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { LogFilter, LogLevel, LogSource, StoredLogLine } from '../logs.js';
