@@ -20,7 +20,49 @@ const layers = {
 };
 const allLayers = Object.keys(layers);
 
+/** `src/graph` and `src/engine` are pure: no timers, clocks, file system or network. */
+const pureLayers = ['graph', 'engine'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'worker_threads',
+  'timers',
+];
+const purityImportPattern = {
+  regex: `^(node:|(${nodeBuiltins.join('|')})(/|$))`,
+  message: 'src/graph and src/engine are pure: no Node builtins (time and I/O come from outside).',
+};
+const purityMessage =
+  'src/graph and src/engine are pure: time and I/O are passed in by the caller.';
+const purityRules = {
+  'no-restricted-globals': [
+    'error',
+    ...[
+      'setTimeout',
+      'setInterval',
+      'setImmediate',
+      'clearTimeout',
+      'clearInterval',
+      'clearImmediate',
+      'queueMicrotask',
+      'process',
+      'fetch',
+    ].map((name) => ({ name, message: purityMessage })),
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: purityMessage },
+    { object: 'performance', property: 'now', message: purityMessage },
+  ],
+};
+
 const layerRules = Object.entries(layers).map(([layer, allowed]) => {
+  const pure = pureLayers.includes(layer);
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
@@ -40,9 +82,11 @@ const layerRules = Object.entries(layers).map(([layer, allowed]) => {
               regex: `^(\\.\\./)+${other}/(?!([\\w-]+/)*index\\.js$)`,
               message: `Import src/${other} through its index.js (add what is missing there), not a file inside it.`,
             })),
+            ...(pure ? [purityImportPattern] : []),
           ],
         },
       ],
+      ...(pure ? purityRules : {}),
     },
   };
 });
