@@ -109,6 +109,8 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       'import-x/no-cycle': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      eqeqeq: 'error',
       // Sync backends implement async interfaces (better-sqlite3 behind RunStore).
       '@typescript-eslint/require-await': 'off',
     },

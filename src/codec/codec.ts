@@ -89,9 +89,11 @@ function toJson(value: unknown, seen: Set<object>): unknown {
     case 'string':
     case 'boolean':
       return value;
+    case 'object':
+      break; // null and objects: below
   }
   if (value === null) return null;
-  const obj = value as object;
+  const obj: object = value;
   if (seen.has(obj))
     throw new TributaryError('NOT_SERIALIZABLE', 'Cannot encode a circular structure');
   seen.add(obj);

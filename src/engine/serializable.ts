@@ -44,9 +44,11 @@ export function findUnserializable(
     case 'symbol':
     case 'bigint':
       return { path, value };
+    case 'object':
+      break; // null and objects: below
   }
   if (value === null) return undefined;
-  const obj = value as object;
+  const obj: object = value;
   if (seen.has(obj)) return { path, value: '[circular]' };
   const proto = Object.getPrototypeOf(obj) as unknown;
   if (!Array.isArray(obj) && proto !== Object.prototype && proto !== null) return { path, value };
