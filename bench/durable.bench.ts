@@ -168,7 +168,7 @@ async function resume(): Promise<string> {
       events: events.map((e, i) => ({
         seq: i + 1,
         type: e.type,
-        node: 'node' in e ? e.node : undefined,
+        ...('node' in e ? { node: e.node } : {}),
         at: e.at,
         body: jsonCodec.encode(e),
       })),

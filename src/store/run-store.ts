@@ -50,7 +50,10 @@ export interface Commit {
   /** New journal entries, continuing the journal. */
   readonly events: readonly StoredEvent[];
   /** Run fields to change; undefined fields are left alone. */
-  readonly run?: Partial<Pick<RunRecord, 'status' | 'finishedAt'>>;
+  readonly run?: {
+    readonly status?: RunStatus | undefined;
+    readonly finishedAt?: number | undefined;
+  };
   /**
    * The fence of the writer's lease on the run: the commit fails with `LEASE_LOST` (and writes
    * nothing) unless it is the current one. Owners always pass it.

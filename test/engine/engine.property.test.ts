@@ -63,12 +63,14 @@ const passes = (result: unknown): boolean => typeof result === 'number' && resul
 
 function buildGraph(plan: Plan): RunGraph<NodeSpec, EdgeSpec> {
   const graph = new RunGraph<NodeSpec, EdgeSpec>();
-  for (let i = 0; i < plan.n; i++)
+  for (let i = 0; i < plan.n; i++) {
+    const rule = plan.rules[i];
     graph.addNode(`n${i}`, {
       name: `n${i}`,
-      ...(plan.rules[i] === undefined ? {} : { triggerRule: plan.rules[i] }),
+      ...(rule === undefined ? {} : { triggerRule: rule }),
       ...(plan.cleanup[i]! ? { cleanup: true } : { critical: plan.critical[i]! }),
     });
+  }
   for (const [u, v, conditional] of plan.edges)
     graph.addEdge(`n${u}`, `n${v}`, conditional ? { condition: passes } : undefined);
   return graph;

@@ -42,7 +42,9 @@ export async function runCommand(
   const { path, dags } = await loadDefinitions(modulePath);
   const def = pickDefinition(dags, options.dag, modulePath);
   const params = parseParams(options.param ?? []);
-  const store = await openStore(options.db, { durability: options.durability });
+  const store = await openStore(options.db, {
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+  });
   try {
     // Announced as soon as the run is recorded (to `show`, `logs` or `cancel` it meanwhile);
     // the report at the end, JSON included, carries the id too.
