@@ -188,7 +188,7 @@ describe('jsonCodec escaping of `$t`', () => {
 describe('jsonCodec errors', () => {
   it('keeps name, message, code, context and a chain of causes', () => {
     const root = new TypeError('root cause');
-    const middle = new TributaryError('TASK_FAILED', 'middle', {
+    const middle = new TributaryError('INVALID_ARGUMENT', 'middle', {
       context: { node: 'a', attempts: 2n, at: new Date(7) },
       cause: root,
     });
@@ -205,7 +205,7 @@ describe('jsonCodec errors', () => {
     const decodedMiddle = decoded.cause as Error & { code?: unknown; context?: unknown };
     expect(decodedMiddle.name).toBe('TributaryError');
     expect(decodedMiddle.message).toBe('middle');
-    expect(decodedMiddle.code).toBe('TASK_FAILED');
+    expect(decodedMiddle.code).toBe('INVALID_ARGUMENT');
     expect(decodedMiddle.context).toStrictEqual({ node: 'a', attempts: 2n, at: new Date(7) });
     const decodedRoot = decodedMiddle.cause as Error;
     expect(decodedRoot.name).toBe('TypeError');

@@ -62,7 +62,7 @@ describe('retries', () => {
 
   it.each([
     ['NonRetryableError', new NonRetryableError('credentials rejected')],
-    ['a non-retryable TributaryError', new TributaryError('TASK_FAILED', 'bad input')],
+    ['a non-retryable TributaryError', new TributaryError('INVALID_ARGUMENT', 'bad input')],
   ])('%s stops retries at once', async (_label, error) => {
     let attempts = 0;
     const result = await new DAGExecutor(independent(['a']), {
