@@ -1,12 +1,14 @@
 /**
  * Tributary: DAGs that change while they run, survive crashes and depend on each other.
  * This file lists the public surface by name; optional parts have their own subpaths
- * (`tributary/sqlite`).
+ * (`tributary/sqlite`), and the engine internals a custom scheduler builds on are in
+ * `tributary/engine` (`src/engine-api.ts`). `DAG` and `DAGExecutor` keep dagron's casing for
+ * compatibility; everything newer is spelled `Dag…`.
  */
 export { TributaryError, NonRetryableError, ErrorCode } from './errors/index.js';
 export type { ErrorContext } from './errors/index.js';
 
-export { DAG, DagBuilder, RunGraph } from './graph/index.js';
+export { DAG, DagBuilder } from './graph/index.js';
 export type {
   Connection,
   Costs,
@@ -21,29 +23,16 @@ export type {
   LintWarning,
   NodeOptions,
   PlanStep,
-  RunGraphBatch,
-  RunGraphBatchResult,
-  RunGraphEdge,
   WeightedPath,
 } from './graph/index.js';
 
-export {
-  RunEngine,
-  NodeState,
-  TriggerRule,
-  decide,
-  isTerminal,
-  DEFAULT_LIMITS,
-} from './engine/index.js';
+export { NodeState, TriggerRule } from './engine/index.js';
 export type {
   CancelReason,
   DynamicEdgeSpec,
   DynamicModification,
   DynamicNodeSpec,
   EdgeCondition,
-  EngineObserver,
-  EngineOptions,
-  EngineSnapshot,
   FailedAttempt,
   ModificationDiff,
   ModificationLimits,
@@ -52,17 +41,12 @@ export type {
   RetryPolicy,
   RunEvent,
   RunStatus,
-  TaskRegistry,
 } from './engine/index.js';
 
-export {
-  DAGExecutor,
-  DynamicExecutor,
-  ExecutionResult,
-  mapExpander,
-  retryDelay,
-} from './executor/index.js';
+export { DAGExecutor, DynamicExecutor, mapExpander } from './executor/index.js';
+// A type only: executors create results (its constructor takes a `RunEngine`).
 export type {
+  ExecutionResult,
   ExecuteOptions,
   ExecutorHooks,
   ExecutorOptions,
@@ -102,19 +86,12 @@ export type {
   StoredLogLine,
 } from './store/index.js';
 
-export {
-  defineDag,
-  defineTask,
-  startRun,
-  resumeRun,
-  cancelRun,
-  replay,
-  loadJournal,
-} from './durable/index.js';
+export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';
 export type {
   DagDefinition,
   DagOptions,
   DurableRunOptions,
+  InfoEntry,
   JournalEntry,
   ResumeOptions,
   ResumeOutcome,

@@ -1,0 +1,30 @@
+/**
+ * `tributary/engine`: the pure run state machine and the pieces a scheduler builds on it. For
+ * people writing their own driver or scheduler (see docs/engine-api.md); most users want the
+ * root `tributary` entry (executors, durable runs) instead. Less stable than the root: these
+ * names follow the engine's internals and may change in a minor release.
+ */
+export { RunEngine, decide, isTerminal, DEFAULT_LIMITS } from './engine/index.js';
+export type {
+  Decision,
+  EdgeCounts,
+  EdgeSpec,
+  EngineGraph,
+  EngineObserver,
+  EngineOptions,
+  EngineSnapshot,
+  EngineSnapshotV1,
+  TaskRegistry,
+  TerminalState,
+} from './engine/index.js';
+export type { ReadyQueueState } from './engine/ready-queue.js';
+
+export { RunGraph } from './graph/index.js';
+export type { RunGraphBatch, RunGraphBatchResult, RunGraphEdge } from './graph/index.js';
+export type { RunGraphState } from './graph/run-graph.js';
+// The representation behind `DAG` and `DagBuilder`; their constructors are internal.
+export type { CoreInput, DagCore } from './graph/core.js';
+
+export { retryDelay } from './executor/index.js';
+
+export { replay, loadJournal } from './durable/index.js';
