@@ -14,16 +14,21 @@ export type {
   EngineOptions,
   EngineSnapshot,
   EngineSnapshotV1,
+  ReadyQueueState,
   TaskRegistry,
   TerminalState,
 } from './engine/index.js';
-export type { ReadyQueueState } from './engine/ready-queue.js';
 
 export { RunGraph } from './graph/index.js';
-export type { RunGraphBatch, RunGraphBatchResult, RunGraphEdge } from './graph/index.js';
-export type { RunGraphState } from './graph/run-graph.js';
-// The representation behind `DAG` and `DagBuilder`; their constructors are internal.
-export type { CoreInput, DagCore } from './graph/core.js';
+export type {
+  RunGraphBatch,
+  RunGraphBatchResult,
+  RunGraphEdge,
+  RunGraphState,
+  // The representation behind `DAG` and `DagBuilder`; their constructors are internal.
+  CoreInput,
+  DagCore,
+} from './graph/index.js';
 
 export { retryDelay } from './executor/index.js';
 

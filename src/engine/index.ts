@@ -28,3 +28,4 @@ export type {
 } from './modification.js';
 export { eventNodeState } from './events.js';
 export type { CancelReason, NodeEvent, RunEvent, RunEventType } from './events.js';
+export type { ReadyQueueState } from './ready-queue.js';

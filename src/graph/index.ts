@@ -13,3 +13,4 @@ export type { ExecutionPlan, PlanStep } from './plan.js';
 export type { Connection } from './transform.js';
 export type { DagDiff, DagStats, LintOptions, LintWarning } from './analysis.js';
 export type { DagJSON } from './serialize.js';
+export type { CoreInput, DagCore } from './core.js';
