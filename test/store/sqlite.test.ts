@@ -14,7 +14,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TributaryError } from '../../src/errors/index.js';
 import type { RunRecord, StoredEvent } from '../../src/store/run-store.js';
-import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 let dir: string;

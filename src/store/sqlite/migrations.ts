@@ -1,0 +1,93 @@
+// No better-sqlite3 import here: `SCHEMA_VERSION` is public (tributary/sqlite), and its
+// declarations must not need better-sqlite3's types.
+
+/**
+ * Migrations in order; migration i takes the schema from version i to i + 1. Never edit a
+ * published migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     dag_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     params TEXT NOT NULL,
+     partition_key TEXT,
+     graph TEXT NOT NULL,
+     created_at REAL NOT NULL,
+     updated_at REAL NOT NULL,
+     finished_at REAL,
+     cancel_requested_at REAL,
+     owner TEXT,
+     module TEXT
+   );
+   CREATE INDEX runs_by_dag ON runs (dag_id, created_at);
+   CREATE INDEX runs_by_created ON runs (created_at);
+   -- One row per commit (a scheduler tick): entries is a JSON array of
+   -- [seq, type, node, at, body] for seqs first_seq..last_seq. Reading a journal costs one row per
+   -- tick, not one per event.
+   CREATE TABLE journal (
+     run_id TEXT NOT NULL,
+     first_seq INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL,
+     entries TEXT NOT NULL,
+     PRIMARY KEY (run_id, first_seq)
+   ) WITHOUT ROWID;
+   -- The latest engine snapshot of a run (replay starts from it): one row per run.
+   CREATE TABLE snapshots (
+     run_id TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE artifacts (
+     run_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (run_id, key)
+   ) WITHOUT ROWID;`,
+  // 2: ownership leases with fencing, requests to a run's owner, task logs, and the run's
+  // durability and codec. The lease and the requests table replace runs.owner and
+  // runs.cancel_requested_at. The graph moves to a table of its own: a run row is updated by
+  // commits, and SQLite rewrites a whole row (megabytes of graph for a large DAG) on any update.
+  `CREATE TABLE run_graphs (
+     run_id TEXT PRIMARY KEY,
+     graph TEXT NOT NULL
+   );
+   INSERT INTO run_graphs (run_id, graph) SELECT run_id, graph FROM runs;
+   ALTER TABLE runs DROP COLUMN graph;
+   ALTER TABLE runs DROP COLUMN owner;
+   ALTER TABLE runs DROP COLUMN cancel_requested_at;
+   CREATE TABLE leases (
+     key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL, -- '' once released; the row stays so the fence never goes back
+     fence INTEGER NOT NULL,
+     expires_at REAL NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE requests (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     at REAL NOT NULL,
+     body TEXT,
+     state TEXT NOT NULL,
+     outcome TEXT
+   );
+   CREATE INDEX requests_by_run ON requests (run_id, state, id);
+   CREATE TABLE logs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id TEXT NOT NULL,
+     node TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     at REAL NOT NULL,
+     level TEXT NOT NULL,
+     source TEXT NOT NULL,
+     message TEXT NOT NULL,
+     fields TEXT
+   );
+   CREATE INDEX logs_by_run ON logs (run_id, id);
+   ALTER TABLE runs ADD COLUMN durability TEXT;
+   ALTER TABLE runs ADD COLUMN codec TEXT;`,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
