@@ -32,6 +32,16 @@ async function runRecorded(db: string): Promise<boolean> {
   }
 }
 
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const lines = (file: string): string[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
@@ -184,6 +194,7 @@ describe('many resumers at once', () => {
     async (trial) => {
       const db = join(dir, `race-${trial}.db`);
       const effects = join(dir, `race-${trial}.log`);
+      // Slow enough tasks that the run cannot finish before the kill lands.
       const child = cliSpawn([
         'run',
         FIXTURE,
@@ -192,7 +203,7 @@ describe('many resumers at once', () => {
         '--param',
         `sideEffects=${effects}`,
         '--param',
-        'delayMs=40',
+        'delayMs=150',
       ]);
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       await until(
@@ -201,8 +212,13 @@ describe('many resumers at once', () => {
       );
       child.kill('SIGKILL');
       await exited;
+      // Gone from the process table too, as a crashed owner is when its run is resumed.
+      await until(() => !processExists(child.pid!), 'the killed process to disappear');
       const ranBeforeKill = lines(effects).length;
       const { runId, succeeded } = await journalState(db);
+      const store = SqliteStore.open(db);
+      const before = await store.getRun(runId).finally(() => store.close());
+      expect(before?.status, 'the run was killed midway').toBe('running');
 
       const resumers = Array.from({ length: 6 }, () => {
         const p = cliSpawn(['resume', runId, '--db', db, '--json']);
@@ -221,7 +237,10 @@ describe('many resumers at once', () => {
           r.stdout.includes('"status":"succeeded"') &&
           !r.stdout.includes('"resumed":false'),
       );
-      expect(ran, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
+      const diagnosis = JSON.stringify(
+        results.map((r) => ({ code: r.code, stdout: r.stdout.slice(0, 200), stderr: r.stderr })),
+      );
+      expect(ran, diagnosis).toHaveLength(1);
       for (const r of results) {
         if (r === ran[0]) continue;
         // Refused while the winner ran, or told it had already finished.

@@ -52,3 +52,9 @@ export function isCorruption(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT_VTAB';
 }
+
+/** True for SQLite's "database is locked" family (`SQLITE_BUSY`, `SQLITE_BUSY_RECOVERY`, ...). */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}

@@ -17,7 +17,7 @@ import type {
   StoredEvent,
 } from '../run-store.js';
 import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
-import { isCorruption, loadDriver, nativeModuleError } from './driver.js';
+import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
 
 /** Options of {@link SqliteStore.open}. */
@@ -111,12 +111,13 @@ export class SqliteStore implements RunStore {
     this.#base = durability;
     this.#synchronous = durability;
     this.#s = prepare(db);
-    this.#commit = db.transaction((runId: string, commit: Commit) =>
-      this.#commitNow(runId, commit),
-    );
-    this.#createRun = db.transaction((record: RunRecord) => this.#insertRun(record));
-    // IMMEDIATE: read and write the lease row under the write lock, so two owners asking at
-    // once are served one after the other.
+    // Every write transaction is IMMEDIATE: it takes the write lock before it reads, so two
+    // processes never both read, then race to write (SQLite would fail the second at once with
+    // SQLITE_BUSY instead of waiting). Two owners asking for a lease are served one by one.
+    const commit = db.transaction((runId: string, c: Commit) => this.#commitNow(runId, c));
+    this.#commit = (runId, c) => commit.immediate(runId, c);
+    const createRun = db.transaction((record: RunRecord) => this.#insertRun(record));
+    this.#createRun = (record) => createRun.immediate(record);
     const tx = db.transaction((fn: () => Lease | LeaseAttempt) => fn());
     this.#lease = (fn) => tx.immediate(fn);
   }
@@ -135,38 +136,58 @@ export class SqliteStore implements RunStore {
     }
     const Driver = loadDriver();
     if (!memory) mkdirSync(dirname(path), { recursive: true });
-    let db: Database | undefined;
-    try {
-      db = new Driver(path);
-      db.pragma('busy_timeout = 5000');
-      // Refuse a database that is not ours before changing it: the journal mode is persistent.
-      checkVersion(db, path);
-      db.pragma('journal_mode = WAL');
-      const durability = options.durability ?? 'normal';
-      db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      migrate(db, path);
-      db.prepare('SELECT count(*) FROM runs').get();
-      return new SqliteStore(path, db, durability);
-    } catch (caught) {
-      db?.close();
-      if (caught instanceof TributaryError) throw caught;
-      const native = nativeModuleError(caught);
-      if (native !== undefined) throw native;
-      const error = toError(caught);
-      throw new TributaryError('STORE_CORRUPT', `Cannot open database ${path}: ${error.message}`, {
-        context: { path },
-        cause: error,
-      });
+    for (let attempt = 0; ; attempt++) {
+      let db: Database | undefined;
+      try {
+        db = new Driver(path);
+        db.pragma('busy_timeout = 5000');
+        // Refuse a database that is not ours before changing it: the journal mode is persistent.
+        checkVersion(db, path);
+        db.pragma('journal_mode = WAL');
+        const durability = options.durability ?? 'normal';
+        db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+        migrate(db, path);
+        db.prepare('SELECT count(*) FROM runs').get();
+        return new SqliteStore(path, db, durability);
+      } catch (caught) {
+        db?.close();
+        // Busy is not damage: another process holds the file (recovering it after a crash,
+        // migrating it). Try again, as every operation does.
+        if (isBusy(caught) && attempt < BUSY_RETRIES) {
+          pause(Math.min(100, 2 ** attempt));
+          continue;
+        }
+        if (caught instanceof TributaryError) throw caught;
+        const native = nativeModuleError(caught);
+        if (native !== undefined) throw native;
+        const error = toError(caught);
+        throw new TributaryError(
+          'STORE_CORRUPT',
+          `Cannot open database ${path}: ${error.message}`,
+          { context: { path }, cause: error },
+        );
+      }
     }
   }
 
-  /** Run one store operation; SQLite's corruption errors become `STORE_CORRUPT` with the path. */
+  /**
+   * Run one store operation. SQLite's corruption errors become `STORE_CORRUPT` with the path.
+   * `SQLITE_BUSY` that the busy timeout did not absorb (SQLite returns some at once, e.g. while
+   * another process recovers the WAL after a crash) is retried with a growing pause, for about
+   * five seconds: an operation that failed busy wrote nothing, so it can run again.
+   */
   #read<T>(what: string, runId: string | undefined, fn: () => T): T {
-    try {
-      return fn();
-    } catch (caught) {
-      if (caught instanceof TributaryError || !isCorruption(caught)) throw caught;
-      throw this.#corrupt(what, runId, toError(caught));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fn();
+      } catch (caught) {
+        if (isBusy(caught) && attempt < BUSY_RETRIES) {
+          pause(Math.min(100, 2 ** attempt));
+          continue;
+        }
+        if (caught instanceof TributaryError || !isCorruption(caught)) throw caught;
+        throw this.#corrupt(what, runId, toError(caught));
+      }
     }
   }
 
@@ -456,6 +477,15 @@ export class SqliteStore implements RunStore {
       ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
     };
   }
+}
+
+/** Retries of an operation that failed `SQLITE_BUSY`: about five seconds of pauses in all. */
+const BUSY_RETRIES = 50;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Block this thread for `ms` (a store operation is synchronous; this is the rare busy path). */
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /** Every statement the store runs, prepared once per connection. */
