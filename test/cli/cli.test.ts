@@ -9,6 +9,15 @@ const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = (name: string): string => join(dir, `${name}.db`);
 
+/** `tributary show <runId> --json`: the run's status and every node's state. */
+const showRun = (runId: string, file: string) =>
+  cliJson<{ run: { status: string }; nodes: { name: string; state: string }[] }>([
+    'show',
+    runId,
+    '--db',
+    file,
+  ]).value;
+
 describe('tributary CLI', () => {
   it('runs the example ETL, shows it, audits its modification and refuses to resume a finished run', () => {
     const run = cliJson<{ runId: string; status: string; nodes: { name: string }[] }>([
@@ -201,12 +210,7 @@ describe('tributary CLI', () => {
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toContain(`Run ${runId} cancelled`);
     // Through the engine: every unfinished node ends cancelled, none is left running.
-    const shown = cliJson<{ run: { status: string }; nodes: { name: string; state: string }[] }>([
-      'show',
-      runId,
-      '--db',
-      file,
-    ]).value;
+    const shown = showRun(runId, file);
     expect(shown.run.status).toBe('cancelled');
     expect(shown.nodes.filter((n) => n.state === 'running' || n.state === 'pending')).toEqual([]);
     expect(shown.nodes.some((n) => n.state === 'cancelled')).toBe(true);
@@ -348,12 +352,7 @@ describe('operating a live run: modify and logs', () => {
     expect(followed).toContain('waiting for the gate');
     expect(followed).toContain('extra ran with {"table":"t1"}');
 
-    const shown = cliJson<{ run: { status: string }; nodes: { name: string; state: string }[] }>([
-      'show',
-      runId,
-      '--db',
-      file,
-    ]).value;
+    const shown = showRun(runId, file);
     expect(shown.run.status).toBe('succeeded');
     expect(shown.nodes.find((n) => n.name === 'extra')?.state).toBe('succeeded');
 
