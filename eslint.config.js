@@ -13,7 +13,7 @@ const layers = {
   graph: ['errors'],
   codec: ['errors'],
   engine: ['errors', 'graph'],
-  executor: ['errors', 'graph', 'engine'],
+  executor: ['errors', 'graph', 'codec', 'engine'],
   store: ['errors', 'graph', 'engine', 'codec'],
   durable: ['errors', 'graph', 'engine', 'executor', 'store', 'codec'],
   cli: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable'],

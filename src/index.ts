@@ -43,7 +43,7 @@ export type {
   RunStatus,
 } from './engine/index.js';
 
-export { DAGExecutor, DynamicExecutor, mapExpander } from './executor/index.js';
+export { DAGExecutor, DynamicExecutor, mapExpander, closeTaskThreads } from './executor/index.js';
 // A type only: executors create results (its constructor takes a `RunEngine`).
 export type {
   ExecutionResult,
@@ -54,10 +54,13 @@ export type {
   Interceptor,
   MapOptions,
   NodeResult,
+  RegisteredTask,
   TaskContext,
   TaskFn,
+  TaskIsolation,
   TaskLogger,
   TaskMap,
+  TaskResourceLimits,
 } from './executor/index.js';
 
 export { jsonCodec } from './codec/index.js';
@@ -96,4 +99,5 @@ export type {
   ResumeOptions,
   ResumeOutcome,
   TaskDefinition,
+  TaskOptions,
 } from './durable/index.js';

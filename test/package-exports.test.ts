@@ -24,6 +24,7 @@ const SURFACE = {
     'TributaryError',
     'TriggerRule',
     'cancelRun',
+    'closeTaskThreads',
     'defineDag',
     'defineTask',
     'jsonCodec',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { toError, TributaryError } from '../errors/index.js';
 import { adoptDefinition, isDagDefinition, type DagDefinition } from '../durable/index.js';
-import { importModule } from './import-module.js';
+import { importModule } from '../executor/index.js';
 
 /**
  * Load a definition module (TypeScript or JavaScript, ESM or CommonJS) and collect the DAG

@@ -6,13 +6,19 @@ import {
   type ModificationLimits,
   type RetryPolicy,
 } from '../engine/index.js';
-import { checkExecutorOptions, type Expander, type TaskFn } from '../executor/index.js';
-
-const TASK_BRAND = Symbol.for('tributary.task-definition');
-const DAG_BRAND = Symbol.for('tributary.dag-definition');
+import {
+  callerModule,
+  checkExecutorOptions,
+  checkIsolation,
+  DAG_DEFINITION as DAG_BRAND,
+  TASK_DEFINITION as TASK_BRAND,
+  type Expander,
+  type TaskFn,
+  type TaskIsolation,
+} from '../executor/index.js';
 
 /** A task registered by name, so durable runs and dynamic nodes can refer to it as data. */
-export interface TaskDefinition {
+export interface TaskDefinition extends TaskIsolation {
   readonly [TASK_BRAND]: true;
   readonly name: string;
   readonly fn: TaskFn;
@@ -20,8 +26,22 @@ export interface TaskDefinition {
   readonly timeoutMs?: number;
 }
 
+/** Options of {@link defineTask}. */
+export interface TaskOptions extends TaskIsolation {
+  /** Retry policy of every node running the task (a node's own policy wins). */
+  readonly retry?: RetryPolicy;
+  /** Per-attempt timeout, in ms (a node's own timeout wins). */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Register a task under a stable name.
+ *
+ * With `isolation: 'worker'` each attempt runs in a worker thread: a task that blocks or runs
+ * away is terminated for real at its timeout, `resourceLimits` caps its memory, and running out
+ * of memory fails the attempt (`WORKER_OUT_OF_MEMORY`), not the process. The thread imports the
+ * module that called `defineTask` (or `module`) and finds the task by name there, so that module
+ * must export the task, or a DAG definition that registers it. See `docs/isolation.md`.
  *
  * @example
  * ```ts
@@ -30,17 +50,30 @@ export interface TaskDefinition {
  * });
  * ```
  */
-export function defineTask(
-  name: string,
-  fn: TaskFn,
-  options: { retry?: RetryPolicy; timeoutMs?: number } = {},
-): TaskDefinition {
+export function defineTask(name: string, fn: TaskFn, options: TaskOptions = {}): TaskDefinition {
   if (typeof name !== 'string' || name === '')
     invalidArgument('a task name', 'a non-empty string', name);
   if (typeof fn !== 'function') invalidArgument(`the function of task "${name}"`, 'a function', fn);
   checkRetryPolicy(options.retry, `retry of task "${name}"`);
   checkDuration(`\`timeoutMs\` of task "${name}"`, options.timeoutMs);
-  return Object.freeze({ [TASK_BRAND]: true as const, name, fn, ...options });
+  checkIsolation(options, `task "${name}"`);
+  let module = options.module;
+  if (options.isolation === 'worker' && module === undefined) {
+    module = callerModule(defineTask);
+    if (module === undefined)
+      invalidArgument(
+        `\`module\` of task "${name}" (its caller has no file to load in a worker thread)`,
+        'a file URL such as import.meta.url',
+        module,
+      );
+  }
+  return Object.freeze({
+    [TASK_BRAND]: true as const,
+    name,
+    fn,
+    ...options,
+    ...(module === undefined ? {} : { module }),
+  });
 }
 
 /** Options of {@link defineDag}. */

@@ -5,7 +5,7 @@ export {
   isDagDefinition,
   isTaskDefinition,
 } from './define.js';
-export type { DagDefinition, DagOptions, TaskDefinition } from './define.js';
+export type { DagDefinition, DagOptions, TaskDefinition, TaskOptions } from './define.js';
 export { startRun } from './start-run.js';
 export { cancelRun, codecOf, resumeRun } from './resume-run.js';
 export type { DurableRunOptions, ResumeOptions, ResumeOutcome } from './options.js';

@@ -48,6 +48,10 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** A module exports two different DAG definitions with the same id. */
   DUPLICATE_DAG: 'DUPLICATE_DAG',
+  /** An isolated task's worker thread went past its memory limit; the attempt failed. */
+  WORKER_OUT_OF_MEMORY: 'WORKER_OUT_OF_MEMORY',
+  /** An isolated task's worker thread ended (`process.exit` in the task) before the task did. */
+  WORKER_EXITED: 'WORKER_EXITED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

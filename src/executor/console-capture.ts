@@ -30,6 +30,11 @@ export function withConsoleOf<T>(sink: ConsoleSink, fn: () => T): T {
   return attempt.run(sink, fn);
 }
 
+/** The sink of the attempt running in this async context, if its run captures console output. */
+export function currentConsoleSink(): ConsoleSink | undefined {
+  return attempt.getStore();
+}
+
 /**
  * Route console output written inside {@link withConsoleOf} to its sink while a run captures
  * console output; returns the function that undoes it (reference-counted across runs).

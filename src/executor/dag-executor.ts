@@ -6,30 +6,41 @@ import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
-import { createTaskResolver } from './task-resolver.js';
+import { createTaskResolver, type RegisteredTask } from './task-resolver.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
-/** Task functions by node name (or by registered task name, for specs that name one). */
-export type TaskMap = Readonly<Record<string, TaskFn>> | ReadonlyMap<string, TaskFn>;
+/**
+ * Task functions by node name (or by registered task name, for specs that name one); a value
+ * may also be a task with defaults and isolation, such as a `defineTask` result.
+ */
+export type TaskMap =
+  Readonly<Record<string, TaskFn | RegisteredTask>> | ReadonlyMap<string, TaskFn | RegisteredTask>;
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isTask = (value: unknown): boolean =>
+  typeof value === 'function' ||
+  (typeof value === 'object' &&
+    value !== null &&
+    typeof (value as RegisteredTask).fn === 'function');
 
 /** A record or Map as a Map, checked once per run so lookups on the hot path are `Map.get`. */
 function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
   what: string,
+  accept: (value: unknown) => boolean = isFunction,
 ): ReadonlyMap<string, V> {
+  const expected = accept === isTask ? 'a function or a task with `fn`' : 'a function';
   if (map instanceof Map) {
     // Checked, not copied: the caller's Map is used as it is.
-    for (const [name, fn] of map as ReadonlyMap<string, V>) {
-      if (typeof fn !== 'function')
-        invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
+    for (const [name, value] of map as ReadonlyMap<string, V>) {
+      if (!accept(value)) invalidArgument(`the ${what} for "${String(name)}"`, expected, value);
     }
     return map as ReadonlyMap<string, V>;
   }
   const out = new Map<string, V>();
-  for (const [name, fn] of Object.entries(map ?? {}) as [string, V][]) {
-    if (typeof fn !== 'function')
-      invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
-    out.set(name, fn);
+  for (const [name, value] of Object.entries(map ?? {}) as [string, V][]) {
+    if (!accept(value)) invalidArgument(`the ${what} for "${String(name)}"`, expected, value);
+    out.set(name, value);
   }
   return out;
 }
@@ -83,7 +94,7 @@ export class DAGExecutor {
   async execute(tasks: TaskMap = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     if (typeof tasks !== 'object' || tasks === null)
       invalidArgument('`tasks`', 'an object or Map of functions', tasks);
-    const taskMap = toMap(tasks, 'task');
+    const taskMap = toMap(tasks, 'task', isTask);
     const graph = runGraphFromDag(this.#dag);
     const opts = this.#options;
     const engine = new RunEngine(graph, {

@@ -28,3 +28,9 @@ export type {
 } from './types.js';
 export { mapExpander } from './map-expander.js';
 export type { MapOptions } from './map-expander.js';
+export { importModule } from './import-module.js';
+export { checkIsolation } from './isolation/options.js';
+export type { TaskIsolation, TaskResourceLimits } from './isolation/options.js';
+export { callerModule } from './isolation/caller-module.js';
+export { closeTaskThreads } from './isolation/isolated-task.js';
+export { TASK_DEFINITION, DAG_DEFINITION } from './isolation/task-lookup.js';

@@ -1,9 +1,16 @@
-import { describeValue, TributaryError } from '../errors/index.js';
+import { describeValue, invalidArgument, TributaryError } from '../errors/index.js';
 import type { NodeSpec, RetryPolicy } from '../engine/index.js';
+import { isolatedTask } from './isolation/isolated-task.js';
+import type { TaskIsolation } from './isolation/options.js';
 import type { Expander, TaskFn } from './types.js';
 
 /** A registered task: its function and the defaults that come with it. */
-export interface RegisteredTask {
+export interface RegisteredTask extends TaskIsolation {
+  /**
+   * The name it was defined under, when that differs from its key in the registry: a worker
+   * thread finds an isolated task in its module by this name.
+   */
+  readonly name?: string;
   readonly fn: TaskFn;
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
@@ -67,10 +74,19 @@ export function createTaskResolver(input: TaskResolverInput): TaskResolver {
   const where = input.owner === undefined ? '' : ` in "${input.owner}"`;
   const taskName = (spec: NodeSpec): unknown => (spec.task === undefined ? spec.name : spec.task);
   let hasDefaults = false;
-  for (const task of tasks.values()) {
-    if (typeof task === 'object' && (task.retry !== undefined || task.timeoutMs !== undefined)) {
-      hasDefaults = true;
-      break;
+  // Isolated tasks run through a dispatcher to their worker thread, made once here.
+  const isolated = new Map<string, TaskFn>();
+  for (const [key, task] of tasks) {
+    if (typeof task !== 'object') continue;
+    if (task.retry !== undefined || task.timeoutMs !== undefined) hasDefaults = true;
+    if (task.isolation === 'worker') {
+      const name = task.name ?? key;
+      if (task.module === undefined)
+        invalidArgument(`\`module\` of isolated task "${name}"${where}`, 'a file URL', undefined);
+      isolated.set(
+        key,
+        isolatedTask({ module: task.module, task: name, resourceLimits: task.resourceLimits }),
+      );
     }
   }
   return {
@@ -79,7 +95,12 @@ export function createTaskResolver(input: TaskResolverInput): TaskResolver {
       if (inline && typeof spec.task === 'function') return spec.task as TaskFn;
       const name = taskName(spec);
       const found = typeof name === 'string' ? tasks.get(name) : undefined;
-      if (found !== undefined) return typeof found === 'function' ? found : found.fn;
+      if (found !== undefined)
+        return typeof found === 'function'
+          ? found
+          : found.isolation === 'worker'
+            ? isolated.get(name as string)!
+            : found.fn;
       return new TributaryError(
         'TASK_NOT_FOUND',
         spec.task === undefined

@@ -62,7 +62,38 @@ describe('a definition made by another copy of Tributary', () => {
 module.exports = defineDag({ id: 'required', dag: (b) => b.addNode('a'), tasks: { a: () => 1 } });
 `,
     );
+    // An isolated task: its worker thread runs the built copy's dist/ and loads this .ts file.
+    writeFileSync(
+      join(project, 'isolated.ts'),
+      `import { isMainThread } from 'node:worker_threads';
+import { defineDag, defineTask } from 'tributary';
+export const probe = defineTask('probe', () => ({ isMainThread }), { isolation: 'worker' });
+export default defineDag({
+  id: 'isolated',
+  dag: (b) => b.addEdge('probe', 'check'),
+  tasks: {
+    probe,
+    check: (ctx) => {
+      const seen = ctx.upstream('probe') as { isMainThread: boolean };
+      if (seen.isMainThread) throw new Error('probe ran on the main thread');
+    },
+  },
+});
+`,
+    );
   }, 60_000);
+
+  it('the built CLI runs an isolated task of a TypeScript project in a worker thread', () => {
+    const r = run(copy.bin, [
+      'run',
+      'cjs-project/isolated.ts',
+      '--db',
+      join(dir, 'iso.db'),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as RunJson).status).toBe('succeeded');
+  });
 
   it('the built CLI prints the package version too', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
