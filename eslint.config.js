@@ -16,7 +16,8 @@ const layers = {
   executor: ['errors', 'graph', 'codec', 'engine'],
   store: ['errors', 'graph', 'engine', 'codec'],
   durable: ['errors', 'graph', 'engine', 'executor', 'store', 'codec'],
-  cli: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable'],
+  orchestrator: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable'],
+  cli: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable', 'orchestrator'],
 };
 const allLayers = Object.keys(layers);
 

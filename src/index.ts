@@ -90,6 +90,13 @@ export type {
 } from './store/index.js';
 
 export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';
+export { defineProject, loadProject, DagRegistry } from './orchestrator/index.js';
+export type {
+  Project,
+  ProjectDefinition,
+  ProjectOptions,
+  RegisteredDag,
+} from './orchestrator/index.js';
 export type {
   DagDefinition,
   DagOptions,

@@ -1,7 +1,7 @@
 import { TributaryError } from '../errors/index.js';
 import type { DagDefinition } from '../durable/index.js';
 import type { RunRecord } from '../store/index.js';
-import { loadDefinitions, pickDefinition } from './load-definitions.js';
+import { loadDefinitions, pickDefinition } from '../orchestrator/index.js';
 
 /**
  * The definition a stored run was started from: the module it recorded, or `--module`.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { TributaryError } from '../../errors/index.js';
 import type { CommandContext } from '../command-context.js';
-import { loadDefinitions, pickDefinition } from '../load-definitions.js';
+import { loadDefinitions, pickDefinition } from '../../orchestrator/index.js';
 import type { Output } from '../output.js';
 
 const FORMATS = ['mermaid', 'dot', 'json', 'text'] as const;

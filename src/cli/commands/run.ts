@@ -5,7 +5,7 @@ import type { Durability } from '../../store/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { followRun } from '../follow-run.js';
-import { loadDefinitions, pickDefinition } from '../load-definitions.js';
+import { loadDefinitions, pickDefinition } from '../../orchestrator/index.js';
 import type { Output } from '../output.js';
 import { parseParams } from '../params.js';
 import { openStore } from '../store.js';

@@ -1,31 +1,79 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { TributaryError } from '../../errors/index.js';
+import type { DagDefinition } from '../../durable/index.js';
+import {
+  CONFIG_NAMES,
+  definitionsIn,
+  findProjectConfig,
+  importDefinitionModule,
+  loadProjectFrom,
+  projectIn,
+} from '../../orchestrator/index.js';
 import { jsonOption, type CommandContext } from '../command-context.js';
-import { loadDefinitions } from '../load-definitions.js';
 import type { Output } from '../output.js';
 
 /**
- * `tributary validate <module>`: load, validate and lint every definition.
+ * `tributary validate [target]`: load, validate and lint every definition of a DAG module, or
+ * of every module of a project (its config module; by default `tributary.config.*` in the
+ * current folder).
  *
  * @example
  * ```ts
  * const code = await validateCommand('examples/etl.ts', output);
  * ```
  */
-export async function validateCommand(modulePath: string, output: Output): Promise<number> {
-  const { dags } = await loadDefinitions(modulePath);
-  const report = dags.map((def) => ({
+export async function validateCommand(target: string | undefined, output: Output): Promise<number> {
+  const path = target ?? findProjectConfig(process.cwd());
+  if (path === undefined) {
+    throw new TributaryError(
+      'USAGE',
+      `No module given and no project config in ${process.cwd()} (looked for ${CONFIG_NAMES.join(', ')})`,
+    );
+  }
+  const { path: absolute, exports } = await importDefinitionModule(path);
+  const project = projectIn(exports);
+  const loaded = project === undefined ? undefined : await loadProjectFrom(project, absolute);
+  const entries: { def: DagDefinition; module: string }[] =
+    loaded === undefined
+      ? definitionsIn(exports, path).map((def) => ({ def, module: absolute }))
+      : [...loaded.dags].map(({ definition, module }) => ({ def: definition, module }));
+  const root = loaded?.root ?? process.cwd();
+  const report = entries.map(({ def, module }) => ({
     id: def.id,
+    module: relative(root, module),
     nodes: def.dag.nodeCount,
     edges: def.dag.edgeCount,
     tasks: [...def.tasks.keys()],
     warnings: def.dag.lint().map((w) => `${w.rule}: ${w.message}`),
   }));
-  if (output.json) output.out(JSON.stringify({ valid: true, dags: report }));
-  else {
-    for (const d of report) {
-      output.out(`✓ ${d.id}: ${d.nodes} nodes, ${d.edges} edges, ${d.tasks.length} tasks`);
-      for (const w of d.warnings) output.out(`  warning ${w}`);
-    }
+  if (output.json) {
+    output.out(
+      JSON.stringify({
+        valid: true,
+        ...(loaded === undefined
+          ? {}
+          : {
+              project: {
+                name: loaded.name,
+                config: loaded.config,
+                modules: loaded.modules.map((m) => relative(root, m)),
+              },
+            }),
+        dags: report,
+      }),
+    );
+    return 0;
+  }
+  if (loaded !== undefined) {
+    output.out(
+      `✓ project ${loaded.name}: ${report.length} DAGs from ${loaded.modules.length} modules`,
+    );
+  }
+  for (const d of report) {
+    const from = loaded === undefined ? '' : ` (${d.module})`;
+    output.out(`✓ ${d.id}${from}: ${d.nodes} nodes, ${d.edges} edges, ${d.tasks.length} tasks`);
+    for (const w of d.warnings) output.out(`  warning ${w}`);
   }
   return 0;
 }
@@ -41,10 +89,12 @@ export async function validateCommand(modulePath: string, output: Output): Promi
 export function registerValidate(program: Command, ctx: CommandContext): void {
   program
     .command('validate')
-    .description('load and validate the DAG definitions of a module')
-    .argument('<module>')
+    .description(
+      'load and validate the DAGs of a module, or of a whole project (default: ./tributary.config.*)',
+    )
+    .argument('[target]', 'a DAG module, or a project config module')
     .addOption(jsonOption())
-    .action((module: string, o: { json?: boolean }) =>
-      ctx.finish(validateCommand(module, ctx.output(o.json))),
+    .action((target: string | undefined, o: { json?: boolean }) =>
+      ctx.finish(validateCommand(target, ctx.output(o.json))),
     );
 }

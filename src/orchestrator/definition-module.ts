@@ -21,30 +21,54 @@ import { importModule } from '../executor/index.js';
 export async function loadDefinitions(
   modulePath: string,
 ): Promise<{ path: string; dags: DagDefinition[] }> {
+  const { path, exports } = await importDefinitionModule(modulePath);
+  return { path, dags: definitionsIn(exports, modulePath) };
+}
+
+/**
+ * Import a module the CLI was pointed at (a DAG module or a project's config), with
+ * `MODULE_LOAD_FAILED` for a missing file or a module that throws on import.
+ *
+ * @example
+ * ```ts
+ * const { path, exports } = await importDefinitionModule('tributary.config.ts');
+ * ```
+ */
+export async function importDefinitionModule(
+  modulePath: string,
+): Promise<{ path: string; exports: Record<string, unknown> }> {
   const path = resolve(modulePath);
   if (!existsSync(path)) {
     throw new TributaryError(
       'MODULE_LOAD_FAILED',
       `Module not found: ${modulePath} (resolved to ${path})`,
-      {
-        context: { received: modulePath },
-      },
+      { context: { received: modulePath } },
     );
   }
-  let exports: Record<string, unknown>;
   try {
-    exports = await importModule(path);
+    return { path, exports: await importModule(path) };
   } catch (caught) {
     const error = toError(caught);
     throw new TributaryError(
       'MODULE_LOAD_FAILED',
       `Module ${modulePath} threw while loading: ${error.message}`,
-      {
-        context: { received: modulePath },
-        cause: error,
-      },
+      { context: { received: modulePath }, cause: error },
     );
   }
+}
+
+/**
+ * The DAG definitions a module's exports hold (see {@link loadDefinitions}), adopted.
+ *
+ * @example
+ * ```ts
+ * const dags = definitionsIn(await import('./etl.js'), 'etl.ts');
+ * ```
+ */
+export function definitionsIn(
+  exports: Readonly<Record<string, unknown>>,
+  modulePath: string,
+): DagDefinition[] {
   const dags: DagDefinition[] = [];
   const exportOf = new Map<string, string>();
   for (const { name, def } of exportedDefinitions(exports)) {
@@ -70,7 +94,7 @@ export async function loadDefinitions(
       },
     );
   }
-  return { path, dags };
+  return dags;
 }
 
 /** Every definition exported, once per object, with the first name it was found under. */

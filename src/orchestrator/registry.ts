@@ -1,0 +1,64 @@
+import { relative } from 'node:path';
+import { TributaryError } from '../errors/index.js';
+import type { DagDefinition } from '../durable/index.js';
+
+/** A DAG of a project, with the module that defines it. */
+export interface RegisteredDag {
+  readonly definition: DagDefinition;
+  /** Absolute path of the defining module. */
+  readonly module: string;
+}
+
+/**
+ * The DAGs of a project by id: what the scheduler, `validate` and lineage look DAGs up in. Two
+ * modules defining one id is an error naming both.
+ *
+ * @example
+ * ```ts
+ * const registry = new DagRegistry();
+ * registry.add(etl, '/repo/dags/etl.dag.ts');
+ * registry.get('etl')?.module; // '/repo/dags/etl.dag.ts'
+ * ```
+ */
+export class DagRegistry implements Iterable<RegisteredDag> {
+  readonly #dags = new Map<string, RegisteredDag>();
+  readonly #root: string;
+
+  /** `root` makes module paths in messages relative (the project's folder). */
+  constructor(root = process.cwd()) {
+    this.#root = root;
+  }
+
+  /** Register a definition; `DUPLICATE_DAG` when another module already defines its id. */
+  add(definition: DagDefinition, module: string): void {
+    const existing = this.#dags.get(definition.id);
+    if (existing !== undefined && existing.definition !== definition) {
+      const modules = [existing.module, module].map((m) => relative(this.#root, m) || m);
+      throw new TributaryError(
+        'DUPLICATE_DAG',
+        existing.module === module
+          ? `Module ${modules[0]} defines two different DAGs with id "${definition.id}"`
+          : `DAG id "${definition.id}" is defined by two modules: ${modules[0]} and ${modules[1]}`,
+        { context: { dagId: definition.id, modules } },
+      );
+    }
+    this.#dags.set(definition.id, { definition, module });
+  }
+
+  get(id: string): RegisteredDag | undefined {
+    return this.#dags.get(id);
+  }
+
+  get size(): number {
+    return this.#dags.size;
+  }
+
+  /** Ids in registration order. */
+  ids(): string[] {
+    return [...this.#dags.keys()];
+  }
+
+  [Symbol.iterator](): Iterator<RegisteredDag> {
+    return this.#dags.values();
+  }
+}
