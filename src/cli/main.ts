@@ -10,6 +10,7 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './version.js';
@@ -26,6 +27,7 @@ const COMMANDS = [
   registerLogs,
   registerModify,
   registerCancel,
+  registerSignal,
 ] as const;
 
 /**

@@ -28,7 +28,7 @@ export interface OpenStoreOptions {
 }
 
 /**
- * Open the SQLite store a command works on. Only `run` creates a database; every other command
+ * Open the SQLite store a command works on. Only `run` and `signal set` create a database; every other command
  * passes `mustExist`, so a mistyped `--db` fails instead of leaving an empty database behind.
  *
  * The SQLite module is imported here, not when the CLI loads: a better-sqlite3 built for another
@@ -64,14 +64,14 @@ function storeNotFound(path: string, db: string | undefined, cause: Error): Trib
   const which = db === undefined ? 'the default database; pass --db to name another' : 'check --db';
   return new TributaryError(
     'STORE_NOT_FOUND',
-    `No database at ${path}${given === path ? '' : ` (from \`${given}\`)`}: ${which} (only \`tributary run\` creates a database)`,
+    `No database at ${path}${given === path ? '' : ` (from \`${given}\`)`}: ${which} (only \`tributary run\` and \`tributary signal set\` create a database)`,
     { context: { received: given, path }, cause },
   );
 }
 
 /**
- * Open an existing store (`STORE_NOT_FOUND` otherwise), run `fn` with it and close it, whatever
- * `fn` does.
+ * Open an existing store (`STORE_NOT_FOUND` otherwise; `create` makes a missing one), run `fn`
+ * with it and close it, whatever `fn` does.
  *
  * @example
  * ```ts
@@ -81,8 +81,9 @@ function storeNotFound(path: string, db: string | undefined, cause: Error): Trib
 export async function withStore<T>(
   db: string | undefined,
   fn: (store: RunStore) => Promise<T>,
+  options: { readonly create?: boolean } = {},
 ): Promise<T> {
-  const store = await openStore(db, { mustExist: true });
+  const store = await openStore(db, { mustExist: options.create !== true });
   try {
     return await fn(store);
   } finally {

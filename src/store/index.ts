@@ -13,3 +13,6 @@ export type { LogFilter, LogLevel, LogLine, LogSource, StoredLogLine } from './l
 export type { NewRunRequest, RequestOutcome, RunRequest, RunRequestKind } from './requests.js';
 export { runNotFound } from './errors.js';
 export { MemoryStore } from './memory/memory-store.js';
+export { checkSignalKey } from './signals.js';
+export type { SignalFilter, SignalInput, SignalStore, StoredSignal } from './signals.js';
+export type { Change, ChangeKind, FeedStore, WaitOptions } from './feed.js';

@@ -1,5 +1,7 @@
 import type { RunStatus } from '../engine/index.js';
+import type { FeedStore } from './feed.js';
 import type { LeaseStore } from './lease.js';
+import type { SignalStore } from './signals.js';
 import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
 import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
 
@@ -91,7 +93,7 @@ export interface RunFilter {
  *   await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }], fence: attempt.lease.fence });
  * ```
  */
-export interface RunStore extends LeaseStore {
+export interface RunStore extends LeaseStore, SignalStore, FeedStore {
   readonly kind: string;
   createRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;

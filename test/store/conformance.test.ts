@@ -578,6 +578,140 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('signals', () => {
+      const set = (name: string, periodKey?: string, payload?: unknown, at = 5_000) =>
+        store.setSignal({
+          name,
+          ...(periodKey === undefined ? {} : { periodKey }),
+          ...(payload === undefined ? {} : { payload }),
+          setBy: 'cli:ops',
+          at,
+        });
+
+      it('keeps every set and clear; the current value is the latest unless cleared', async () => {
+        const first = await set('legacy.export', undefined, { rows: 10 });
+        expect(first).toMatchObject({
+          name: 'legacy.export',
+          periodKey: '',
+          payload: { rows: 10 },
+          setBy: 'cli:ops',
+          setAt: 5_000,
+          cleared: false,
+        });
+        const second = await set('legacy.export', undefined, { rows: 12 }, 6_000);
+        expect(second.id).toBeGreaterThan(first.id);
+        expect(await store.getSignal('legacy.export')).toEqual(second);
+        const cleared = await store.clearSignal('legacy.export', '', 'cli:admin', 7_000);
+        expect(cleared).toMatchObject({ cleared: true, setBy: 'cli:admin', payload: undefined });
+        expect(await store.getSignal('legacy.export')).toBeUndefined();
+        expect(await store.listSignals()).toEqual([]);
+        expect((await store.signalHistory('legacy.export')).map((h) => h.payload)).toEqual([
+          { rows: 10 },
+          { rows: 12 },
+          undefined,
+        ]);
+        // Clearing a signal that is not set writes nothing.
+        const head = await store.feedHead();
+        expect(await store.clearSignal('legacy.export', '', 'cli:admin', 8_000)).toBeUndefined();
+        expect(await store.signalHistory('legacy.export')).toHaveLength(3);
+        expect(await store.feedHead()).toBe(head);
+      });
+
+      it('one name has a value per period; lists are sorted by name then period', async () => {
+        await set('b.ready', '2026-12-06');
+        await set('a.ready');
+        await set('b.ready', '2026-12-05', true);
+        expect((await store.listSignals()).map((s) => [s.name, s.periodKey])).toEqual([
+          ['a.ready', ''],
+          ['b.ready', '2026-12-05'],
+          ['b.ready', '2026-12-06'],
+        ]);
+        expect(
+          (await store.listSignals({ name: 'b.ready', periodKey: '2026-12-05' })).map(
+            (s) => s.payload,
+          ),
+        ).toEqual([true]);
+        expect(await store.getSignal('b.ready')).toBeUndefined();
+        expect(await store.listSignals({ limit: 1 })).toHaveLength(1);
+      });
+
+      it('refuses a name or payload it cannot keep, writing nothing', async () => {
+        expect(await codeOf(set('has space'))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(set(''))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(set('ok', 'bad key'))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(set('ok', undefined, { at: new Date(0) }))).toBe('NOT_SERIALIZABLE');
+        expect(await codeOf(set('ok', undefined, { n: 1n }))).toBe('NOT_SERIALIZABLE');
+        expect(await store.signalHistory('ok')).toEqual([]);
+        expect(await store.feedHead()).toBe(0);
+      });
+    });
+
+    describe('change feed', () => {
+      it('records run creation, status changes and signals, in order', async () => {
+        await store.createRun(record('r1', { partitionKey: '2026-12-05', status: 'running' }));
+        await store.commit('r1', { events: events(1, 2) }); // no status: no change
+        await store.commit('r1', { events: [], run: { status: 'succeeded', finishedAt: 9_000 } });
+        await store.setSignal({ name: 'go', setBy: 'x', at: 9_500 });
+        await store.clearSignal('go', '', 'x', 9_600);
+        const changes = await store.changesSince(0);
+        expect(changes.map(({ seq: _seq, at: _at, ...rest }) => rest)).toEqual([
+          {
+            kind: 'run.created',
+            subject: 'r1',
+            dagId: 'etl',
+            periodKey: '2026-12-05',
+            status: 'running',
+          },
+          {
+            kind: 'run.status',
+            subject: 'r1',
+            dagId: 'etl',
+            periodKey: '2026-12-05',
+            status: 'succeeded',
+          },
+          { kind: 'signal.set', subject: 'go', periodKey: '' },
+          { kind: 'signal.cleared', subject: 'go', periodKey: '' },
+        ]);
+        const seqs = changes.map((c) => c.seq);
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+        expect(new Set(seqs).size).toBe(4);
+        expect(await store.feedHead()).toBe(seqs[3]);
+        expect((await store.changesSince(seqs[1]!)).map((c) => c.kind)).toEqual([
+          'signal.set',
+          'signal.cleared',
+        ]);
+        expect(await store.changesSince(seqs[0]!, 1)).toHaveLength(1);
+      });
+
+      it('a refused commit records no change', async () => {
+        await store.createRun(record('r1'));
+        const head = await store.feedHead();
+        expect(
+          await codeOf(store.commit('r1', { events: events(5, 5), run: { status: 'failed' } })),
+        ).toBe('STORE_CORRUPT'); // a gap in the journal
+        expect(await store.feedHead()).toBe(head);
+      });
+
+      it('waitForChange resolves on a change made while it waits, at once when behind', async () => {
+        const head = await store.feedHead();
+        let woke: boolean | undefined;
+        const waiting = store.waitForChange(head, { maxWaitMs: 60_000 }).then((changed) => {
+          woke = changed;
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(woke).toBeUndefined();
+        await store.setSignal({ name: 'go', setBy: 'x', at: 1 });
+        await waiting;
+        expect(woke).toBe(true);
+        // Behind the head: true at once. Aborted, or out of time: false.
+        expect(await store.waitForChange(head, { maxWaitMs: 60_000 })).toBe(true);
+        const now = await store.feedHead();
+        const signal = AbortSignal.abort();
+        expect(await store.waitForChange(now, { maxWaitMs: 60_000, signal })).toBe(false);
+        expect(await store.waitForChange(now, { maxWaitMs: 1 })).toBe(false);
+      });
+    });
+
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {
         await store.createRun(record('r1'));

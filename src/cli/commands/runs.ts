@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { TributaryError } from '../../errors/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import { duration, table, time, type Output } from '../output.js';
 import { parseRunStatus } from '../run-status.js';
+import { parseLimit } from '../limit.js';
 import { withStore } from '../store.js';
 
 /**
@@ -55,19 +55,6 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
     }
     return 0;
   });
-}
-
-/** Digits only, then a safe integer >= 1 (SQLite rejects what does not fit in 64 bits). */
-function parseLimit(text: string): number {
-  const limit = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new TributaryError(
-      'INVALID_ARGUMENT',
-      `Expected --limit to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
-      { context: { received: text } },
-    );
-  }
-  return limit;
 }
 
 /**

@@ -12,6 +12,9 @@ import type {
 } from '../run-store.js';
 import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
 import { nextHolder, renewed } from '../lease-rules.js';
+import type { Change, WaitOptions } from '../feed.js';
+import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
+import { MemorySchedulerTables } from './scheduler-tables.js';
 
 interface RunEntry {
   record: RunRecord;
@@ -38,6 +41,7 @@ export class MemoryStore implements RunStore {
   readonly #leases = new Map<string, Lease>();
   #requestIds = 0;
   #logIds = 0;
+  readonly #tables = new MemorySchedulerTables();
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId);
@@ -49,6 +53,11 @@ export class MemoryStore implements RunStore {
     if (this.#runs.has(record.runId)) throw runExists(record.runId);
     const { owner: _derived, ...stored } = record;
     this.#runs.set(record.runId, { record: stored, events: [], requests: [], logs: [] });
+    this.#tables.record('run.created', record.runId, record.createdAt, {
+      dagId: record.dagId,
+      periodKey: record.partitionKey,
+      status: record.status,
+    });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -97,6 +106,14 @@ export class MemoryStore implements RunStore {
     for (const [key, value] of Object.entries(commit.run ?? {}))
       if (value !== undefined) next[key] = value;
     entry.record = next as unknown as RunRecord;
+    const status = commit.run?.status;
+    if (status !== undefined) {
+      this.#tables.record('run.status', runId, entry.record.updatedAt, {
+        dagId: entry.record.dagId,
+        periodKey: entry.record.partitionKey,
+        status,
+      });
+    }
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -170,6 +187,43 @@ export class MemoryStore implements RunStore {
 
   async getArtifact(runId: string, key: string): Promise<string | undefined> {
     return this.#artifacts.get(`${runId}\u0000${key}`);
+  }
+
+  setSignal(input: SignalInput): Promise<StoredSignal> {
+    return this.#tables.setSignal(input);
+  }
+
+  clearSignal(
+    name: string,
+    periodKey: string,
+    by: string,
+    at: number,
+  ): Promise<StoredSignal | undefined> {
+    return this.#tables.clearSignal(name, periodKey, by, at);
+  }
+
+  getSignal(name: string, periodKey?: string): Promise<StoredSignal | undefined> {
+    return this.#tables.getSignal(name, periodKey);
+  }
+
+  listSignals(filter?: SignalFilter): Promise<StoredSignal[]> {
+    return this.#tables.listSignals(filter);
+  }
+
+  signalHistory(name: string, periodKey?: string): Promise<StoredSignal[]> {
+    return this.#tables.signalHistory(name, periodKey);
+  }
+
+  feedHead(): Promise<number> {
+    return this.#tables.feedHead();
+  }
+
+  changesSince(afterSeq: number, limit?: number): Promise<Change[]> {
+    return this.#tables.changesSince(afterSeq, limit);
+  }
+
+  waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
+    return this.#tables.waitForChange(afterSeq, options);
   }
 
   async close(): Promise<void> {}

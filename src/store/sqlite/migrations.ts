@@ -87,6 +87,27 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX logs_by_run ON logs (run_id, id);
    ALTER TABLE runs ADD COLUMN durability TEXT;
    ALTER TABLE runs ADD COLUMN codec TEXT;`,
+  // 3: the store-wide change feed (written in the transaction of each change it describes) and
+  // signals with their history (an entry per set or clear, never rewritten).
+  `CREATE TABLE feed (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     dag_id TEXT,
+     period_key TEXT,
+     status TEXT,
+     at REAL NOT NULL
+   );
+   CREATE TABLE signals (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL,
+     period_key TEXT NOT NULL,
+     payload TEXT,
+     set_by TEXT NOT NULL,
+     set_at REAL NOT NULL,
+     cleared INTEGER NOT NULL
+   );
+   CREATE INDEX signals_by_key ON signals (name, period_key, id);`,
 ];
 
 /** The schema version this code writes. */

@@ -19,6 +19,9 @@ import type {
 import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
 import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
+import { SqliteSchedulerTables } from './scheduler-tables.js';
+import type { Change, WaitOptions } from '../feed.js';
+import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -104,6 +107,8 @@ export class SqliteStore implements RunStore {
   readonly #lease: (fn: () => Lease | LeaseAttempt) => Lease | LeaseAttempt;
   /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
+  readonly #tables: SqliteSchedulerTables;
+  readonly #write: <T>(fn: () => T) => T;
 
   private constructor(path: string, db: Database, durability: Durability) {
     this.path = path;
@@ -120,6 +125,9 @@ export class SqliteStore implements RunStore {
     this.#createRun = (record) => createRun.immediate(record);
     const tx = db.transaction((fn: () => Lease | LeaseAttempt) => fn());
     this.#lease = (fn) => tx.immediate(fn);
+    const write = db.transaction((fn: () => unknown) => fn());
+    this.#write = <T>(fn: () => T) => write.immediate(fn) as T;
+    this.#tables = new SqliteSchedulerTables(db);
   }
 
   /**
@@ -210,6 +218,7 @@ export class SqliteStore implements RunStore {
 
   async createRun(record: RunRecord): Promise<void> {
     this.#read('the runs table', record.runId, () => this.#createRun(record));
+    this.#tables.committed();
   }
 
   /** In one transaction: the run and its graph, or nothing. */
@@ -228,6 +237,11 @@ export class SqliteStore implements RunStore {
       module: record.module ?? null,
       durability: record.durability ?? null,
       codec: record.codec ?? null,
+    });
+    this.#tables.record('run.created', record.runId, record.createdAt, {
+      dagId: record.dagId,
+      periodKey: record.partitionKey ?? null,
+      status: record.status,
     });
   }
 
@@ -263,6 +277,7 @@ export class SqliteStore implements RunStore {
       this.#synchronous = wanted;
     }
     this.#read('the journal', runId, () => this.#commit(runId, commit));
+    if (commit.run?.status !== undefined) this.#tables.committed();
   }
 
   /** Inside the transaction: a throw rolls back everything, so the order of writes is free. */
@@ -287,6 +302,17 @@ export class SqliteStore implements RunStore {
     let update = this.#updates.get(sql);
     if (update === undefined) this.#updates.set(sql, (update = this.#db.prepare(sql)));
     if (update.run(...args, runId).changes === 0) throw runNotFound(runId);
+    if (run.status !== undefined) {
+      const { dag_id, partition_key } = s.runKey.get(runId) as {
+        dag_id: string;
+        partition_key: string | null;
+      };
+      this.#tables.record('run.status', runId, args[0] as number, {
+        dagId: dag_id,
+        periodKey: partition_key,
+        status: run.status,
+      });
+    }
     if (commit.events.length > 0) {
       const last = (s.lastSeq.get(runId) as number | null) ?? 0;
       checkAppend(runId, last + 1, commit.events);
@@ -457,6 +483,59 @@ export class SqliteStore implements RunStore {
     );
   }
 
+  async setSignal(input: SignalInput): Promise<StoredSignal> {
+    const stored = this.#read('the signals table', undefined, () =>
+      this.#write(() => this.#tables.setSignal(input)),
+    );
+    this.#tables.committed();
+    return stored;
+  }
+
+  async clearSignal(
+    name: string,
+    periodKey: string,
+    by: string,
+    at: number,
+  ): Promise<StoredSignal | undefined> {
+    const stored = this.#read('the signals table', undefined, () =>
+      this.#write(() => this.#tables.clearSignal(name, periodKey, by, at)),
+    );
+    if (stored !== undefined) this.#tables.committed();
+    return stored;
+  }
+
+  async getSignal(name: string, periodKey?: string): Promise<StoredSignal | undefined> {
+    return this.#read('the signals table', undefined, () =>
+      this.#tables.getSignal(name, periodKey),
+    );
+  }
+
+  async listSignals(filter?: SignalFilter): Promise<StoredSignal[]> {
+    return this.#read('the signals table', undefined, () => this.#tables.listSignals(filter));
+  }
+
+  async signalHistory(name: string, periodKey?: string): Promise<StoredSignal[]> {
+    return this.#read('the signals table', undefined, () =>
+      this.#tables.signalHistory(name, periodKey),
+    );
+  }
+
+  async feedHead(): Promise<number> {
+    return this.#read('the change feed', undefined, () => this.#tables.feedHead());
+  }
+
+  async changesSince(afterSeq: number, limit?: number): Promise<Change[]> {
+    return this.#read('the change feed', undefined, () =>
+      this.#tables.changesSince(afterSeq, limit),
+    );
+  }
+
+  waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
+    return this.#read('the change feed', undefined, () =>
+      this.#tables.waitForChange(afterSeq, options),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -502,6 +581,7 @@ function prepare(db: Database) {
        JOIN run_graphs ON run_graphs.run_id = runs.run_id WHERE runs.run_id = ?`,
     ),
     runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
+    runKey: db.prepare(`SELECT dag_id, partition_key FROM runs WHERE run_id = ?`),
     insertJournal: db.prepare(
       `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
     ),

@@ -1,0 +1,47 @@
+import type { RunStatus } from '../engine/index.js';
+
+/** What changed. */
+export type ChangeKind = 'run.created' | 'run.status' | 'signal.set' | 'signal.cleared';
+
+/**
+ * One entry of the store's change feed: a store-wide sequence over runs and scheduler tables,
+ * written in the same transaction as the change it describes. A scheduler wakes on it, in this
+ * process or another; the API's live stream will resume from a `seq`.
+ */
+export interface Change {
+  /** Rises with every change of the store. */
+  readonly seq: number;
+  readonly kind: ChangeKind;
+  /** The run id (run changes) or the signal name (signal changes). */
+  readonly subject: string;
+  /** The run's DAG (run changes). */
+  readonly dagId?: string;
+  /** The run's or the signal's period key. */
+  readonly periodKey?: string;
+  /** The run's status after the change (run changes). */
+  readonly status?: RunStatus;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+/** Options of {@link FeedStore.waitForChange}. */
+export interface WaitOptions {
+  /** Resolve after this long even without a change. */
+  readonly maxWaitMs: number;
+  /** Resolve at once when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** The change feed of a store. */
+export interface FeedStore {
+  /** The latest `seq` (0 for an empty feed). */
+  feedHead(): Promise<number>;
+  /** Changes with `seq > afterSeq`, oldest first; at most `limit` (default 1,000). */
+  changesSince(afterSeq: number, limit?: number): Promise<Change[]>;
+  /**
+   * Resolve true once the feed has moved past `afterSeq` (a change made through this store, or
+   * by another process on the same database); false after `maxWaitMs` or on abort. Cheap to
+   * call in a loop: the caller then reads {@link changesSince}.
+   */
+  waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean>;
+}

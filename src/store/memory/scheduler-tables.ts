@@ -1,0 +1,110 @@
+import type { RunStatus } from '../../engine/index.js';
+import { ChangeWaiters } from '../change-waiters.js';
+import type { Change, ChangeKind, FeedStore, WaitOptions } from '../feed.js';
+import {
+  checkSignalKey,
+  encodePayload,
+  type SignalFilter,
+  type SignalInput,
+  type SignalStore,
+  type StoredSignal,
+} from '../signals.js';
+
+/** The change feed and the signals of a {@link MemoryStore}. */
+export class MemorySchedulerTables implements SignalStore, FeedStore {
+  readonly #feed: Change[] = [];
+  readonly #signals: StoredSignal[] = [];
+  readonly #waiters = new ChangeWaiters();
+
+  /** Append a change (the caller's write has been made). */
+  record(
+    kind: ChangeKind,
+    subject: string,
+    at: number,
+    fields: { dagId?: string; periodKey?: string | undefined; status?: RunStatus } = {},
+  ): void {
+    const change: Change = { seq: this.#feed.length + 1, kind, subject, at };
+    for (const [key, value] of Object.entries(fields))
+      if (value !== undefined) (change as unknown as Record<string, unknown>)[key] = value;
+    this.#feed.push(change);
+    this.#waiters.wake();
+  }
+
+  async feedHead(): Promise<number> {
+    return this.#feed.length;
+  }
+
+  async changesSince(afterSeq: number, limit = 1000): Promise<Change[]> {
+    return this.#feed.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
+  }
+
+  waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
+    if (this.#feed.length > afterSeq) return Promise.resolve(true);
+    return this.#waiters.wait(options);
+  }
+
+  async setSignal(input: SignalInput): Promise<StoredSignal> {
+    const periodKey = input.periodKey ?? '';
+    checkSignalKey(input.name, periodKey);
+    const text = encodePayload(input.name, input.payload);
+    return this.#append(input.name, periodKey, text, input.setBy, input.at, false);
+  }
+
+  async clearSignal(
+    name: string,
+    periodKey: string,
+    by: string,
+    at: number,
+  ): Promise<StoredSignal | undefined> {
+    checkSignalKey(name, periodKey);
+    if ((await this.getSignal(name, periodKey)) === undefined) return undefined;
+    return this.#append(name, periodKey, undefined, by, at, true);
+  }
+
+  async getSignal(name: string, periodKey = ''): Promise<StoredSignal | undefined> {
+    const latest = this.#signals.findLast((s) => s.name === name && s.periodKey === periodKey);
+    return latest === undefined || latest.cleared ? undefined : latest;
+  }
+
+  async listSignals(filter: SignalFilter = {}): Promise<StoredSignal[]> {
+    const latest = new Map<string, StoredSignal>();
+    for (const s of this.#signals) latest.set(`${s.name}\u0000${s.periodKey}`, s);
+    return [...latest.values()]
+      .filter(
+        (s) =>
+          !s.cleared &&
+          (filter.name === undefined || s.name === filter.name) &&
+          (filter.periodKey === undefined || s.periodKey === filter.periodKey),
+      )
+      .sort((a, b) =>
+        a.name === b.name ? (a.periodKey < b.periodKey ? -1 : 1) : a.name < b.name ? -1 : 1,
+      )
+      .slice(0, filter.limit ?? 100);
+  }
+
+  async signalHistory(name: string, periodKey = ''): Promise<StoredSignal[]> {
+    return this.#signals.filter((s) => s.name === name && s.periodKey === periodKey);
+  }
+
+  #append(
+    name: string,
+    periodKey: string,
+    payload: string | undefined,
+    setBy: string,
+    setAt: number,
+    cleared: boolean,
+  ): StoredSignal {
+    const entry: StoredSignal = {
+      id: this.#signals.length + 1,
+      name,
+      periodKey,
+      payload: payload === undefined ? undefined : (JSON.parse(payload) as unknown),
+      setBy,
+      setAt,
+      cleared,
+    };
+    this.#signals.push(entry);
+    this.record(cleared ? 'signal.cleared' : 'signal.set', name, setAt, { periodKey });
+    return entry;
+  }
+}

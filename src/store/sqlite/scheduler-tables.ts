@@ -1,0 +1,208 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { RunStatus } from '../../engine/index.js';
+import { ChangeWaiters } from '../change-waiters.js';
+import type { Change, ChangeKind, WaitOptions } from '../feed.js';
+import {
+  checkSignalKey,
+  encodePayload,
+  type SignalFilter,
+  type SignalInput,
+  type StoredSignal,
+} from '../signals.js';
+
+interface FeedRow {
+  seq: number;
+  kind: string;
+  subject: string;
+  dag_id: string | null;
+  period_key: string | null;
+  status: string | null;
+  at: number;
+}
+
+interface SignalRow {
+  id: number;
+  name: string;
+  period_key: string;
+  payload: string | null;
+  set_by: string;
+  set_at: number;
+  cleared: number;
+}
+
+/** How often a waiter checks whether another process wrote to the database. */
+const WATCH_MS = 5;
+
+/**
+ * The change feed and the signals of a {@link SqliteStore}, on its connection. Writes run inside
+ * the caller's transaction (`run` wraps them); another process's writes are seen through
+ * `PRAGMA data_version`, which changes when any other connection commits.
+ */
+export class SqliteSchedulerTables {
+  readonly #s: ReturnType<typeof prepare>;
+  readonly #waiters = new ChangeWaiters();
+  readonly #dataVersion: Statement;
+
+  constructor(db: Database) {
+    this.#s = prepare(db);
+    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** Append a change; call inside the transaction of the write it describes. */
+  record(
+    kind: ChangeKind,
+    subject: string,
+    at: number,
+    fields: { dagId?: string | null; periodKey?: string | null; status?: RunStatus | null } = {},
+  ): void {
+    this.#s.insertChange.run(
+      kind,
+      subject,
+      fields.dagId ?? null,
+      fields.periodKey ?? null,
+      fields.status ?? null,
+      at,
+    );
+  }
+
+  /** Wake this process's waiters (after the transaction that recorded a change committed). */
+  committed(): void {
+    this.#waiters.wake();
+  }
+
+  feedHead(): number {
+    return (this.#s.feedHead.get() as number | null) ?? 0;
+  }
+
+  changesSince(afterSeq: number, limit = 1000): Change[] {
+    return (this.#s.changesSince.all(afterSeq, limit) as FeedRow[]).map(toChange);
+  }
+
+  waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
+    if (this.feedHead() > afterSeq) return Promise.resolve(true);
+    let version = this.#dataVersion.get() as number;
+    return this.#waiters.wait(options, {
+      everyMs: WATCH_MS,
+      changed: () => {
+        try {
+          const now = this.#dataVersion.get() as number;
+          if (now === version) return false;
+          version = now;
+          return this.feedHead() > afterSeq;
+        } catch {
+          return true; // closed or damaged: let the caller's next read report it
+        }
+      },
+    });
+  }
+
+  /** Inside a write transaction. */
+  setSignal(input: SignalInput): StoredSignal {
+    const periodKey = input.periodKey ?? '';
+    checkSignalKey(input.name, periodKey);
+    const payload = encodePayload(input.name, input.payload);
+    return this.#append(input.name, periodKey, payload ?? null, input.setBy, input.at, false);
+  }
+
+  /** Inside a write transaction. */
+  clearSignal(name: string, periodKey: string, by: string, at: number): StoredSignal | undefined {
+    checkSignalKey(name, periodKey);
+    if (this.getSignal(name, periodKey) === undefined) return undefined;
+    return this.#append(name, periodKey, null, by, at, true);
+  }
+
+  getSignal(name: string, periodKey = ''): StoredSignal | undefined {
+    const row = this.#s.latestSignal.get(name, periodKey) as SignalRow | undefined;
+    return row === undefined || row.cleared === 1 ? undefined : toSignal(row);
+  }
+
+  listSignals(filter: SignalFilter = {}): StoredSignal[] {
+    const rows = this.#s.listSignals.all({
+      name: filter.name ?? null,
+      period: filter.periodKey ?? null,
+      limit: filter.limit ?? 100,
+    }) as SignalRow[];
+    return rows.map(toSignal);
+  }
+
+  signalHistory(name: string, periodKey = ''): StoredSignal[] {
+    return (this.#s.signalHistory.all(name, periodKey) as SignalRow[]).map(toSignal);
+  }
+
+  #append(
+    name: string,
+    periodKey: string,
+    payload: string | null,
+    setBy: string,
+    setAt: number,
+    cleared: boolean,
+  ): StoredSignal {
+    const id = Number(
+      this.#s.insertSignal.run(name, periodKey, payload, setBy, setAt, cleared ? 1 : 0)
+        .lastInsertRowid,
+    );
+    this.record(cleared ? 'signal.cleared' : 'signal.set', name, setAt, { periodKey });
+    return toSignal({
+      id,
+      name,
+      period_key: periodKey,
+      payload,
+      set_by: setBy,
+      set_at: setAt,
+      cleared: cleared ? 1 : 0,
+    });
+  }
+}
+
+function prepare(db: Database) {
+  return {
+    insertChange: db.prepare(
+      'INSERT INTO feed (kind, subject, dag_id, period_key, status, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    feedHead: db.prepare('SELECT max(seq) FROM feed').pluck(),
+    changesSince: db.prepare('SELECT * FROM feed WHERE seq > ? ORDER BY seq LIMIT ?'),
+    insertSignal: db.prepare(
+      'INSERT INTO signals (name, period_key, payload, set_by, set_at, cleared) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    latestSignal: db.prepare(
+      'SELECT * FROM signals WHERE name = ? AND period_key = ? ORDER BY id DESC LIMIT 1',
+    ),
+    signalHistory: db.prepare(
+      'SELECT * FROM signals WHERE name = ? AND period_key = ? ORDER BY id',
+    ),
+    // The latest entry of each (name, period), kept when it sets the signal.
+    listSignals: db.prepare(
+      `SELECT s.* FROM signals s
+       JOIN (SELECT max(id) AS id FROM signals
+             WHERE (@name IS NULL OR name = @name) AND (@period IS NULL OR period_key = @period)
+             GROUP BY name, period_key) latest ON latest.id = s.id
+       WHERE s.cleared = 0
+       ORDER BY s.name, s.period_key
+       LIMIT @limit`,
+    ),
+  };
+}
+
+function toChange(row: FeedRow): Change {
+  return {
+    seq: row.seq,
+    kind: row.kind as ChangeKind,
+    subject: row.subject,
+    ...(row.dag_id === null ? {} : { dagId: row.dag_id }),
+    ...(row.period_key === null ? {} : { periodKey: row.period_key }),
+    ...(row.status === null ? {} : { status: row.status as RunStatus }),
+    at: row.at,
+  };
+}
+
+function toSignal(row: SignalRow): StoredSignal {
+  return {
+    id: row.id,
+    name: row.name,
+    periodKey: row.period_key,
+    payload: row.payload === null ? undefined : (JSON.parse(row.payload) as unknown),
+    setBy: row.set_by,
+    setAt: row.set_at,
+    cleared: row.cleared === 1,
+  };
+}
