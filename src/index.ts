@@ -60,6 +60,26 @@ export type {
   TaskMap,
 } from './executor/index.js';
 
+export {
+  UNPARTITIONED,
+  UNPARTITIONED_SPACE,
+  cronSchedule,
+  identityMapping,
+  requirementMet,
+  sameWindowMapping,
+} from './time/index.js';
+export type {
+  CronSchedule,
+  CronScheduleOptions,
+  MappingSpaces,
+  PartitionMapping,
+  Period,
+  PeriodRangeOptions,
+  PeriodSpace,
+  UpstreamPeriods,
+  UpstreamRequirement,
+} from './time/index.js';
+
 export { jsonCodec } from './codec/index.js';
 export type { Codec } from './codec/index.js';
 

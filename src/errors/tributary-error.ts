@@ -48,6 +48,14 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** A module exports two different DAG definitions with the same id. */
   DUPLICATE_DAG: 'DUPLICATE_DAG',
+  /** A cron expression that does not parse or never fires. */
+  INVALID_CRON: 'INVALID_CRON',
+  /** A time zone name that is not an IANA zone the platform knows. */
+  UNKNOWN_TIMEZONE: 'UNKNOWN_TIMEZONE',
+  /** A period key that names no period of the DAG's period space. */
+  INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
+  /** A partition mapping found no upstream period for a downstream period. */
+  PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */
