@@ -58,7 +58,7 @@ export class CronSchedule implements PeriodSpace {
     if (start !== undefined) {
       checkInstant('`start`', start);
       if (start < TIME_DOMAIN.min || start > TIME_DOMAIN.max) {
-        invalidArgument('`start`', 'an instant between the years 0001 and 9999', start);
+        invalidArgument('`start`', 'an instant between the years 0001 and 2999', start);
       }
     }
     this.#space = new TickSpace({
@@ -147,7 +147,7 @@ export class CronSchedule implements PeriodSpace {
  *
  * @throws `INVALID_CRON` quoting the expression when it does not parse (five fields, or a
  * nickname such as `@daily`) or never fires; `UNKNOWN_TIMEZONE` quoting the zone;
- * `INVALID_ARGUMENT` for a negative `delay` or a `start` outside the years 0001-9999.
+ * `INVALID_ARGUMENT` for a negative `delay` or a `start` outside the years 0001-2999.
  * @example
  * ```ts
  * const daily = cronSchedule('30 2 * * *', { timezone: 'America/New_York' });

@@ -28,7 +28,19 @@ export interface Ticks {
   before(to: number, floor?: number): number | undefined;
 }
 
-/** How a tick space writes and reads the key of a window from its start. */
+/**
+ * How a tick space writes and reads the key of a window from its start.
+ *
+ * @example
+ * ```ts
+ * const utc = zoneRules('UTC');
+ * const keys: KeyFormat = {
+ *   format: (start) => formatInstantKey(start, utc),
+ *   parse: parseInstantKey,
+ *   shape: 'UTC start, such as `2026-01-01T00:00Z`',
+ * };
+ * ```
+ */
 export interface KeyFormat {
   /** The key of the window starting at `start`. */
   format(start: number): string;
@@ -38,7 +50,14 @@ export interface KeyFormat {
   readonly shape: string;
 }
 
-/** What a {@link TickSpace} is made of. */
+/**
+ * What a {@link TickSpace} is made of.
+ *
+ * @example
+ * ```ts
+ * const parts: TickSpaceParts = { ticks: hours, keys, timezone: 'UTC', description: 'hourly' };
+ * ```
+ */
 export interface TickSpaceParts {
   readonly ticks: Ticks;
   readonly keys: KeyFormat;

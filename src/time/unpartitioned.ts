@@ -1,6 +1,6 @@
 import { TributaryError, describeValue } from '../errors/index.js';
 import type { Period, PeriodRangeOptions, PeriodSpace } from './period.js';
-import { checkRange } from './range.js';
+import { checkInstant, checkRange } from './range.js';
 
 /**
  * The one period of a DAG without a schedule: key `''`, a window spanning every instant a
@@ -41,8 +41,14 @@ export const UNPARTITIONED_SPACE: PeriodSpace = Object.freeze({
       { context: { received: key, space: 'unpartitioned' } },
     );
   },
-  containing: (): Period => UNPARTITIONED,
-  lastClosed: (): undefined => undefined,
+  containing(instant: number): Period {
+    checkInstant('`instant`', instant);
+    return UNPARTITIONED;
+  },
+  lastClosed(instant: number): undefined {
+    checkInstant('`instant`', instant);
+    return undefined;
+  },
   next: (): undefined => undefined,
   previous: (): undefined => undefined,
   *periods(from: number, to: number, options?: PeriodRangeOptions): IterableIterator<Period> {

@@ -13,17 +13,26 @@ import { TributaryError, describeValue } from '../errors/index.js';
 const DAY = 86_400_000;
 
 /**
- * The instants the time model handles, years 0001 to 9999 (a day inside, so that local dates
- * have four-digit years in every zone).
+ * The instants the time model handles: from 0001-01-02 to 2999-12-31 (UTC). Local dates have
+ * four-digit years in every zone, and croner, which finds cron ticks, searches up to the year
+ * 3000.
  *
  * @example
  * ```ts
- * new Date(TIME_DOMAIN.max).toISOString(); // '9999-12-31T00:00:00.000Z'
+ * new Date(TIME_DOMAIN.max).toISOString(); // '2999-12-31T00:00:00.000Z'
  * ```
  */
-export const TIME_DOMAIN = { min: -62_135_510_400_000, max: 253_402_214_400_000 } as const;
+export const TIME_DOMAIN = { min: -62_135_510_400_000, max: 32_503_593_600_000 } as const;
 
-/** A change of a zone's offset: `before` until `at` (exclusive), `after` from `at`. */
+/**
+ * A change of a zone's offset: `before` until `at` (exclusive), `after` from `at`.
+ *
+ * @example
+ * ```ts
+ * // Paris springs forward at 01:00 UTC on 29 March 2026.
+ * const spring: Transition = { at: Date.UTC(2026, 2, 29, 1), before: 3_600_000, after: 7_200_000 };
+ * ```
+ */
 export interface Transition {
   readonly at: number;
   readonly before: number;
@@ -97,7 +106,8 @@ export class ZoneRules {
 
   /** Sample the offset at every UTC midnight of `year` and its end, bisecting each change. */
   #sample(year: number): YearRules {
-    const start = utcInstant(year, 1, 1);
+    // Year 1 starts at the domain's start: Intl writes the day before in years BC, unmarked.
+    const start = Math.max(utcInstant(year, 1, 1), TIME_DOMAIN.min);
     const end = utcInstant(year + 1, 1, 1);
     const offset = this.#intlOffset(start);
     const transitions: Transition[] = [];

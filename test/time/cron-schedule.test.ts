@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronSchedule } from '../../src/time/index.js';
+import { TIME_DOMAIN, cronSchedule } from '../../src/time/index.js';
 import { expectError } from '../graph/random-dag.js';
 
 const HOUR = 3_600_000;
@@ -45,6 +45,16 @@ describe('a cron schedule as periods', () => {
     expect(forever.next().value?.key).toBe('0001-01-02T00:00Z');
     expectError(() => [...hourly.periods(to, from)], 'INVALID_ARGUMENT');
     expectError(() => hourly.containing(Number.NaN), 'INVALID_ARGUMENT');
+  });
+
+  it('has periods from the year 0001 to 2999, and none outside', () => {
+    const daily = cronSchedule('0 0 * * *', { timezone: 'America/New_York' });
+    // Local mean time of New York before 1883: -04:56:02.
+    expect(daily.periods(-Infinity, Infinity).next().value?.key).toBe('0001-01-02T00:00-04:56:02');
+    expect(daily.containing(TIME_DOMAIN.max - 3 * 86_400_000)?.key).toBe('2999-12-27T00:00-05:00');
+    expect(daily.containing(TIME_DOMAIN.max + 86_400_000)).toBeUndefined();
+    expect(daily.containing(-1e15)).toBeUndefined();
+    expect([...daily.periods(TIME_DOMAIN.max - 2 * 86_400_000, Infinity)]).toHaveLength(1);
   });
 
   it('starts no period before its start', () => {

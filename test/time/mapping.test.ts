@@ -32,6 +32,7 @@ describe('the unpartitioned space', () => {
     expect([...UNPARTITIONED_SPACE.periods(-Infinity, Infinity)]).toEqual([UNPARTITIONED]);
     expect(JSON.parse(JSON.stringify(UNPARTITIONED))).toEqual(UNPARTITIONED);
     expect(Object.isFrozen(UNPARTITIONED)).toBe(true);
+    expectError(() => UNPARTITIONED_SPACE.containing(Number.NaN), 'INVALID_ARGUMENT');
     const error = expectError(() => UNPARTITIONED_SPACE.parse('2026-01-01'), 'INVALID_PERIOD_KEY');
     expect(error.message).toContain('`"2026-01-01"` (string)');
   });
