@@ -44,6 +44,9 @@ describe('DST in Europe/Paris, 2026 (spring forward 29 March 02:00 -> 03:00, fal
       times(keys('*/30 2 * * *', 'Europe/Paris', '2026-10-24T12:00Z', '2026-10-25T12:00Z')),
     ).toEqual(['02:00+02:00', '02:30+02:00']);
     expect(
+      times(keys('0 1,2 * * *', 'Europe/Paris', '2026-10-24T21:00Z', '2026-10-25T04:00Z')),
+    ).toEqual(['01:00+02:00', '02:00+02:00']);
+    expect(
       times(keys('0 */2 * * *', 'Europe/Paris', '2026-10-24T21:00Z', '2026-10-25T04:00Z')),
     ).toEqual(['00:00+02:00', '02:00+02:00', '04:00+01:00']);
   });
