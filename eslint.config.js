@@ -12,17 +12,28 @@ const layers = {
   errors: [],
   graph: ['errors'],
   codec: ['errors'],
-  engine: ['errors', 'graph'],
-  executor: ['errors', 'graph', 'codec', 'engine'],
-  store: ['errors', 'graph', 'engine', 'codec'],
-  durable: ['errors', 'graph', 'engine', 'executor', 'store', 'codec'],
-  orchestrator: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable'],
-  cli: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable', 'orchestrator'],
+  time: ['errors'],
+  engine: ['errors', 'graph', 'time'],
+  executor: ['errors', 'graph', 'codec', 'engine', 'time'],
+  store: ['errors', 'graph', 'engine', 'codec', 'time'],
+  durable: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'time'],
+  orchestrator: ['errors', 'graph', 'engine', 'executor', 'store', 'codec', 'durable', 'time'],
+  cli: [
+    'errors',
+    'graph',
+    'engine',
+    'executor',
+    'store',
+    'codec',
+    'durable',
+    'orchestrator',
+    'time',
+  ],
 };
 const allLayers = Object.keys(layers);
 
-/** `src/graph` and `src/engine` are pure: no timers, clocks, file system or network. */
-const pureLayers = ['graph', 'engine'];
+/** `src/graph`, `src/engine` and `src/time` are pure: no timers, clocks, file system or network. */
+const pureLayers = ['graph', 'engine', 'time'];
 const nodeBuiltins = [
   'fs',
   'path',
@@ -36,10 +47,11 @@ const nodeBuiltins = [
 ];
 const purityImportPattern = {
   regex: `^(node:|(${nodeBuiltins.join('|')})(/|$))`,
-  message: 'src/graph and src/engine are pure: no Node builtins (time and I/O come from outside).',
+  message:
+    'src/graph, src/engine and src/time are pure: no Node builtins (time and I/O come from outside).',
 };
 const purityMessage =
-  'src/graph and src/engine are pure: time and I/O are passed in by the caller.';
+  'src/graph, src/engine and src/time are pure: time and I/O are passed in by the caller.';
 const purityRules = {
   'no-restricted-globals': [
     'error',
@@ -59,6 +71,11 @@ const purityRules = {
     'error',
     { object: 'Date', property: 'now', message: purityMessage },
     { object: 'performance', property: 'now', message: purityMessage },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    // `new Date()` reads the clock too.
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: purityMessage },
   ],
 };
 

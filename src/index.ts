@@ -63,6 +63,26 @@ export type {
   TaskResourceLimits,
 } from './executor/index.js';
 
+export {
+  UNPARTITIONED,
+  UNPARTITIONED_SPACE,
+  cronSchedule,
+  identityMapping,
+  requirementMet,
+  sameWindowMapping,
+} from './time/index.js';
+export type {
+  CronSchedule,
+  CronScheduleOptions,
+  MappingSpaces,
+  PartitionMapping,
+  Period,
+  PeriodRangeOptions,
+  PeriodSpace,
+  UpstreamPeriods,
+  UpstreamRequirement,
+} from './time/index.js';
+
 export { jsonCodec } from './codec/index.js';
 export type { Codec } from './codec/index.js';
 
@@ -87,6 +107,14 @@ export type {
   RunSummary,
   StoredEvent,
   StoredLogLine,
+  SignalFilter,
+  SignalInput,
+  SignalStore,
+  StoredSignal,
+  Change,
+  ChangeKind,
+  FeedStore,
+  WaitOptions,
 } from './store/index.js';
 
 export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';

@@ -52,6 +52,14 @@ export const ErrorCode = {
   WORKER_OUT_OF_MEMORY: 'WORKER_OUT_OF_MEMORY',
   /** An isolated task's worker thread ended (`process.exit` in the task) before the task did. */
   WORKER_EXITED: 'WORKER_EXITED',
+  /** A cron expression that does not parse or never fires. */
+  INVALID_CRON: 'INVALID_CRON',
+  /** A time zone name that is not an IANA zone the platform knows. */
+  UNKNOWN_TIMEZONE: 'UNKNOWN_TIMEZONE',
+  /** A period key that names no period of the DAG's period space. */
+  INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
+  /** A partition mapping found no upstream period for a downstream period. */
+  PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */
