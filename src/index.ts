@@ -135,4 +135,11 @@ export type {
   ResumeOutcome,
   TaskDefinition,
   TaskOptions,
+  DagScheduling,
+  Dependency,
+  DependencyOptions,
+  ScheduleOptions,
+  Trigger,
+  TriggerOn,
+  TriggerOptions,
 } from './durable/index.js';

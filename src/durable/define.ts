@@ -16,6 +16,14 @@ import {
   type TaskFn,
   type TaskIsolation,
 } from '../executor/index.js';
+import type { CronSchedule } from '../time/index.js';
+import {
+  dagScheduling,
+  type DagScheduling,
+  type DependencyOptions,
+  type ScheduleOptions,
+  type TriggerOptions,
+} from './scheduling.js';
 
 /** A task registered by name, so durable runs and dynamic nodes can refer to it as data. */
 export interface TaskDefinition extends TaskIsolation {
@@ -97,6 +105,18 @@ export interface DagOptions {
   readonly limits?: ModificationLimits;
   /** Journal entries between engine snapshots of this DAG's runs (see `DurableRunOptions`). */
   readonly snapshotEvery?: number;
+  /**
+   * When the scheduler runs the DAG: a cron expression (UTC), `{ cron, timezone, delayMs,
+   * start }`, or a `cronSchedule(...)`. Each tick runs the window that just closed; the DAG's
+   * periods are these windows. Without one the DAG has one unpartitioned period (key `''`).
+   */
+  readonly schedule?: string | ScheduleOptions | CronSchedule;
+  /** DAGs whose runs for the mapped periods must have ended in an accepted state first. */
+  readonly dependsOn?: readonly DependencyOptions[];
+  /** DAGs to start when a run of this one ends (on success by default). */
+  readonly triggers?: readonly TriggerOptions[];
+  /** Runs active at once; the scheduler keeps more `queued`. */
+  readonly maxActiveRuns?: number;
 }
 
 /** A validated DAG definition that the CLI, the durable runner and (later) workers load by id. */
@@ -108,9 +128,20 @@ export interface DagDefinition {
   readonly tasks: ReadonlyMap<string, TaskDefinition>;
   readonly expanders: ReadonlyMap<string, Expander>;
   readonly params: Readonly<Record<string, unknown>>;
+  /** Its schedule, periods, dependencies and triggers, checked and with defaults. */
+  readonly scheduling: DagScheduling;
   readonly options: Omit<
     DagOptions,
-    'id' | 'description' | 'dag' | 'tasks' | 'expanders' | 'params'
+    | 'id'
+    | 'description'
+    | 'dag'
+    | 'tasks'
+    | 'expanders'
+    | 'params'
+    | 'schedule'
+    | 'dependsOn'
+    | 'triggers'
+    | 'maxActiveRuns'
   >;
 }
 
@@ -131,7 +162,19 @@ export interface DagDefinition {
 export function defineDag(options: DagOptions): DagDefinition {
   if (typeof options !== 'object' || options === null)
     invalidArgument('the DAG definition', 'an object', options);
-  const { id, description, dag, tasks, expanders, params, ...rest } = options;
+  const {
+    id,
+    description,
+    dag,
+    tasks,
+    expanders,
+    params,
+    schedule,
+    dependsOn,
+    triggers,
+    maxActiveRuns,
+    ...rest
+  } = options;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
     invalidArgument('`id`', 'a non-empty string of letters, digits, `_`, `.` or `-`', id);
   }
@@ -181,6 +224,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     if (typeof fn !== 'function') invalidArgument(`expander "${key}" of "${id}"`, 'a function', fn);
   }
   checkExecutorOptions(rest, ` of "${id}"`);
+  const scheduling = dagScheduling(id, { schedule, dependsOn, triggers, maxActiveRuns });
   if (
     rest.snapshotEvery !== undefined &&
     !(Number.isInteger(rest.snapshotEvery) && rest.snapshotEvery >= 1)
@@ -195,6 +239,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     tasks: registry,
     expanders: new Map(Object.entries(expanders ?? {})),
     params: { ...params },
+    scheduling,
     options: rest,
   });
 }

@@ -14,3 +14,13 @@ export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
 export { viewRun } from './run-view.js';
 export type { NodeView, RunView } from './run-view.js';
+export { dagScheduling, referencedDags } from './scheduling.js';
+export type {
+  DagScheduling,
+  Dependency,
+  DependencyOptions,
+  ScheduleOptions,
+  Trigger,
+  TriggerOn,
+  TriggerOptions,
+} from './scheduling.js';

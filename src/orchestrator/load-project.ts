@@ -56,7 +56,8 @@ export function projectIn(
  * Load a project from its config module: import every DAG module it lists (paths, and globs of
  * `.dag.` files, relative to the config), each once, and register their DAGs. Typed errors name
  * the module: `MODULE_LOAD_FAILED` (missing or throws), `DAG_NOT_FOUND` (a listed module with no
- * DAG, or a glob that selects no file), `DUPLICATE_DAG` (one id in two modules),
+ * DAG, a glob that selects no file, a dependency or trigger naming a DAG no module defines),
+ * `DUPLICATE_DAG` (one id in two modules),
  * `INVALID_ARGUMENT` (a config that declares no project, a bad glob).
  *
  * @example
@@ -107,6 +108,7 @@ export async function loadProjectFrom(
     const { exports } = await importDefinitionModule(module);
     for (const definition of definitionsIn(exports, module)) dags.add(definition, module);
   }
+  dags.checkReferences();
   return {
     name: project.name ?? basename(root),
     config,

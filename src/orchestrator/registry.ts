@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { TributaryError } from '../errors/index.js';
-import type { DagDefinition } from '../durable/index.js';
+import { referencedDags, type DagDefinition } from '../durable/index.js';
 
 /** A DAG of a project, with the module that defines it. */
 export interface RegisteredDag {
@@ -43,6 +43,24 @@ export class DagRegistry implements Iterable<RegisteredDag> {
       );
     }
     this.#dags.set(definition.id, { definition, module });
+  }
+
+  /**
+   * Check that every DAG a dependency or a trigger names is registered: `DAG_NOT_FOUND` naming
+   * the DAG, its module, the kind of reference and the missing id.
+   */
+  checkReferences(): void {
+    for (const { definition, module } of this.#dags.values()) {
+      for (const { dag, kind } of referencedDags(definition.scheduling)) {
+        if (this.#dags.has(dag)) continue;
+        const verb = kind === 'trigger' ? 'triggers' : 'depends on';
+        throw new TributaryError(
+          'DAG_NOT_FOUND',
+          `DAG "${definition.id}" (${relative(this.#root, module) || module}) ${verb} DAG "${dag}", which no module of the project defines`,
+          { context: { dagId: definition.id, module, kind, received: dag } },
+        );
+      }
+    }
   }
 
   get(id: string): RegisteredDag | undefined {

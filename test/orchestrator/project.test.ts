@@ -81,6 +81,22 @@ describe('projects', () => {
     );
   });
 
+  it('a dependency or trigger on a DAG no module defines is DAG_NOT_FOUND naming both', async () => {
+    write(
+      'dags/report.dag.ts',
+      `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'report', dag: (b) => b.addNode('a'), tasks: { a: () => 1 },
+  dependsOn: [{ dag: 'sales' }] });`,
+    );
+    const error = await rejection(
+      loadProject(write('tributary.config.ts', config(['dags/*.dag.ts']))),
+    );
+    expect(error.code).toBe('DAG_NOT_FOUND');
+    expect(error.message).toBe(
+      'DAG "report" (dags/report.dag.ts) depends on DAG "sales", which no module of the project defines',
+    );
+  });
+
   it.each([
     [['dags/*'], 'INVALID_ARGUMENT', 'ending in a `.dag.` file name'],
     [['dags/**'], 'INVALID_ARGUMENT', 'ending in a `.dag.` file name'],

@@ -1,0 +1,216 @@
+import { invalidArgument, TributaryError } from '../errors/index.js';
+import type { RunStatus } from '../engine/index.js';
+import {
+  CronSchedule,
+  cronSchedule,
+  sameWindowMapping,
+  UNPARTITIONED_SPACE,
+  type PartitionMapping,
+  type PeriodSpace,
+} from '../time/index.js';
+
+/** When a DAG runs by itself: a cron expression in a time zone (UTC by default). */
+export interface ScheduleOptions {
+  readonly cron: string;
+  /** IANA zone the expression is read in. Default `UTC`. */
+  readonly timezone?: string;
+  /** Run a period this long after it closes (late data), in ms. Default 0. */
+  readonly delayMs?: number;
+  /** No period starts before this instant (epoch ms): no catch-up before it. */
+  readonly start?: number;
+}
+
+/** A declared dependency: run for period P once the upstream's runs for the mapped periods ended in an accepted state. */
+export interface DependencyOptions {
+  /** The upstream DAG's id. */
+  readonly dag: string;
+  /** Upstream run statuses that satisfy the dependency. Default `['succeeded']`. */
+  readonly accept?: readonly RunStatus[];
+  /** Which upstream periods a downstream period needs. Default: the same window. */
+  readonly mapping?: PartitionMapping;
+}
+
+/** When a trigger fires, by the upstream run's final status. */
+export type TriggerOn = 'success' | 'partial_success' | 'failure' | 'finish';
+
+/** A trigger: start DAG `dag` when a run of this DAG ends as `on` says. */
+export interface TriggerOptions {
+  readonly dag: string;
+  /** Default `'success'`. */
+  readonly on?: TriggerOn;
+  /** Params of the triggered run (over its defaults). */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Which periods of the triggered DAG the finished period maps to. Default: the same window. */
+  readonly mapping?: PartitionMapping;
+}
+
+/** A dependency with its defaults filled in. */
+export interface Dependency {
+  readonly dag: string;
+  readonly accept: readonly RunStatus[];
+  readonly mapping: PartitionMapping;
+}
+
+/** A trigger with its defaults filled in. */
+export interface Trigger {
+  readonly dag: string;
+  readonly on: TriggerOn;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly mapping: PartitionMapping;
+}
+
+/** How a DAG is scheduled, checked and with defaults: what the scheduler reads. */
+export interface DagScheduling {
+  /** How the DAG slices time: its cron schedule, or the one unpartitioned period. */
+  readonly periods: PeriodSpace;
+  readonly schedule: CronSchedule | undefined;
+  readonly dependsOn: readonly Dependency[];
+  readonly triggers: readonly Trigger[];
+  /** Runs of this DAG active at once; more wait `queued`. Undefined: no limit. */
+  readonly maxActiveRuns: number | undefined;
+}
+
+const STATUSES: readonly RunStatus[] = ['succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+const TRIGGER_ON: readonly TriggerOn[] = ['success', 'partial_success', 'failure', 'finish'];
+const DAG_ID = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Check and complete the scheduling options of DAG `id`. Errors name the DAG and quote the
+ * value: `INVALID_CRON` and `UNKNOWN_TIMEZONE` from the schedule, `INVALID_ARGUMENT` for the rest.
+ *
+ * @example
+ * ```ts
+ * const s = dagScheduling('report', { schedule: { cron: '0 2 * * *', timezone: 'Europe/Paris' } });
+ * s.periods === s.schedule; // true
+ * ```
+ */
+export function dagScheduling(
+  id: string,
+  options: {
+    readonly schedule?: string | ScheduleOptions | CronSchedule | undefined;
+    readonly dependsOn?: readonly DependencyOptions[] | undefined;
+    readonly triggers?: readonly TriggerOptions[] | undefined;
+    readonly maxActiveRuns?: number | undefined;
+  },
+): DagScheduling {
+  const schedule = scheduleOf(id, options.schedule);
+  const { maxActiveRuns } = options;
+  if (maxActiveRuns !== undefined && !(Number.isInteger(maxActiveRuns) && maxActiveRuns >= 1))
+    invalidArgument(`\`maxActiveRuns\` of "${id}"`, 'an integer >= 1', maxActiveRuns);
+  return {
+    periods: schedule ?? UNPARTITIONED_SPACE,
+    schedule,
+    dependsOn: listOf(id, 'dependsOn', options.dependsOn).map((d, i) => dependencyOf(id, d, i)),
+    triggers: listOf(id, 'triggers', options.triggers).map((t, i) => triggerOf(id, t, i)),
+    maxActiveRuns,
+  };
+}
+
+function scheduleOf(
+  id: string,
+  given: string | ScheduleOptions | CronSchedule | undefined,
+): CronSchedule | undefined {
+  if (given === undefined || given instanceof CronSchedule) return given;
+  const options: ScheduleOptions =
+    typeof given === 'string'
+      ? { cron: given }
+      : typeof given === 'object' && given !== null
+        ? given
+        : invalidArgument(
+            `\`schedule\` of "${id}"`,
+            'a cron expression or { cron, timezone?, delayMs?, start? }',
+            given,
+          );
+  if (typeof options.cron !== 'string')
+    invalidArgument(`\`schedule.cron\` of "${id}"`, 'a cron expression', options.cron);
+  try {
+    return cronSchedule(options.cron, {
+      ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+      ...(options.delayMs === undefined ? {} : { delay: options.delayMs }),
+      ...(options.start === undefined ? {} : { start: options.start }),
+    });
+  } catch (error) {
+    // The same code, with the DAG named: a project has many schedules.
+    if (!(error instanceof TributaryError)) throw error;
+    throw new TributaryError(error.code, `Schedule of DAG "${id}": ${error.message}`, {
+      context: { ...error.context, dagId: id },
+      cause: error,
+    });
+  }
+}
+
+function listOf<T>(id: string, field: string, value: readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) invalidArgument(`\`${field}\` of "${id}"`, 'an array', value);
+  return value;
+}
+
+function dagRef(id: string, where: string, dag: unknown): string {
+  if (typeof dag !== 'string' || !DAG_ID.test(dag))
+    invalidArgument(`the \`dag\` of ${where} of "${id}"`, 'a DAG id', dag);
+  return dag;
+}
+
+function mappingOf(id: string, where: string, mapping: unknown): PartitionMapping {
+  if (mapping === undefined) return sameWindowMapping;
+  const m = mapping as Partial<PartitionMapping> | null;
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    typeof m.name !== 'string' ||
+    typeof m.upstream !== 'function' ||
+    typeof m.downstream !== 'function'
+  ) {
+    invalidArgument(
+      `the \`mapping\` of ${where} of "${id}"`,
+      'a PartitionMapping (identityMapping, sameWindowMapping, ...)',
+      mapping,
+    );
+  }
+  return m as PartitionMapping;
+}
+
+function dependencyOf(id: string, given: DependencyOptions, i: number): Dependency {
+  const where = `dependsOn[${i}]`;
+  if (typeof given !== 'object' || given === null)
+    invalidArgument(`${where} of "${id}"`, '{ dag, accept?, mapping? }', given);
+  const dag = dagRef(id, where, given.dag);
+  const accept = given.accept ?? ['succeeded'];
+  if (!Array.isArray(accept) || accept.length === 0)
+    invalidArgument(
+      `\`accept\` of ${where} of "${id}"`,
+      'a non-empty array of run statuses',
+      accept,
+    );
+  for (const status of accept) {
+    if (!STATUSES.includes(status))
+      invalidArgument(
+        `a status in \`accept\` of ${where} of "${id}"`,
+        `one of ${STATUSES.join(', ')}`,
+        status,
+      );
+  }
+  return { dag, accept: [...accept], mapping: mappingOf(id, where, given.mapping) };
+}
+
+function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {
+  const where = `triggers[${i}]`;
+  if (typeof given !== 'object' || given === null)
+    invalidArgument(`${where} of "${id}"`, '{ dag, on?, params?, mapping? }', given);
+  const dag = dagRef(id, where, given.dag);
+  const on = given.on ?? 'success';
+  if (!TRIGGER_ON.includes(on))
+    invalidArgument(`\`on\` of ${where} of "${id}"`, `one of ${TRIGGER_ON.join(', ')}`, on);
+  const params = given.params ?? {};
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    invalidArgument(`\`params\` of ${where} of "${id}"`, 'an object', params);
+  return { dag, on, params: { ...params }, mapping: mappingOf(id, where, given.mapping) };
+}
+
+/** The DAG ids a DAG refers to (dependencies and triggers), for the registry's checks. */
+export function referencedDags(s: DagScheduling): { dag: string; kind: 'dependsOn' | 'trigger' }[] {
+  return [
+    ...s.dependsOn.map((d) => ({ dag: d.dag, kind: 'dependsOn' as const })),
+    ...s.triggers.map((t) => ({ dag: t.dag, kind: 'trigger' as const })),
+  ];
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { defineDag, type DagOptions } from '../../src/durable/index.js';
+import { TributaryError } from '../../src/errors/index.js';
+import {
+  CronSchedule,
+  cronSchedule,
+  identityMapping,
+  sameWindowMapping,
+  UNPARTITIONED_SPACE,
+} from '../../src/time/index.js';
+
+// A DAG's scheduling options (schedule, dependsOn, triggers, maxActiveRuns) are checked when it
+// is defined, with errors naming the DAG and quoting the value, and completed with defaults.
+
+const base = { dag: (b: never) => b, tasks: {} } as unknown as Omit<DagOptions, 'id'>;
+const define = (id: string, extra: Partial<DagOptions>) =>
+  defineDag({ ...base, id, dag: (b) => b.addNode('a'), tasks: { a: () => 1 }, ...extra });
+
+function failure(fn: () => unknown): TributaryError {
+  try {
+    fn();
+  } catch (error) {
+    return error as TributaryError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('DAG scheduling options', () => {
+  it('a DAG without a schedule has the one unpartitioned period and no references', () => {
+    const { scheduling } = define('plain', {});
+    expect(scheduling.periods).toBe(UNPARTITIONED_SPACE);
+    expect(scheduling).toMatchObject({ schedule: undefined, dependsOn: [], triggers: [] });
+  });
+
+  it('takes a cron string (UTC), an object with a zone and delay, or a cronSchedule', () => {
+    const utc = define('utc', { schedule: '0 2 * * *' }).scheduling.schedule!;
+    expect(utc.timezone).toBe('UTC');
+    const paris = define('paris', {
+      schedule: { cron: '0 2 * * *', timezone: 'Europe/Paris', delayMs: 60_000 },
+    }).scheduling;
+    expect(paris.periods).toBe(paris.schedule);
+    expect(paris.schedule).toBeInstanceOf(CronSchedule);
+    expect(paris.schedule!.timezone).toBe('Europe/Paris');
+    expect(paris.schedule!.delay).toBe(60_000);
+    const given = cronSchedule('*/15 * * * *');
+    expect(define('given', { schedule: given }).scheduling.schedule).toBe(given);
+  });
+
+  it('fills in the defaults of dependencies and triggers', () => {
+    const { scheduling } = define('report', {
+      dependsOn: [
+        { dag: 'sales' },
+        { dag: 'stock', accept: ['succeeded', 'partially_succeeded'], mapping: identityMapping },
+      ],
+      triggers: [{ dag: 'publish' }, { dag: 'alert', on: 'failure', params: { channel: 'ops' } }],
+      maxActiveRuns: 2,
+    });
+    expect(scheduling.dependsOn).toEqual([
+      { dag: 'sales', accept: ['succeeded'], mapping: sameWindowMapping },
+      { dag: 'stock', accept: ['succeeded', 'partially_succeeded'], mapping: identityMapping },
+    ]);
+    expect(scheduling.triggers).toEqual([
+      { dag: 'publish', on: 'success', params: {}, mapping: sameWindowMapping },
+      { dag: 'alert', on: 'failure', params: { channel: 'ops' }, mapping: sameWindowMapping },
+    ]);
+    expect(scheduling.maxActiveRuns).toBe(2);
+  });
+
+  it.each([
+    [{ schedule: 'every day' }, 'INVALID_CRON', 'every day'],
+    [
+      { schedule: { cron: '0 2 * * *', timezone: 'Mars/Olympus' } },
+      'UNKNOWN_TIMEZONE',
+      'Mars/Olympus',
+    ],
+    [{ schedule: 42 }, 'INVALID_ARGUMENT', '42'],
+    [{ dependsOn: [{ dag: 'has space' }] }, 'INVALID_ARGUMENT', 'has space'],
+    [{ dependsOn: [{ dag: 'x', accept: ['done'] }] }, 'INVALID_ARGUMENT', 'done'],
+    [{ dependsOn: [{ dag: 'x', mapping: 'identity' }] }, 'INVALID_ARGUMENT', 'identity'],
+    [{ triggers: [{ dag: 'x', on: 'always' }] }, 'INVALID_ARGUMENT', 'always'],
+    [{ triggers: { dag: 'x' } }, 'INVALID_ARGUMENT', '`triggers`'],
+    [{ maxActiveRuns: 0 }, 'INVALID_ARGUMENT', '`maxActiveRuns`'],
+  ])('%j is refused with %s, naming the DAG and quoting the value', (extra, code, quoted) => {
+    const error = failure(() => define('nightly', extra as Partial<DagOptions>));
+    expect(error).toBeInstanceOf(TributaryError);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain('"nightly"');
+    expect(error.message).toContain(quoted);
+  });
+});
