@@ -142,7 +142,7 @@ function scheduleOf(
 function listOf<T>(id: string, field: string, value: readonly T[] | undefined): readonly T[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) invalidArgument(`\`${field}\` of "${id}"`, 'an array', value);
-  return value;
+  return value as readonly T[];
 }
 
 function dagRef(id: string, where: string, dag: unknown): string {
@@ -151,9 +151,14 @@ function dagRef(id: string, where: string, dag: unknown): string {
   return dag;
 }
 
-function mappingOf(id: string, where: string, mapping: unknown): PartitionMapping {
+function mappingOf(
+  id: string,
+  where: string,
+  mapping: PartitionMapping | undefined,
+): PartitionMapping {
   if (mapping === undefined) return sameWindowMapping;
-  const m = mapping as Partial<PartitionMapping> | null;
+  // Checked as data: the value comes from a user's module, whatever its type says.
+  const m = mapping as unknown as Record<string, unknown> | null;
   if (
     typeof m !== 'object' ||
     m === null ||
@@ -167,7 +172,7 @@ function mappingOf(id: string, where: string, mapping: unknown): PartitionMappin
       mapping,
     );
   }
-  return m as PartitionMapping;
+  return mapping;
 }
 
 function dependencyOf(id: string, given: DependencyOptions, i: number): Dependency {
@@ -175,22 +180,24 @@ function dependencyOf(id: string, given: DependencyOptions, i: number): Dependen
   if (typeof given !== 'object' || given === null)
     invalidArgument(`${where} of "${id}"`, '{ dag, accept?, mapping? }', given);
   const dag = dagRef(id, where, given.dag);
-  const accept = given.accept ?? ['succeeded'];
+  const accept: unknown = given.accept ?? ['succeeded'];
   if (!Array.isArray(accept) || accept.length === 0)
     invalidArgument(
       `\`accept\` of ${where} of "${id}"`,
       'a non-empty array of run statuses',
       accept,
     );
-  for (const status of accept) {
-    if (!STATUSES.includes(status))
+  const statuses: RunStatus[] = [];
+  for (const status of accept as unknown[]) {
+    if (!STATUSES.includes(status as RunStatus))
       invalidArgument(
         `a status in \`accept\` of ${where} of "${id}"`,
         `one of ${STATUSES.join(', ')}`,
         status,
       );
+    statuses.push(status as RunStatus);
   }
-  return { dag, accept: [...accept], mapping: mappingOf(id, where, given.mapping) };
+  return { dag, accept: statuses, mapping: mappingOf(id, where, given.mapping) };
 }
 
 function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {
