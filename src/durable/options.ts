@@ -7,7 +7,14 @@ export interface DurableRunOptions {
   readonly store: RunStore;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly runId?: string;
+  /** The key of the run's period (see `Period`); absent for an unpartitioned run. */
   readonly partitionKey?: string;
+  /**
+   * With the DAG and the period, the run's identity (see `RunRecord.runKey`): starting a run
+   * whose identity exists fails with `RUN_EXISTS` (`context.existingRunId` names it). Absent:
+   * the run id, so a manual run never collides.
+   */
+  readonly runKey?: string;
   /** Absolute path of the definition module, recorded so `resume <runId>` can reload it. */
   readonly module?: string;
   /** How results and events are encoded. Recorded by name with the run; a resume must use the same. */
@@ -50,7 +57,7 @@ export interface DurableRunOptions {
 /** Options of {@link resumeRun}. */
 export interface ResumeOptions extends Omit<
   DurableRunOptions,
-  'params' | 'runId' | 'partitionKey' | 'module'
+  'params' | 'runId' | 'partitionKey' | 'runKey' | 'module'
 > {
   /**
    * Take the run's lease even when its owner looks alive: for an owner on another host that is

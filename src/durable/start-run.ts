@@ -45,6 +45,7 @@ export async function startRun(
     status: 'running',
     params,
     ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
+    ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
     ...(options.module === undefined ? {} : { module: options.module }),
     graph: JSON.stringify(def.dag.toJSON()),
     createdAt: now,

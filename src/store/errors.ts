@@ -26,6 +26,32 @@ function journalGap(runId: string, expected: number, got: number): TributaryErro
   );
 }
 
+/** `RUN_EXISTS` for a new run whose identity another run has. */
+export function identityTaken(
+  record: {
+    runId: string;
+    dagId: string;
+    partitionKey?: string;
+    runKey?: string;
+  },
+  existingRunId: string,
+): TributaryError {
+  const period = record.partitionKey ?? '';
+  return new TributaryError(
+    'RUN_EXISTS',
+    `DAG "${record.dagId}" already has run "${existingRunId}" for period ${JSON.stringify(period)} with key ${JSON.stringify(record.runKey ?? record.runId)}`,
+    {
+      context: {
+        runId: record.runId,
+        existingRunId,
+        dagId: record.dagId,
+        periodKey: period,
+        runKey: record.runKey ?? record.runId,
+      },
+    },
+  );
+}
+
 /** `RUN_EXISTS` for a run id that is already taken. */
 export function runExists(runId: string): TributaryError {
   return new TributaryError('RUN_EXISTS', `A run with id "${runId}" already exists`, {

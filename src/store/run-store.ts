@@ -14,7 +14,14 @@ export interface RunRecord {
   readonly dagId: string;
   readonly status: RunStatus;
   readonly params: Readonly<Record<string, unknown>>;
+  /** The key of the run's period (see `Period`); absent for an unpartitioned run. */
   readonly partitionKey?: string;
+  /**
+   * With `dagId` and `partitionKey`, the run's identity: two runs never share all three.
+   * Schedules, triggers and dependencies for one period use `''`, so they land on one run; a
+   * manual run without a key is its own identity (absent: the run id is the key).
+   */
+  readonly runKey?: string;
   /** The definition's graph as `DAG.toJSON()` text, for display and drift checks. */
   readonly graph: string;
   readonly createdAt: number;
@@ -72,6 +79,8 @@ export interface Commit {
 /** Filters for `listRuns`. */
 export interface RunFilter {
   readonly dagId?: string;
+  /** Runs of this period only (`''`: unpartitioned runs). */
+  readonly periodKey?: string;
   readonly status?: RunStatus;
   /** Newest first; default 50. */
   readonly limit?: number;
@@ -95,7 +104,14 @@ export interface RunFilter {
  */
 export interface RunStore extends LeaseStore, SignalStore, FeedStore {
   readonly kind: string;
+  /**
+   * Record a new run. `RUN_EXISTS` when its id is taken, or when a run with the same identity
+   * (`dagId`, `partitionKey`, `runKey`) exists: the error's context then has that run's id as
+   * `existingRunId`, for callers that want the existing run.
+   */
   createRun(record: RunRecord): Promise<void>;
+  /** The run with this identity, if any. */
+  findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(filter?: RunFilter): Promise<RunSummary[]>;
   commit(runId: string, commit: Commit): Promise<void>;

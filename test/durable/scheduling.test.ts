@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineDag, type DagOptions } from '../../src/durable/index.js';
+import { defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
+import { MemoryStore } from '../../src/store/index.js';
 import { TributaryError } from '../../src/errors/index.js';
 import {
   CronSchedule,
@@ -86,5 +87,30 @@ describe('DAG scheduling options', () => {
     expect(error.code).toBe(code);
     expect(error.message).toContain('"nightly"');
     expect(error.message).toContain(quoted);
+  });
+});
+
+describe('run identity', () => {
+  it('a second start for the same (dag, period, key) is RUN_EXISTS naming the existing run', async () => {
+    const store = new MemoryStore();
+    const def = define('daily', { schedule: '0 0 * * *' });
+    const period = '2026-12-05T00:00Z';
+    const first = await startRun(def, { store, runId: 'a', partitionKey: period, runKey: '' });
+    expect(first.status).toBe('succeeded');
+    let caught: unknown;
+    try {
+      await startRun(def, { store, runId: 'b', partitionKey: period, runKey: '' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'RUN_EXISTS', context: { existingRunId: 'a' } });
+    // Another key (a re-run), or no key (a manual run), is another run.
+    await startRun(def, { store, runId: 'c', partitionKey: period, runKey: 'rerun-1' });
+    await startRun(def, { store, runId: 'd', partitionKey: period });
+    expect((await store.listRuns({ periodKey: period })).map((r) => r.runId).sort()).toEqual([
+      'a',
+      'c',
+      'd',
+    ]);
   });
 });

@@ -97,9 +97,45 @@ for (const backend of BACKENDS) {
           module: '/abs/path/defs.ts',
           durability: 'full',
           codec: 'json',
+          runKey: 'backfill-7',
         });
         await store.createRun(full);
         expect(await store.getRun('r1')).toStrictEqual(full);
+      });
+
+      it('a run identity (dag, period, key) is held by one run; findRun returns it', async () => {
+        await store.createRun(record('r1', { partitionKey: '2026-12-05', runKey: '' }));
+        await store.createRun(record('r2', { partitionKey: '2026-12-06', runKey: '' }));
+        await store.createRun(
+          record('r3', { dagId: 'other', partitionKey: '2026-12-05', runKey: '' }),
+        );
+        await store.createRun(record('r4', { partitionKey: '2026-12-05', runKey: 'rerun' }));
+        // Without a key the run id is the key: manual runs never collide.
+        await store.createRun(record('m1'));
+        await store.createRun(record('m2'));
+        let caught: unknown;
+        try {
+          await store.createRun(record('r5', { partitionKey: '2026-12-05', runKey: '' }));
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(TributaryError);
+        expect(caught).toMatchObject({
+          code: 'RUN_EXISTS',
+          context: { runId: 'r5', existingRunId: 'r1', periodKey: '2026-12-05', runKey: '' },
+        });
+        expect(await store.getRun('r5')).toBeUndefined();
+        expect((await store.findRun('etl', '2026-12-05', ''))?.runId).toBe('r1');
+        expect((await store.findRun('etl', '2026-12-05', 'rerun'))?.runId).toBe('r4');
+        expect((await store.findRun('etl', '', 'm2'))?.runId).toBe('m2');
+        expect(await store.findRun('etl', '2026-12-07', '')).toBeUndefined();
+        expect(
+          (await store.listRuns({ periodKey: '2026-12-05' })).map((r) => r.runId).sort(),
+        ).toEqual(['r1', 'r3', 'r4']);
+        expect((await store.listRuns({ periodKey: '' })).map((r) => r.runId).sort()).toEqual([
+          'm1',
+          'm2',
+        ]);
       });
 
       it('optional fields that were not given are absent, not undefined or null', async () => {
@@ -107,6 +143,7 @@ for (const backend of BACKENDS) {
         const run = (await store.getRun('r1'))!;
         for (const key of [
           'partitionKey',
+          'runKey',
           'finishedAt',
           'owner',
           'module',

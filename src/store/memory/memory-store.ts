@@ -10,11 +10,21 @@ import type {
   RunSummary,
   StoredEvent,
 } from '../run-store.js';
-import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
+import {
+  checkAppend,
+  checkFence,
+  identityTaken,
+  runExists,
+  runNotFound,
+  unknownRequest,
+} from '../errors.js';
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
 import { MemorySchedulerTables } from './scheduler-tables.js';
+
+const identityOf = (dagId: string, periodKey: string, runKey: string): string =>
+  JSON.stringify([dagId, periodKey, runKey]);
 
 interface RunEntry {
   record: RunRecord;
@@ -42,6 +52,8 @@ export class MemoryStore implements RunStore {
   #requestIds = 0;
   #logIds = 0;
   readonly #tables = new MemorySchedulerTables();
+  /** Run ids by identity (dag, period, key). */
+  readonly #identities = new Map<string, string>();
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId);
@@ -51,13 +63,28 @@ export class MemoryStore implements RunStore {
 
   async createRun(record: RunRecord): Promise<void> {
     if (this.#runs.has(record.runId)) throw runExists(record.runId);
+    const identity = identityOf(
+      record.dagId,
+      record.partitionKey ?? '',
+      record.runKey ?? record.runId,
+    );
+    const existing = this.#identities.get(identity);
+    if (existing !== undefined) throw identityTaken(record, existing);
     const { owner: _derived, ...stored } = record;
     this.#runs.set(record.runId, { record: stored, events: [], requests: [], logs: [] });
+    this.#identities.set(identity, record.runId);
     this.#tables.record('run.created', record.runId, record.createdAt, {
       dagId: record.dagId,
       periodKey: record.partitionKey,
       status: record.status,
     });
+  }
+
+  async findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined> {
+    const runId = this.#identities.get(identityOf(dagId, periodKey, runKey));
+    if (runId === undefined) return undefined;
+    const { graph: _graph, ...summary } = this.#runs.get(runId)!.record;
+    return this.#withOwner(summary);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -78,6 +105,7 @@ export class MemoryStore implements RunStore {
       .filter(
         (r) =>
           (filter.dagId === undefined || r.dagId === filter.dagId) &&
+          (filter.periodKey === undefined || (r.partitionKey ?? '') === filter.periodKey) &&
           (filter.status === undefined || r.status === filter.status),
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))

@@ -87,9 +87,13 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX logs_by_run ON logs (run_id, id);
    ALTER TABLE runs ADD COLUMN durability TEXT;
    ALTER TABLE runs ADD COLUMN codec TEXT;`,
-  // 3: the store-wide change feed (written in the transaction of each change it describes) and
-  // signals with their history (an entry per set or clear, never rewritten).
-  `CREATE TABLE feed (
+  // 3: run identity (dag, period key, run key: a run made before it is its own identity), the
+  // store-wide change feed (written in the transaction of each change it describes) and signals
+  // with their history (an entry per set or clear, never rewritten).
+  `ALTER TABLE runs ADD COLUMN run_key TEXT; -- NULL: the run id
+   CREATE UNIQUE INDEX runs_identity
+     ON runs (dag_id, ifnull(partition_key, ''), ifnull(run_key, run_id));
+   CREATE TABLE feed (
      seq INTEGER PRIMARY KEY AUTOINCREMENT,
      kind TEXT NOT NULL,
      subject TEXT NOT NULL,

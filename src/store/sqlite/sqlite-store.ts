@@ -16,7 +16,14 @@ import type {
   RunSummary,
   StoredEvent,
 } from '../run-store.js';
-import { checkAppend, checkFence, runExists, runNotFound, unknownRequest } from '../errors.js';
+import {
+  checkAppend,
+  checkFence,
+  identityTaken,
+  runExists,
+  runNotFound,
+  unknownRequest,
+} from '../errors.js';
 import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
@@ -48,6 +55,7 @@ interface RunRow {
   module: string | null;
   durability: string | null;
   codec: string | null;
+  run_key: string | null;
   lease_owner: string | null;
 }
 
@@ -82,7 +90,7 @@ interface LogRow {
 
 /** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
 const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
-  finished_at, module, durability, codec, NULLIF(leases.owner, '') AS lease_owner`;
+  finished_at, module, durability, codec, run_key, NULLIF(leases.owner, '') AS lease_owner`;
 const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
@@ -224,6 +232,10 @@ export class SqliteStore implements RunStore {
   /** In one transaction: the run and its graph, or nothing. */
   #insertRun(record: RunRecord): void {
     if (this.#s.runExists.get(record.runId) !== undefined) throw runExists(record.runId);
+    const runKey = record.runKey ?? record.runId;
+    const existing = this.#s.findRunId.get(record.dagId, record.partitionKey ?? '', runKey) as
+      string | undefined;
+    if (existing !== undefined) throw identityTaken(record, existing);
     this.#s.insertGraph.run(record.runId, record.graph);
     this.#s.insertRun.run({
       run_id: record.runId,
@@ -237,12 +249,20 @@ export class SqliteStore implements RunStore {
       module: record.module ?? null,
       durability: record.durability ?? null,
       codec: record.codec ?? null,
+      run_key: record.runKey ?? null,
     });
     this.#tables.record('run.created', record.runId, record.createdAt, {
       dagId: record.dagId,
       periodKey: record.partitionKey ?? null,
       status: record.status,
     });
+  }
+
+  async findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined> {
+    const row = this.#read('the runs table', undefined, () =>
+      this.#s.findRun.get(dagId, periodKey, runKey),
+    ) as RunRow | undefined;
+    return row === undefined ? undefined : this.#summary(row);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -261,6 +281,10 @@ export class SqliteStore implements RunStore {
     if (filter.status !== undefined) {
       where.push('status = ?');
       args.push(filter.status);
+    }
+    if (filter.periodKey !== undefined) {
+      where.push("ifnull(partition_key, '') = ?");
+      args.push(filter.periodKey);
     }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${FROM_RUNS} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, runs.run_id DESC LIMIT ?`;
     const rows = this.#read('the runs table', undefined, () =>
@@ -553,6 +577,7 @@ export class SqliteStore implements RunStore {
       ...(row.module === null ? {} : { module: row.module }),
       ...(row.durability === null ? {} : { durability: row.durability as Durability }),
       ...(row.codec === null ? {} : { codec: row.codec }),
+      ...(row.run_key === null ? {} : { runKey: row.run_key }),
       ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
     };
   }
@@ -572,8 +597,14 @@ function prepare(db: Database) {
   const pluck = (sql: string): Statement => db.prepare(sql).pluck();
   return {
     insertRun: db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec)`,
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key)`,
+    ),
+    findRunId: pluck(
+      `SELECT run_id FROM runs WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, run_id) = ?`,
+    ),
+    findRun: db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${FROM_RUNS} WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, runs.run_id) = ?`,
     ),
     insertGraph: db.prepare(`INSERT INTO run_graphs (run_id, graph) VALUES (?, ?)`),
     selectRun: db.prepare(
