@@ -10,6 +10,8 @@ import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
+import { registerDags } from './commands/dags.js';
+import { registerPause } from './commands/pause.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
@@ -28,6 +30,8 @@ const COMMANDS = [
   registerModify,
   registerCancel,
   registerSignal,
+  registerDags,
+  registerPause,
 ] as const;
 
 /**

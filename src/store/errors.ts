@@ -75,3 +75,10 @@ export function unknownRequest(runId: string, id: number): TributaryError {
     context: { runId, received: id },
   });
 }
+
+/** `INVALID_ARGUMENT` for completing a trigger the outbox does not have. */
+export function unknownTrigger(id: number): TributaryError {
+  return new TributaryError('INVALID_ARGUMENT', `No trigger ${id} in the outbox`, {
+    context: { received: id },
+  });
+}

@@ -1,7 +1,14 @@
 import type { RunStatus } from '../engine/index.js';
 
 /** What changed. */
-export type ChangeKind = 'run.created' | 'run.status' | 'signal.set' | 'signal.cleared';
+export type ChangeKind =
+  | 'run.created'
+  | 'run.status'
+  | 'signal.set'
+  | 'signal.cleared'
+  | 'trigger.added'
+  | 'dag.paused'
+  | 'dag.unpaused';
 
 /**
  * One entry of the store's change feed: a store-wide sequence over runs and scheduler tables,
@@ -12,9 +19,9 @@ export interface Change {
   /** Rises with every change of the store. */
   readonly seq: number;
   readonly kind: ChangeKind;
-  /** The run id (run changes) or the signal name (signal changes). */
+  /** The run id (run changes), the signal name (signal changes), the DAG id (others). */
   readonly subject: string;
-  /** The run's DAG (run changes). */
+  /** The run's DAG (run changes), the triggered or paused DAG. */
   readonly dagId?: string;
   /** The run's or the signal's period key. */
   readonly periodKey?: string;

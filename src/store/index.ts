@@ -16,3 +16,10 @@ export { MemoryStore } from './memory/memory-store.js';
 export { checkSignalKey } from './signals.js';
 export type { SignalFilter, SignalInput, SignalStore, StoredSignal } from './signals.js';
 export type { Change, ChangeKind, FeedStore, WaitOptions } from './feed.js';
+export type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  SchedulerStore,
+  StoredTrigger,
+} from './scheduler-state.js';

@@ -1,6 +1,7 @@
 import type { RunStatus } from '../engine/index.js';
 import type { FeedStore } from './feed.js';
 import type { LeaseStore } from './lease.js';
+import type { NewTrigger, SchedulerStore } from './scheduler-state.js';
 import type { SignalStore } from './signals.js';
 import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
 import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
@@ -70,6 +71,8 @@ export interface Commit {
   readonly fence?: number;
   /** Task log lines written since the last commit. */
   readonly logs?: readonly LogLine[];
+  /** Triggers this commit fires (a finished run's declared triggers): into the outbox, atomically. */
+  readonly triggers?: readonly NewTrigger[];
   /** Requests the entries of this commit dealt with. */
   readonly requests?: readonly RequestOutcome[];
   /** `full`: sync this commit to disk before it returns (where the backend can). */
@@ -102,7 +105,7 @@ export interface RunFilter {
  *   await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }], fence: attempt.lease.fence });
  * ```
  */
-export interface RunStore extends LeaseStore, SignalStore, FeedStore {
+export interface RunStore extends LeaseStore, SignalStore, FeedStore, SchedulerStore {
   readonly kind: string;
   /**
    * Record a new run. `RUN_EXISTS` when its id is taken, or when a run with the same identity

@@ -177,3 +177,79 @@ describe('tributary validate <project>', () => {
     expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'DUPLICATE_DAG' } });
   });
 });
+
+describe('tributary dags, pause and unpause', () => {
+  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      const code = await createProgram({
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+        isTTY: false,
+      }).run(args);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      process.chdir(before);
+    }
+  }
+
+  beforeEach(() => {
+    write(
+      'dags/sales.dag.ts',
+      `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'sales', dag: (b) => b.addNode('a'), tasks: { a: () => 1 },
+  schedule: { cron: '0 0 * * *', timezone: 'Europe/Paris' }, triggers: [{ dag: 'report' }] });`,
+    );
+    write(
+      'dags/report.dag.ts',
+      `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'report', dag: (b) => b.addNode('a'), tasks: { a: () => 1 },
+  dependsOn: [{ dag: 'sales' }] });`,
+    );
+    write('tributary.config.ts', config(['dags/*.dag.ts']));
+  });
+
+  it('lists each DAG with its schedule, next tick, pause state and dependencies', async () => {
+    // Before any database exists: nothing ran, nothing is paused.
+    const fresh = JSON.parse((await run(['dags', '--json'])).out) as {
+      dags: { id: string; paused: boolean; next?: { period: string; dueAt: number } }[];
+    };
+    expect(fresh.dags.map((d) => d.id)).toEqual(['report', 'sales']);
+    const sales = fresh.dags.find((d) => d.id === 'sales')!;
+    expect(sales).toMatchObject({
+      schedule: { cron: '0 0 * * *', timezone: 'Europe/Paris' },
+      paused: false,
+      triggers: ['report (on success)'],
+    });
+    // The next period to fall due is the Paris day running now, due at its end.
+    expect(sales.next!.dueAt).toBeGreaterThan(Date.now());
+    expect(sales.next!.period).toMatch(/^\d{4}-\d\d-\d\dT00:00\+0[12]:00$/);
+    const report = fresh.dags.find((d) => d.id === 'report') as Record<string, unknown>;
+    expect(report).toMatchObject({ dependsOn: ['sales'], paused: false });
+    expect(Object.keys(report)).not.toContain('schedule');
+    expect(Object.keys(report)).not.toContain('lastRun');
+
+    expect(await run(['pause', 'sales'])).toMatchObject({ code: 0, out: 'DAG sales paused' });
+    expect((await run(['pause', 'sales'])).out).toBe('DAG sales was already paused');
+    const listed = JSON.parse((await run(['dags', '--json'])).out) as {
+      dags: { id: string; paused: boolean }[];
+    };
+    expect(listed.dags.filter((d) => d.paused).map((d) => d.id)).toEqual(['sales']);
+    const human = await run(['dags']);
+    expect(human.out).toMatch(/sales\s+0 0 \* \* \* Europe\/Paris/);
+    expect(await run(['unpause', 'sales', '--json'])).toMatchObject({
+      code: 0,
+      out: '{"dagId":"sales","paused":false,"changed":true}',
+    });
+  });
+
+  it('pausing a DAG the project does not define is DAG_NOT_FOUND and writes nothing', async () => {
+    const r = await run(['pause', 'sale', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'DAG_NOT_FOUND' } });
+    expect(r.err).toContain('it has: report, sales');
+  });
+});

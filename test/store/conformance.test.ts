@@ -749,6 +749,86 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('scheduler state', () => {
+      const trigger = (dagId: string, periodKey = '', origin = 'cli:ops') => ({
+        dagId,
+        periodKey,
+        runKey: '',
+        origin,
+        at: 10_000,
+      });
+
+      it('keeps named marks, and a fenced write needs the current role lease', async () => {
+        expect(await store.getMark('feed')).toBeUndefined();
+        await store.setMark('feed', '41');
+        await store.setMark('feed', '42');
+        expect(await store.getMark('feed')).toBe('42');
+        const first = await store.acquireLease('scheduler', 'a', 60_000);
+        if (!first.acquired) throw new Error('expected the role');
+        await store.setMark('feed', '43', { key: 'scheduler', fence: first.lease.fence });
+        const second = await store.acquireLease('scheduler', 'b', 60_000, { force: true });
+        if (!second.acquired) throw new Error('expected the role');
+        expect(
+          await codeOf(store.setMark('feed', '44', { key: 'scheduler', fence: first.lease.fence })),
+        ).toBe('LEASE_LOST');
+        expect(await store.getMark('feed')).toBe('43');
+      });
+
+      it('pauses and unpauses DAGs once each, with who and when, on the feed', async () => {
+        expect(await store.setPaused('sales', true, 'cli:ann', 1_000)).toBe(true);
+        expect(await store.setPaused('sales', true, 'cli:bob', 2_000)).toBe(false);
+        expect(await store.setPaused('report', true, 'cli:bob', 3_000)).toBe(true);
+        expect(await store.pausedDags()).toEqual([
+          { dagId: 'report', by: 'cli:bob', at: 3_000 },
+          { dagId: 'sales', by: 'cli:ann', at: 1_000 },
+        ]);
+        expect(await store.setPaused('sales', false, 'cli:ann', 4_000)).toBe(true);
+        expect(await store.setPaused('sales', false, 'cli:ann', 5_000)).toBe(false);
+        expect((await store.pausedDags()).map((p) => p.dagId)).toEqual(['report']);
+        expect((await store.changesSince(0)).map((c) => [c.kind, c.subject])).toEqual([
+          ['dag.paused', 'sales'],
+          ['dag.paused', 'report'],
+          ['dag.unpaused', 'sales'],
+        ]);
+      });
+
+      it('an outbox of triggers: added alone or with a run commit, handled in order', async () => {
+        await store.addTriggers([
+          trigger('report', 'p1'),
+          { ...trigger('mailer'), params: '{"n":1}' },
+        ]);
+        await store.createRun(record('r1'));
+        await store.commit('r1', {
+          events: events(1, 1),
+          run: { status: 'succeeded' },
+          triggers: [trigger('publish', 'p1', 'run:r1')],
+        });
+        const pending = await store.pendingTriggers();
+        expect(pending.map((t) => [t.dagId, t.periodKey, t.origin, t.state])).toEqual([
+          ['report', 'p1', 'cli:ops', 'pending'],
+          ['mailer', '', 'cli:ops', 'pending'],
+          ['publish', 'p1', 'run:r1', 'pending'],
+        ]);
+        expect(pending[1]!.params).toBe('{"n":1}');
+        await store.completeTrigger(pending[0]!.id, 'run-7');
+        expect((await store.pendingTriggers()).map((t) => t.dagId)).toEqual(['mailer', 'publish']);
+        expect(await store.pendingTriggers(1)).toHaveLength(1);
+        expect(await codeOf(store.completeTrigger(999, 'x'))).toBe('INVALID_ARGUMENT');
+        const kinds = (await store.changesSince(0)).map((c) => c.kind);
+        expect(kinds.filter((k) => k === 'trigger.added')).toHaveLength(3);
+      });
+
+      it('the triggers of a refused commit are not written', async () => {
+        await store.createRun(record('r1'));
+        expect(
+          await codeOf(
+            store.commit('r1', { events: events(3, 3), triggers: [trigger('publish')] }),
+          ),
+        ).toBe('STORE_CORRUPT');
+        expect(await store.pendingTriggers()).toEqual([]);
+      });
+    });
+
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {
         await store.createRun(record('r1'));

@@ -21,6 +21,7 @@ import {
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
+import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
 import { MemorySchedulerTables } from './scheduler-tables.js';
 
 const identityOf = (dagId: string, periodKey: string, runKey: string): string =>
@@ -51,7 +52,9 @@ export class MemoryStore implements RunStore {
   readonly #leases = new Map<string, Lease>();
   #requestIds = 0;
   #logIds = 0;
-  readonly #tables = new MemorySchedulerTables();
+  readonly #tables = new MemorySchedulerTables((fenced) =>
+    checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
+  );
   /** Run ids by identity (dag, period, key). */
   readonly #identities = new Map<string, string>();
 
@@ -134,6 +137,7 @@ export class MemoryStore implements RunStore {
     for (const [key, value] of Object.entries(commit.run ?? {}))
       if (value !== undefined) next[key] = value;
     entry.record = next as unknown as RunRecord;
+    if (commit.triggers !== undefined) this.#tables.pushTriggers(commit.triggers);
     const status = commit.run?.status;
     if (status !== undefined) {
       this.#tables.record('run.status', runId, entry.record.updatedAt, {
@@ -219,6 +223,34 @@ export class MemoryStore implements RunStore {
 
   setSignal(input: SignalInput): Promise<StoredSignal> {
     return this.#tables.setSignal(input);
+  }
+
+  getMark(name: string): Promise<string | undefined> {
+    return this.#tables.getMark(name);
+  }
+
+  setMark(name: string, value: string, fenced?: Fenced): Promise<void> {
+    return this.#tables.setMark(name, value, fenced);
+  }
+
+  setPaused(dagId: string, paused: boolean, by: string, at: number): Promise<boolean> {
+    return this.#tables.setPaused(dagId, paused, by, at);
+  }
+
+  pausedDags(): Promise<PausedDag[]> {
+    return this.#tables.pausedDags();
+  }
+
+  addTriggers(triggers: readonly NewTrigger[]): Promise<void> {
+    return this.#tables.addTriggers(triggers);
+  }
+
+  pendingTriggers(limit?: number): Promise<StoredTrigger[]> {
+    return this.#tables.pendingTriggers(limit);
+  }
+
+  completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+    return this.#tables.completeTrigger(id, runId, fenced);
   }
 
   clearSignal(

@@ -1,6 +1,14 @@
 import type { RunStatus } from '../../engine/index.js';
 import { ChangeWaiters } from '../change-waiters.js';
+import { unknownTrigger } from '../errors.js';
 import type { Change, ChangeKind, FeedStore, WaitOptions } from '../feed.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  SchedulerStore,
+  StoredTrigger,
+} from '../scheduler-state.js';
 import {
   checkSignalKey,
   encodePayload,
@@ -10,11 +18,22 @@ import {
   type StoredSignal,
 } from '../signals.js';
 
-/** The change feed and the signals of a {@link MemoryStore}. */
-export class MemorySchedulerTables implements SignalStore, FeedStore {
+/**
+ * The change feed, signals and scheduler state of a {@link MemoryStore}. `checkFence` is the
+ * store's check of a role lease's fence.
+ */
+export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerStore {
   readonly #feed: Change[] = [];
   readonly #signals: StoredSignal[] = [];
   readonly #waiters = new ChangeWaiters();
+  readonly #marks = new Map<string, string>();
+  readonly #paused = new Map<string, PausedDag>();
+  readonly #triggers: StoredTrigger[] = [];
+  readonly #checkFence: (fenced: Fenced) => void;
+
+  constructor(checkFence: (fenced: Fenced) => void) {
+    this.#checkFence = checkFence;
+  }
 
   /** Append a change (the caller's write has been made). */
   record(
@@ -41,6 +60,53 @@ export class MemorySchedulerTables implements SignalStore, FeedStore {
   waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
     if (this.#feed.length > afterSeq) return Promise.resolve(true);
     return this.#waiters.wait(options);
+  }
+
+  async getMark(name: string): Promise<string | undefined> {
+    return this.#marks.get(name);
+  }
+
+  async setMark(name: string, value: string, fenced?: Fenced): Promise<void> {
+    if (fenced !== undefined) this.#checkFence(fenced);
+    this.#marks.set(name, value);
+  }
+
+  async setPaused(dagId: string, paused: boolean, by: string, at: number): Promise<boolean> {
+    if (this.#paused.has(dagId) === paused) return false;
+    if (paused) this.#paused.set(dagId, { dagId, by, at });
+    else this.#paused.delete(dagId);
+    this.record(paused ? 'dag.paused' : 'dag.unpaused', dagId, at, { dagId });
+    return true;
+  }
+
+  async pausedDags(): Promise<PausedDag[]> {
+    return [...this.#paused.values()].sort((a, b) => (a.dagId < b.dagId ? -1 : 1));
+  }
+
+  async addTriggers(triggers: readonly NewTrigger[]): Promise<void> {
+    this.pushTriggers(triggers);
+  }
+
+  /** Append to the outbox (also from a run's commit, after its checks passed). */
+  pushTriggers(triggers: readonly NewTrigger[]): void {
+    for (const trigger of triggers) {
+      this.#triggers.push({ ...trigger, id: this.#triggers.length + 1, state: 'pending' });
+      this.record('trigger.added', trigger.dagId, trigger.at, {
+        dagId: trigger.dagId,
+        periodKey: trigger.periodKey,
+      });
+    }
+  }
+
+  async pendingTriggers(limit = 100): Promise<StoredTrigger[]> {
+    return this.#triggers.filter((t) => t.state === 'pending').slice(0, limit);
+  }
+
+  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+    if (fenced !== undefined) this.#checkFence(fenced);
+    const i = this.#triggers.findIndex((t) => t.id === id);
+    if (i < 0) throw unknownTrigger(id);
+    this.#triggers[i] = { ...this.#triggers[i]!, state: 'done', runId };
   }
 
   async setSignal(input: SignalInput): Promise<StoredSignal> {

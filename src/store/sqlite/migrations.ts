@@ -88,8 +88,8 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN durability TEXT;
    ALTER TABLE runs ADD COLUMN codec TEXT;`,
   // 3: run identity (dag, period key, run key: a run made before it is its own identity), the
-  // store-wide change feed (written in the transaction of each change it describes) and signals
-  // with their history (an entry per set or clear, never rewritten).
+  // store-wide change feed (written in the transaction of each change it describes), signals
+  // with their history (an entry per set or clear, never rewritten), and the scheduler's state.
   `ALTER TABLE runs ADD COLUMN run_key TEXT; -- NULL: the run id
    CREATE UNIQUE INDEX runs_identity
      ON runs (dag_id, ifnull(partition_key, ''), ifnull(run_key, run_id));
@@ -111,7 +111,30 @@ export const MIGRATIONS: readonly string[] = [
      set_at REAL NOT NULL,
      cleared INTEGER NOT NULL
    );
-   CREATE INDEX signals_by_key ON signals (name, period_key, id);`,
+   CREATE INDEX signals_by_key ON signals (name, period_key, id);
+   -- The scheduler's state: named marks (feed cursor, last fired periods), paused DAGs, and the
+   -- trigger outbox (written in the transaction of the change that fires a trigger).
+   CREATE TABLE marks (
+     name TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE paused_dags (
+     dag_id TEXT PRIMARY KEY,
+     paused_by TEXT NOT NULL,
+     paused_at REAL NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE triggers (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     dag_id TEXT NOT NULL,
+     period_key TEXT NOT NULL,
+     run_key TEXT NOT NULL,
+     params TEXT,
+     origin TEXT NOT NULL,
+     at REAL NOT NULL,
+     state TEXT NOT NULL,
+     run_id TEXT
+   );
+   CREATE INDEX triggers_by_state ON triggers (state, id);`,
 ];
 
 /** The schema version this code writes. */

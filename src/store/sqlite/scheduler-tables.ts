@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { RunStatus } from '../../engine/index.js';
 import { ChangeWaiters } from '../change-waiters.js';
 import type { Change, ChangeKind, WaitOptions } from '../feed.js';
+import { unknownTrigger } from '../errors.js';
+import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
 import {
   checkSignalKey,
   encodePayload,
@@ -20,6 +22,18 @@ interface FeedRow {
   at: number;
 }
 
+interface TriggerRow {
+  id: number;
+  dag_id: string;
+  period_key: string;
+  run_key: string;
+  params: string | null;
+  origin: string;
+  at: number;
+  state: string;
+  run_id: string | null;
+}
+
 interface SignalRow {
   id: number;
   name: string;
@@ -34,16 +48,19 @@ interface SignalRow {
 const WATCH_MS = 5;
 
 /**
- * The change feed and the signals of a {@link SqliteStore}, on its connection. Writes run inside
- * the caller's transaction (`run` wraps them); another process's writes are seen through
- * `PRAGMA data_version`, which changes when any other connection commits.
+ * The change feed, signals and scheduler state of a {@link SqliteStore}, on its connection.
+ * Writes run inside the store's transactions; another process's writes are seen through
+ * `PRAGMA data_version`, which changes when any other connection commits. `checkFence` checks a
+ * role lease's fence inside the transaction.
  */
 export class SqliteSchedulerTables {
   readonly #s: ReturnType<typeof prepare>;
   readonly #waiters = new ChangeWaiters();
   readonly #dataVersion: Statement;
+  readonly #checkFence: (fenced: Fenced) => void;
 
-  constructor(db: Database) {
+  constructor(db: Database, checkFence: (fenced: Fenced) => void) {
+    this.#checkFence = checkFence;
     this.#s = prepare(db);
     this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
@@ -94,6 +111,49 @@ export class SqliteSchedulerTables {
         }
       },
     });
+  }
+
+  getMark(name: string): string | undefined {
+    return this.#s.getMark.get(name) as string | undefined;
+  }
+
+  /** Inside a write transaction. */
+  setMark(name: string, value: string, fenced?: Fenced): void {
+    if (fenced !== undefined) this.#checkFence(fenced);
+    this.#s.setMark.run(name, value);
+  }
+
+  /** Inside a write transaction. */
+  setPaused(dagId: string, paused: boolean, by: string, at: number): boolean {
+    const changed = paused
+      ? this.#s.pause.run(dagId, by, at).changes > 0
+      : this.#s.unpause.run(dagId).changes > 0;
+    if (changed) this.record(paused ? 'dag.paused' : 'dag.unpaused', dagId, at, { dagId });
+    return changed;
+  }
+
+  pausedDags(): PausedDag[] {
+    return (
+      this.#s.pausedDags.all() as { dag_id: string; paused_by: string; paused_at: number }[]
+    ).map((r) => ({ dagId: r.dag_id, by: r.paused_by, at: r.paused_at }));
+  }
+
+  /** Inside a write transaction (a run's commit, or the store's own). */
+  addTriggers(triggers: readonly NewTrigger[]): void {
+    for (const t of triggers) {
+      this.#s.insertTrigger.run(t.dagId, t.periodKey, t.runKey, t.params ?? null, t.origin, t.at);
+      this.record('trigger.added', t.dagId, t.at, { dagId: t.dagId, periodKey: t.periodKey });
+    }
+  }
+
+  pendingTriggers(limit = 100): StoredTrigger[] {
+    return (this.#s.pendingTriggers.all(limit) as TriggerRow[]).map(toTrigger);
+  }
+
+  /** Inside a write transaction. */
+  completeTrigger(id: number, runId: string, fenced?: Fenced): void {
+    if (fenced !== undefined) this.#checkFence(fenced);
+    if (this.#s.completeTrigger.run(runId, id).changes === 0) throw unknownTrigger(id);
   }
 
   /** Inside a write transaction. */
@@ -156,6 +216,23 @@ export class SqliteSchedulerTables {
 
 function prepare(db: Database) {
   return {
+    getMark: db.prepare('SELECT value FROM marks WHERE name = ?').pluck(),
+    setMark: db.prepare(
+      'INSERT INTO marks (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    ),
+    pause: db.prepare(
+      'INSERT INTO paused_dags (dag_id, paused_by, paused_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    unpause: db.prepare('DELETE FROM paused_dags WHERE dag_id = ?'),
+    pausedDags: db.prepare('SELECT * FROM paused_dags ORDER BY dag_id'),
+    insertTrigger: db.prepare(
+      `INSERT INTO triggers (dag_id, period_key, run_key, params, origin, at, state)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+    ),
+    pendingTriggers: db.prepare(
+      `SELECT * FROM triggers WHERE state = 'pending' ORDER BY id LIMIT ?`,
+    ),
+    completeTrigger: db.prepare(`UPDATE triggers SET state = 'done', run_id = ? WHERE id = ?`),
     insertChange: db.prepare(
       'INSERT INTO feed (kind, subject, dag_id, period_key, status, at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -192,6 +269,20 @@ function toChange(row: FeedRow): Change {
     ...(row.period_key === null ? {} : { periodKey: row.period_key }),
     ...(row.status === null ? {} : { status: row.status as RunStatus }),
     at: row.at,
+  };
+}
+
+function toTrigger(row: TriggerRow): StoredTrigger {
+  return {
+    id: row.id,
+    dagId: row.dag_id,
+    periodKey: row.period_key,
+    runKey: row.run_key,
+    ...(row.params === null ? {} : { params: row.params }),
+    origin: row.origin,
+    at: row.at,
+    state: row.state as StoredTrigger['state'],
+    ...(row.run_id === null ? {} : { runId: row.run_id }),
   };
 }
 

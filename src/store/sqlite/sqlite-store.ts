@@ -29,6 +29,7 @@ import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
+import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -135,7 +136,13 @@ export class SqliteStore implements RunStore {
     this.#lease = (fn) => tx.immediate(fn);
     const write = db.transaction((fn: () => unknown) => fn());
     this.#write = <T>(fn: () => T) => write.immediate(fn) as T;
-    this.#tables = new SqliteSchedulerTables(db);
+    this.#tables = new SqliteSchedulerTables(db, (fenced) =>
+      checkFence(
+        fenced.key,
+        fenced.fence,
+        toLease(this.#s.getLease.get(fenced.key) as LeaseRow | undefined),
+      ),
+    );
   }
 
   /**
@@ -301,7 +308,7 @@ export class SqliteStore implements RunStore {
       this.#synchronous = wanted;
     }
     this.#read('the journal', runId, () => this.#commit(runId, commit));
-    if (commit.run?.status !== undefined) this.#tables.committed();
+    if (commit.run?.status !== undefined || commit.triggers !== undefined) this.#tables.committed();
   }
 
   /** Inside the transaction: a throw rolls back everything, so the order of writes is free. */
@@ -361,6 +368,7 @@ export class SqliteStore implements RunStore {
       if (s.completeRequest.run(r.state, r.outcome, runId, r.id).changes === 0)
         throw unknownRequest(runId, r.id);
     }
+    if (commit.triggers !== undefined) this.#tables.addTriggers(commit.triggers);
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -504,6 +512,45 @@ export class SqliteStore implements RunStore {
     return (
       (this.#read(`artifact "${key}"`, runId, () => this.#s.getArtifact.get(runId, key)) as
         string | undefined) ?? undefined
+    );
+  }
+
+  async getMark(name: string): Promise<string | undefined> {
+    return this.#read('the marks table', undefined, () => this.#tables.getMark(name));
+  }
+
+  async setMark(name: string, value: string, fenced?: Fenced): Promise<void> {
+    this.#read('the marks table', undefined, () =>
+      this.#write(() => this.#tables.setMark(name, value, fenced)),
+    );
+  }
+
+  async setPaused(dagId: string, paused: boolean, by: string, at: number): Promise<boolean> {
+    const changed = this.#read('the paused DAGs', undefined, () =>
+      this.#write(() => this.#tables.setPaused(dagId, paused, by, at)),
+    );
+    if (changed) this.#tables.committed();
+    return changed;
+  }
+
+  async pausedDags(): Promise<PausedDag[]> {
+    return this.#read('the paused DAGs', undefined, () => this.#tables.pausedDags());
+  }
+
+  async addTriggers(triggers: readonly NewTrigger[]): Promise<void> {
+    this.#read('the trigger outbox', undefined, () =>
+      this.#write(() => this.#tables.addTriggers(triggers)),
+    );
+    if (triggers.length > 0) this.#tables.committed();
+  }
+
+  async pendingTriggers(limit?: number): Promise<StoredTrigger[]> {
+    return this.#read('the trigger outbox', undefined, () => this.#tables.pendingTriggers(limit));
+  }
+
+  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+    this.#read('the trigger outbox', undefined, () =>
+      this.#write(() => this.#tables.completeTrigger(id, runId, fenced)),
     );
   }
 
