@@ -17,3 +17,5 @@ export {
   projectIn,
 } from './load-project.js';
 export type { Project } from './load-project.js';
+export { dependencyReadiness, describeReadiness } from './readiness.js';
+export type { Blocking, Readiness, RunFact, RunLookup, Waiting } from './readiness.js';

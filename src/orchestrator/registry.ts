@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { TributaryError } from '../errors/index.js';
-import { referencedDags, type DagDefinition } from '../durable/index.js';
+import { referencedDags, type DagDefinition, type Dependency } from '../durable/index.js';
 
 /** A DAG of a project, with the module that defines it. */
 export interface RegisteredDag {
@@ -23,6 +23,8 @@ export interface RegisteredDag {
 export class DagRegistry implements Iterable<RegisteredDag> {
   readonly #dags = new Map<string, RegisteredDag>();
   readonly #root: string;
+  /** Upstream id -> the DAGs that depend on it: built on first use, dropped by `add`. */
+  #dependents: Map<string, { definition: DagDefinition; dependency: Dependency }[]> | undefined;
 
   /** `root` makes module paths in messages relative (the project's folder). */
   constructor(root = process.cwd()) {
@@ -43,6 +45,28 @@ export class DagRegistry implements Iterable<RegisteredDag> {
       );
     }
     this.#dags.set(definition.id, { definition, module });
+    this.#dependents = undefined;
+  }
+
+  /**
+   * The DAGs that declare a dependency on `upstreamId`, with the dependency: what the scheduler
+   * re-evaluates when a run of `upstreamId` ends. O(its dependents) per call after an O(E) build.
+   */
+  dependentsOf(
+    upstreamId: string,
+  ): readonly { readonly definition: DagDefinition; readonly dependency: Dependency }[] {
+    if (this.#dependents === undefined) {
+      const index = new Map<string, { definition: DagDefinition; dependency: Dependency }[]>();
+      for (const { definition } of this.#dags.values()) {
+        for (const dependency of definition.scheduling.dependsOn) {
+          let list = index.get(dependency.dag);
+          if (list === undefined) index.set(dependency.dag, (list = []));
+          list.push({ definition, dependency });
+        }
+      }
+      this.#dependents = index;
+    }
+    return this.#dependents.get(upstreamId) ?? [];
   }
 
   /**
