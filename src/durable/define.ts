@@ -17,6 +17,7 @@ import {
   type TaskIsolation,
 } from '../executor/index.js';
 import type { CronSchedule } from '../time/index.js';
+import { isParamsSchema, type ParamsSchema } from './params-schema.js';
 import {
   dagScheduling,
   type DagScheduling,
@@ -97,6 +98,11 @@ export interface DagOptions {
   readonly expanders?: Readonly<Record<string, Expander>>;
   /** Default run parameters; `--param k=v` overrides them. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * A Standard Schema (zod, valibot, ArkType, ...) the params of every run must match, checked
+   * when the run is created (defaults merged first); the run gets the schema's output.
+   */
+  readonly paramsSchema?: ParamsSchema;
   readonly maxWorkers?: number;
   readonly retry?: RetryPolicy;
   readonly nodeTimeoutMs?: number;
@@ -130,6 +136,7 @@ export interface DagDefinition {
   readonly params: Readonly<Record<string, unknown>>;
   /** Its schedule, periods, dependencies and triggers, checked and with defaults. */
   readonly scheduling: DagScheduling;
+  readonly paramsSchema?: ParamsSchema;
   readonly options: Omit<
     DagOptions,
     | 'id'
@@ -138,6 +145,7 @@ export interface DagDefinition {
     | 'tasks'
     | 'expanders'
     | 'params'
+    | 'paramsSchema'
     | 'schedule'
     | 'dependsOn'
     | 'triggers'
@@ -169,6 +177,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     tasks,
     expanders,
     params,
+    paramsSchema,
     schedule,
     dependsOn,
     triggers,
@@ -225,6 +234,12 @@ export function defineDag(options: DagOptions): DagDefinition {
   }
   checkExecutorOptions(rest, ` of "${id}"`);
   const scheduling = dagScheduling(id, { schedule, dependsOn, triggers, maxActiveRuns });
+  if (paramsSchema !== undefined && !isParamsSchema(paramsSchema))
+    invalidArgument(
+      `\`paramsSchema\` of "${id}"`,
+      'a Standard Schema (with `~standard.validate`)',
+      paramsSchema,
+    );
   if (
     rest.snapshotEvery !== undefined &&
     !(Number.isInteger(rest.snapshotEvery) && rest.snapshotEvery >= 1)
@@ -240,6 +255,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     expanders: new Map(Object.entries(expanders ?? {})),
     params: { ...params },
     scheduling,
+    ...(paramsSchema === undefined ? {} : { paramsSchema }),
     options: rest,
   });
 }

@@ -24,3 +24,5 @@ export type {
   TriggerOn,
   TriggerOptions,
 } from './scheduling.js';
+export { checkParams, isParamsSchema } from './params-schema.js';
+export type { ParamsSchema, SchemaIssue, SchemaResult } from './params-schema.js';

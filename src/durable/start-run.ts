@@ -6,6 +6,7 @@ import type { ExecutionResult } from '../executor/index.js';
 import type { DagDefinition } from './define.js';
 import { drive } from './drive.js';
 import type { DurableRunOptions } from './options.js';
+import { checkParams } from './params-schema.js';
 import { createEngine } from './replay.js';
 import { takeRun } from './run-lease.js';
 
@@ -24,7 +25,9 @@ export async function startRun(
   def: DagDefinition,
   options: DurableRunOptions,
 ): Promise<ExecutionResult> {
-  const params = { ...def.params, ...options.params };
+  const given = { ...def.params, ...options.params };
+  const params =
+    def.paramsSchema === undefined ? given : await checkParams(def.id, def.paramsSchema, given);
   const bad = findUnserializable(params);
   if (bad !== undefined) {
     throw new TributaryError(

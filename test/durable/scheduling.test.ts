@@ -114,3 +114,44 @@ describe('run identity', () => {
     ]);
   });
 });
+
+describe('params schema', () => {
+  /** A Standard Schema v1, written out: `day` must be a string, `n` a number (strings coerced). */
+  const schema = {
+    '~standard': {
+      version: 1 as const,
+      vendor: 'test',
+      validate: async (value: unknown) => {
+        const v = value as Record<string, unknown>;
+        const issues: { message: string; path: string[] }[] = [];
+        if (typeof v.day !== 'string') issues.push({ message: 'Required string', path: ['day'] });
+        const n = typeof v.n === 'string' ? Number(v.n) : v.n;
+        if (typeof n !== 'number' || Number.isNaN(n))
+          issues.push({ message: 'Expected a number', path: ['n'] });
+        return issues.length > 0 ? { issues } : { value: { ...v, n } };
+      },
+    },
+  };
+
+  it('a run gets the schema output; params that do not match are refused before any run', async () => {
+    const store = new MemoryStore();
+    const def = define('typed', { params: { n: '3' }, paramsSchema: schema });
+    await startRun(def, { store, runId: 'ok', params: { day: '2026-12-05' } });
+    expect((await store.getRun('ok'))?.params).toEqual({ day: '2026-12-05', n: 3 });
+    const error = await startRun(def, { store, runId: 'bad', params: { n: 'many' } }).then(
+      () => undefined,
+      (e: unknown) => e as TributaryError,
+    );
+    expect(error?.code).toBe('INVALID_ARGUMENT');
+    expect(error?.message).toBe(
+      'Params of DAG "typed" do not match its schema: day: Required string; n: Expected a number (got {"n":"many"})',
+    );
+    expect(await store.getRun('bad')).toBeUndefined();
+  });
+
+  it('a paramsSchema that is not a Standard Schema is refused at definition', () => {
+    const error = failure(() => define('typed', { paramsSchema: { parse: () => 1 } as never }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('Standard Schema');
+  });
+});
