@@ -115,6 +115,11 @@ export type {
   ChangeKind,
   FeedStore,
   WaitOptions,
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  SchedulerStore,
+  StoredTrigger,
 } from './store/index.js';
 
 export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';
