@@ -1,4 +1,4 @@
-import type { RunStatus } from '../engine/index.js';
+import type { StoredRunStatus } from '../store/index.js';
 import type { ErrorCode } from '../errors/index.js';
 
 /**
@@ -20,7 +20,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
  * exitCodeForStatus('partially_succeeded'); // 0
  * ```
  */
-export function exitCodeForStatus(status: RunStatus): number {
+export function exitCodeForStatus(status: StoredRunStatus): number {
   return status === 'succeeded' || status === 'partially_succeeded' ? EXIT.ok : EXIT.failed;
 }
 

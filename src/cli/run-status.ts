@@ -1,8 +1,8 @@
-import type { RunStatus } from '../engine/index.js';
+import type { StoredRunStatus } from '../store/index.js';
 import { TributaryError } from '../errors/index.js';
 
 /**
- * Every run status, for `runs --status`. The engine exports `RunStatus` only as a type, so the
+ * Every run status, for `runs --status`. The store exports `StoredRunStatus` only as a type, so the
  * CLI keeps the one runtime list; the check below fails to compile if the union gains a status
  * this list lacks.
  *
@@ -12,14 +12,15 @@ import { TributaryError } from '../errors/index.js';
  * ```
  */
 export const RUN_STATUSES = [
+  'queued',
   'running',
   'succeeded',
   'partially_succeeded',
   'failed',
   'cancelled',
-] as const satisfies readonly RunStatus[];
+] as const satisfies readonly StoredRunStatus[];
 
-type Unlisted = Exclude<RunStatus, (typeof RUN_STATUSES)[number]>;
+type Unlisted = Exclude<StoredRunStatus, (typeof RUN_STATUSES)[number]>;
 const everyStatusListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyStatusListed;
 
@@ -31,7 +32,7 @@ void everyStatusListed;
  * parseRunStatus('failed'); // 'failed'
  * ```
  */
-export function parseRunStatus(value: string): RunStatus {
+export function parseRunStatus(value: string): StoredRunStatus {
   const status = RUN_STATUSES.find((s) => s === value);
   if (status === undefined) {
     throw new TributaryError(

@@ -6,7 +6,7 @@ export {
   isTaskDefinition,
 } from './define.js';
 export type { DagDefinition, DagOptions, TaskDefinition, TaskOptions } from './define.js';
-export { startRun } from './start-run.js';
+export { queueRun, startRun } from './start-run.js';
 export { cancelRun, codecOf, resumeRun } from './resume-run.js';
 export type { DurableRunOptions, ResumeOptions, ResumeOutcome } from './options.js';
 export { isOwnerAlive } from './owner.js';

@@ -28,10 +28,15 @@ export async function resumeRun(
 ): Promise<ResumeOutcome> {
   const { store } = options;
   const before = await requireRun(store, runId);
-  if (before.status !== 'running') return { resumed: false, run: before };
+  if (before.status !== 'running' && before.status !== 'queued')
+    return { resumed: false, run: before };
   checkDefinition(def, before);
   const codec = codecOf(before, options.codec);
   const lease = await takeRun(store, runId, options);
+  // A queued run starts now (read again under the lease: another session may have started it,
+  // or run it to the end, meanwhile). It has no journal, so the replay below is of nothing.
+  if (before.status === 'queued' && (await requireRun(store, runId)).status === 'queued')
+    await store.commit(runId, { events: [], run: { status: 'running' }, fence: lease.fence });
   let loaded: Awaited<ReturnType<typeof load>>;
   try {
     loaded = await load(def, store, runId, codec);

@@ -25,6 +25,49 @@ export async function startRun(
   def: DagDefinition,
   options: DurableRunOptions,
 ): Promise<ExecutionResult> {
+  const { runId, params } = await recordRun(def, options, 'running');
+  const engine = createEngine(def);
+  const lease = await takeRun(options.store, runId, options);
+  options.onCreated?.(runId);
+  return drive({
+    def,
+    engine,
+    runId,
+    params,
+    nextSeq: 1,
+    lease,
+    codec: options.codec ?? jsonCodec,
+    durability: options.durability ?? 'normal',
+    options,
+    interrupted: [],
+    retries: [],
+  });
+}
+
+/**
+ * Record a run without starting it: status `queued`, params checked (schema, JSON) as for
+ * {@link startRun}. The scheduler queues runs whose dependencies or concurrency limit hold them
+ * and starts each later with `resumeRun`. Returns the run id; `RUN_EXISTS` (with
+ * `context.existingRunId`) when a run with the same identity exists.
+ *
+ * @example
+ * ```ts
+ * const runId = await queueRun(report, { store, partitionKey: period.key, runKey: '' });
+ * ```
+ */
+export async function queueRun(
+  def: DagDefinition,
+  options: Omit<DurableRunOptions, 'onCreated'>,
+): Promise<string> {
+  return (await recordRun(def, options, 'queued')).runId;
+}
+
+/** Check the params and record a new run with `status`; nothing is recorded on a bad param. */
+async function recordRun(
+  def: DagDefinition,
+  options: DurableRunOptions,
+  status: 'running' | 'queued',
+): Promise<{ runId: string; params: Record<string, unknown> }> {
   const given = { ...def.params, ...options.params };
   const params =
     def.paramsSchema === undefined ? given : await checkParams(def.id, def.paramsSchema, given);
@@ -37,15 +80,11 @@ export async function startRun(
     );
   }
   const runId = options.runId ?? randomUUID();
-  const engine = createEngine(def);
-  const codec = options.codec ?? jsonCodec;
-  const durability = options.durability ?? 'normal';
   const now = Date.now();
-  const { store } = options;
-  await store.createRun({
+  await options.store.createRun({
     runId,
     dagId: def.id,
-    status: 'running',
+    status,
     params,
     ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
     ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
@@ -53,22 +92,8 @@ export async function startRun(
     graph: JSON.stringify(def.dag.toJSON()),
     createdAt: now,
     updatedAt: now,
-    durability,
-    codec: codec.name ?? 'custom',
+    durability: options.durability ?? 'normal',
+    codec: (options.codec ?? jsonCodec).name ?? 'custom',
   });
-  const lease = await takeRun(store, runId, options);
-  options.onCreated?.(runId);
-  return drive({
-    def,
-    engine,
-    runId,
-    params,
-    nextSeq: 1,
-    lease,
-    codec,
-    durability,
-    options,
-    interrupted: [],
-    retries: [],
-  });
+  return { runId, params };
 }

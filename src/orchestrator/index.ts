@@ -19,3 +19,5 @@ export {
 export type { Project } from './load-project.js';
 export { dependencyReadiness, describeReadiness } from './readiness.js';
 export type { Blocking, Readiness, RunFact, RunLookup, Waiting } from './readiness.js';
+export { Scheduler, SCHEDULER_LEASE } from './scheduler.js';
+export type { SchedulerEvent, SchedulerOptions } from './scheduler.js';

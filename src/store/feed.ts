@@ -1,4 +1,4 @@
-import type { RunStatus } from '../engine/index.js';
+import type { StoredRunStatus } from './run-store.js';
 
 /** What changed. */
 export type ChangeKind =
@@ -26,7 +26,7 @@ export interface Change {
   /** The run's or the signal's period key. */
   readonly periodKey?: string;
   /** The run's status after the change (run changes). */
-  readonly status?: RunStatus;
+  readonly status?: StoredRunStatus;
   /** Epoch milliseconds. */
   readonly at: number;
 }

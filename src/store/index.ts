@@ -6,6 +6,7 @@ export type {
   RunSummary,
   RunStore,
   StoredEvent,
+  StoredRunStatus,
 } from './run-store.js';
 export { DEFAULT_LEASE_MS, runLeaseKey } from './lease.js';
 export type { Lease, LeaseAttempt, LeaseStore } from './lease.js';

@@ -9,11 +9,17 @@ import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
 /** How hard each commit is made durable. */
 export type Durability = 'normal' | 'full';
 
+/**
+ * A run's status as stored: the engine's, or `queued` for a run the scheduler created whose
+ * dependencies or concurrency limit hold it (it has no journal yet).
+ */
+export type StoredRunStatus = RunStatus | 'queued';
+
 /** A run as the store keeps it. Times are epoch milliseconds. */
 export interface RunRecord {
   readonly runId: string;
   readonly dagId: string;
-  readonly status: RunStatus;
+  readonly status: StoredRunStatus;
   readonly params: Readonly<Record<string, unknown>>;
   /** The key of the run's period (see `Period`); absent for an unpartitioned run. */
   readonly partitionKey?: string;
@@ -84,7 +90,7 @@ export interface RunFilter {
   readonly dagId?: string;
   /** Runs of this period only (`''`: unpartitioned runs). */
   readonly periodKey?: string;
-  readonly status?: RunStatus;
+  readonly status?: StoredRunStatus;
   /** Newest first; default 50. */
   readonly limit?: number;
 }

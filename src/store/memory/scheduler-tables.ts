@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../engine/index.js';
+import type { StoredRunStatus } from '../run-store.js';
 import { ChangeWaiters } from '../change-waiters.js';
 import { unknownTrigger } from '../errors.js';
 import type { Change, ChangeKind, FeedStore, WaitOptions } from '../feed.js';
@@ -40,7 +40,7 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     kind: ChangeKind,
     subject: string,
     at: number,
-    fields: { dagId?: string; periodKey?: string | undefined; status?: RunStatus } = {},
+    fields: { dagId?: string; periodKey?: string | undefined; status?: StoredRunStatus } = {},
   ): void {
     const change: Change = { seq: this.#feed.length + 1, kind, subject, at };
     for (const [key, value] of Object.entries(fields))

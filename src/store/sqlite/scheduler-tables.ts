@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunStatus } from '../../engine/index.js';
+import type { StoredRunStatus } from '../run-store.js';
 import { ChangeWaiters } from '../change-waiters.js';
 import type { Change, ChangeKind, WaitOptions } from '../feed.js';
 import { unknownTrigger } from '../errors.js';
@@ -70,7 +70,11 @@ export class SqliteSchedulerTables {
     kind: ChangeKind,
     subject: string,
     at: number,
-    fields: { dagId?: string | null; periodKey?: string | null; status?: RunStatus | null } = {},
+    fields: {
+      dagId?: string | null;
+      periodKey?: string | null;
+      status?: StoredRunStatus | null;
+    } = {},
   ): void {
     this.#s.insertChange.run(
       kind,
@@ -267,7 +271,7 @@ function toChange(row: FeedRow): Change {
     subject: row.subject,
     ...(row.dag_id === null ? {} : { dagId: row.dag_id }),
     ...(row.period_key === null ? {} : { periodKey: row.period_key }),
-    ...(row.status === null ? {} : { status: row.status as RunStatus }),
+    ...(row.status === null ? {} : { status: row.status as StoredRunStatus }),
     at: row.at,
   };
 }

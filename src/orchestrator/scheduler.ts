@@ -1,0 +1,400 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { toError, TributaryError } from '../errors/index.js';
+import { queueRun, resumeRun, type DagDefinition, type Trigger } from '../durable/index.js';
+import type { Change, Lease, RunStore, RunSummary, StoredRunStatus } from '../store/index.js';
+import type { Period } from '../time/index.js';
+import type { Project } from './load-project.js';
+import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
+
+/** The scheduler role's lease key: one scheduler acts on a store at a time. */
+export const SCHEDULER_LEASE = 'scheduler';
+
+/** What the scheduler did, for logs and tests. */
+export type SchedulerEvent =
+  | {
+      readonly kind: 'queued';
+      readonly dagId: string;
+      readonly runId: string;
+      readonly periodKey: string;
+      readonly origin: string;
+    }
+  | { readonly kind: 'started'; readonly dagId: string; readonly runId: string }
+  | {
+      readonly kind: 'held';
+      readonly dagId: string;
+      readonly runId: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'finished';
+      readonly dagId: string;
+      readonly runId: string;
+      readonly status: string;
+    }
+  | { readonly kind: 'role'; readonly acquired: boolean; readonly owner: string }
+  | { readonly kind: 'error'; readonly error: Error };
+
+/** Options of {@link Scheduler}. */
+export interface SchedulerOptions {
+  readonly project: Project;
+  readonly store: RunStore;
+  /** The time, in epoch ms. Default `Date.now`; tests pass a clock they move. */
+  readonly now?: () => number;
+  /** Role lease time to live. Default 30 s; renewed every third of it. */
+  readonly leaseMs?: number;
+  /** Longest sleep between passes when nothing changes. Default 1 s. */
+  readonly pollMs?: number;
+  readonly onEvent?: (event: SchedulerEvent) => void;
+}
+
+const ENDED: ReadonlySet<StoredRunStatus> = new Set([
+  'succeeded',
+  'partially_succeeded',
+  'failed',
+  'cancelled',
+]);
+
+/** Which final statuses fire a trigger. */
+function fires(trigger: Trigger, status: StoredRunStatus): boolean {
+  switch (trigger.on) {
+    case 'success':
+      return status === 'succeeded';
+    case 'partial_success':
+      return status === 'partially_succeeded';
+    case 'failure':
+      return status === 'failed';
+    case 'finish':
+      return ENDED.has(status);
+  }
+}
+
+/**
+ * The scheduler of a project on a store. Each pass, while it holds the scheduler role:
+ *
+ * 1. fires every unpaused schedule's periods that fell due since its last pass (a schedule seen
+ *    for the first time starts at the period due now: no catch-up from the past);
+ * 2. handles the trigger outbox (CLI, API and task triggers);
+ * 3. reads the change feed from its cursor: a run that ended fires its DAG's declared triggers
+ *    for the mapped periods;
+ * 4. starts the queued runs whose dependencies are met and whose DAG is under `maxActiveRuns`
+ *    and not paused, in this process.
+ *
+ * Runs are created by identity (DAG, period, key `''`), so a pass repeated after a crash finds
+ * the runs it made instead of making them twice; marks (schedule positions, feed cursor) are
+ * written with the role lease's fence. Between passes it sleeps until the next schedule is due,
+ * a change reaches the feed (from any process), or `pollMs`.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler({ project, store });
+ * await scheduler.run(controller.signal);
+ * ```
+ */
+export class Scheduler {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly #project: Project;
+  readonly #store: RunStore;
+  readonly #now: () => number;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #emit: (event: SchedulerEvent) => void;
+  readonly #running = new Map<string, Promise<void>>();
+  #lease: Lease | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.#project = options.project;
+    this.#store = options.store;
+    this.#now = options.now ?? Date.now;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#emit = options.onEvent ?? (() => undefined);
+  }
+
+  /** Run passes until `signal` aborts; then release the role and wait for the runs it started. */
+  async run(signal: AbortSignal): Promise<void> {
+    let renewAt = 0;
+    try {
+      while (!signal.aborted) {
+        const now = this.#now();
+        if (this.#lease === undefined || now >= renewAt) {
+          await this.#holdRole();
+          renewAt = now + this.#leaseMs / 3;
+        }
+        if (this.#lease !== undefined) {
+          try {
+            await this.step();
+          } catch (error) {
+            // A pass that failed (a store error, a lost role) is tried again on the next wake.
+            this.#emit({ kind: 'error', error: toError(error) });
+          }
+        }
+        // Wake on the next change past what this pass has read, or when a schedule falls due.
+        const seen =
+          this.#lease === undefined
+            ? await this.#store.feedHead()
+            : Number((await this.#store.getMark('feed')) ?? 0);
+        const wait = Math.min(this.#pollMs, Math.max(0, this.#nextDue() - this.#now()));
+        await this.#store.waitForChange(seen, { maxWaitMs: Math.max(1, wait), signal });
+      }
+    } finally {
+      if (this.#lease !== undefined)
+        await this.#store.releaseLease(this.#lease).catch(() => undefined);
+      this.#lease = undefined;
+      await this.idle();
+    }
+  }
+
+  /** Resolve once every run this scheduler started has ended. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running.values());
+  }
+
+  /** Take the role, or keep it; false (standby) while another scheduler holds it. */
+  async #holdRole(): Promise<void> {
+    const store = this.#store;
+    if (this.#lease !== undefined) {
+      try {
+        this.#lease = await store.renewLease(this.#lease, this.#leaseMs);
+        return;
+      } catch {
+        this.#lease = undefined;
+        this.#emit({ kind: 'role', acquired: false, owner: this.owner });
+      }
+    }
+    const attempt = await store.acquireLease(SCHEDULER_LEASE, this.owner, this.#leaseMs);
+    if (attempt.acquired) {
+      this.#lease = attempt.lease;
+      this.#emit({ kind: 'role', acquired: true, owner: this.owner });
+    }
+  }
+
+  /**
+   * One pass (see the class). The caller must hold the role: {@link run} does; a test may call
+   * {@link acquire} then `step` with its own clock.
+   */
+  async step(): Promise<void> {
+    const now = this.#now();
+    const paused = new Set((await this.#store.pausedDags()).map((p) => p.dagId));
+    await this.#fireSchedules(now, paused);
+    await this.#handleOutbox();
+    await this.#readFeed();
+    await this.#startQueued(paused);
+  }
+
+  /** Take the role for {@link step} (tests); false when another scheduler holds it. */
+  async acquire(): Promise<boolean> {
+    await this.#holdRole();
+    return this.#lease !== undefined;
+  }
+
+  #fenced() {
+    const lease = this.#lease;
+    if (lease === undefined)
+      throw new TributaryError('LEASE_LOST', 'This scheduler does not hold the scheduler role');
+    return { key: lease.key, fence: lease.fence };
+  }
+
+  async #fireSchedules(now: number, paused: ReadonlySet<string>): Promise<void> {
+    for (const { definition } of this.#project.dags) {
+      const schedule = definition.scheduling.schedule;
+      if (schedule === undefined || paused.has(definition.id)) continue;
+      const mark = `schedule:${definition.id}`;
+      const last = await this.#store.getMark(mark);
+      if (last === undefined) {
+        // First sight: start from now, not from the schedule's first period ever.
+        await this.#store.setMark(mark, String(now), this.#fenced());
+        continue;
+      }
+      let position = Number(last);
+      for (const period of schedule.due(position, now)) {
+        await this.#ensureRun(definition, period, {}, 'schedule');
+        position = schedule.dueAt(period);
+        await this.#store.setMark(mark, String(position), this.#fenced());
+      }
+    }
+  }
+
+  async #handleOutbox(): Promise<void> {
+    for (const trigger of await this.#store.pendingTriggers()) {
+      const target = this.#project.dags.get(trigger.dagId)?.definition;
+      if (target === undefined) continue; // not this project's: left for the one that has it
+      const period = target.scheduling.periods.parse(trigger.periodKey);
+      const params =
+        trigger.params === undefined ? {} : (JSON.parse(trigger.params) as Record<string, unknown>);
+      const runId = await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey);
+      await this.#store.completeTrigger(trigger.id, runId, this.#fenced());
+    }
+  }
+
+  async #readFeed(): Promise<void> {
+    let cursor = Number((await this.#store.getMark('feed')) ?? 0);
+    for (;;) {
+      const changes = await this.#store.changesSince(cursor, 500);
+      if (changes.length === 0) return;
+      for (const change of changes) await this.#onChange(change);
+      cursor = changes.at(-1)!.seq;
+      await this.#store.setMark('feed', String(cursor), this.#fenced());
+    }
+  }
+
+  async #onChange(change: Change): Promise<void> {
+    if (change.kind !== 'run.status' || change.status === undefined || !ENDED.has(change.status))
+      return;
+    const upstream = this.#project.dags.get(change.dagId ?? '')?.definition;
+    if (upstream === undefined) return;
+    this.#emit({
+      kind: 'finished',
+      dagId: upstream.id,
+      runId: change.subject,
+      status: change.status,
+    });
+    const period = upstream.scheduling.periods.parse(change.periodKey ?? '');
+    for (const trigger of upstream.scheduling.triggers) {
+      if (!fires(trigger, change.status)) continue;
+      const target = this.#project.dags.get(trigger.dag)?.definition;
+      if (target === undefined) continue;
+      const spaces = {
+        upstream: upstream.scheduling.periods,
+        downstream: target.scheduling.periods,
+      };
+      for (const downstream of trigger.mapping.downstream(period, spaces)) {
+        // A period has one run; an unpartitioned DAG has one period, so there each upstream
+        // run triggers a run of its own (keyed by it: a repeated pass finds it again).
+        const runKey = downstream.key === '' ? `run:${change.subject}` : '';
+        await this.#ensureRun(target, downstream, trigger.params, `run:${change.subject}`, runKey);
+      }
+    }
+  }
+
+  /** The run of (DAG, period, key): found, or queued now. Returns its id. */
+  async #ensureRun(
+    def: DagDefinition,
+    period: Period,
+    params: Readonly<Record<string, unknown>>,
+    origin: string,
+    runKey = '',
+  ): Promise<string> {
+    const existing = await this.#store.findRun(def.id, period.key, runKey);
+    if (existing !== undefined) return existing.runId;
+    try {
+      const runId = await queueRun(def, {
+        store: this.#store,
+        params,
+        ...(period.key === '' ? {} : { partitionKey: period.key }),
+        runKey,
+        module: this.#project.dags.get(def.id)!.module,
+      });
+      this.#emit({ kind: 'queued', dagId: def.id, runId, periodKey: period.key, origin });
+      return runId;
+    } catch (error) {
+      // Another pass made it meanwhile: the same run.
+      const existingRunId = (error as TributaryError).context?.existingRunId;
+      if (
+        error instanceof TributaryError &&
+        error.code === 'RUN_EXISTS' &&
+        typeof existingRunId === 'string'
+      )
+        return existingRunId;
+      throw error;
+    }
+  }
+
+  async #startQueued(paused: ReadonlySet<string>): Promise<void> {
+    // Oldest period first (then oldest run): a backlog runs in time order.
+    const queued = (await this.#store.listRuns({ status: 'queued', limit: 1_000 }))
+      .map((run) => ({ run, start: this.#periodStart(run) }))
+      .sort((a, b) => a.start - b.start || a.run.createdAt - b.run.createdAt)
+      .map(({ run }) => run);
+    for (const run of queued) {
+      const registered = this.#project.dags.get(run.dagId);
+      if (registered === undefined || paused.has(run.dagId) || this.#running.has(run.runId))
+        continue;
+      const def = registered.definition;
+      const max = def.scheduling.maxActiveRuns;
+      if (max !== undefined) {
+        const active = await this.#store.listRuns({ dagId: def.id, status: 'running', limit: max });
+        if (active.length >= max) {
+          this.#emit({
+            kind: 'held',
+            dagId: def.id,
+            runId: run.runId,
+            reason: `maxActiveRuns ${max}`,
+          });
+          continue;
+        }
+      }
+      const readiness = await this.#readiness(def, run);
+      if (readiness.state !== 'ready') {
+        this.#emit({
+          kind: 'held',
+          dagId: def.id,
+          runId: run.runId,
+          reason: describeReadiness(readiness),
+        });
+        continue;
+      }
+      this.#start(def, run.runId);
+    }
+  }
+
+  async #readiness(def: DagDefinition, run: RunSummary) {
+    const period = def.scheduling.periods.parse(run.partitionKey ?? '');
+    // Read the upstream runs of every mapped period first: the judgement itself is pure.
+    const facts = new Map<string, RunFact[]>();
+    for (const dependency of def.scheduling.dependsOn) {
+      const upstream = this.#project.dags.get(dependency.dag)?.definition;
+      if (upstream === undefined) continue;
+      const needed = dependency.mapping.upstream(period, {
+        upstream: upstream.scheduling.periods,
+        downstream: def.scheduling.periods,
+      });
+      for (const p of needed.periods) {
+        const runs = await this.#store.listRuns({
+          dagId: dependency.dag,
+          periodKey: p.key,
+          limit: 50,
+        });
+        facts.set(`${dependency.dag}\u0000${p.key}`, runs);
+      }
+    }
+    return dependencyReadiness(
+      def,
+      period,
+      this.#project.dags,
+      (dag, key) => facts.get(`${dag}\u0000${key}`) ?? [],
+    );
+  }
+
+  #start(def: DagDefinition, runId: string): void {
+    this.#emit({ kind: 'started', dagId: def.id, runId });
+    const done = resumeRun(def, runId, { store: this.#store })
+      .then(() => undefined)
+      .catch(() => undefined) // the run's own failure is in its record; a lost lease, another owner's
+      .finally(() => this.#running.delete(runId));
+    this.#running.set(runId, done);
+  }
+
+  /** Where a run's period starts (-Infinity when its DAG or key is unknown here). */
+  #periodStart(run: RunSummary): number {
+    const def = this.#project.dags.get(run.dagId)?.definition;
+    try {
+      return def?.scheduling.periods.parse(run.partitionKey ?? '').start ?? -Infinity;
+    } catch {
+      return -Infinity;
+    }
+  }
+
+  /** When the next schedule falls due (Infinity without schedules). */
+  #nextDue(): number {
+    const now = this.#now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const { definition } of this.#project.dags) {
+      const schedule = definition.scheduling.schedule;
+      if (schedule === undefined) continue;
+      const first = schedule.due(now).next();
+      if (first.done !== true) next = Math.min(next, schedule.dueAt(first.value));
+    }
+    return next;
+  }
+}

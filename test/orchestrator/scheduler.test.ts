@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
+import {
+  DagRegistry,
+  Scheduler,
+  type Project,
+  type SchedulerEvent,
+} from '../../src/orchestrator/index.js';
+import { MemoryStore, type RunStore } from '../../src/store/index.js';
+
+// The scheduler's passes, driven by a clock the test moves: schedules fire the period that just
+// closed, a finished run fires its DAG's triggers, a declared dependency holds a run until the
+// upstream's run for the same window is accepted, a failed upstream blocks with a reason, and a
+// paused DAG starts nothing.
+
+const daily = { cron: '0 0 * * *', timezone: 'Europe/Paris' };
+const HOUR = 3_600_000;
+
+function project(...defs: ReturnType<typeof defineDag>[]): Project {
+  const dags = new DagRegistry('/repo');
+  for (const def of defs) dags.add(def, `/repo/dags/${def.id}.dag.ts`);
+  dags.checkReferences();
+  return { name: 'test', config: '/repo/tributary.config.ts', root: '/repo', modules: [], dags };
+}
+
+const dag = (id: string, extra: Partial<DagOptions> = {}, task: () => unknown = () => id) =>
+  defineDag({ id, dag: (b) => b.addNode('work'), tasks: { work: task }, ...extra });
+
+/** A scheduler on `store` with a clock the test sets, holding the role, recording its events. */
+async function scheduler(p: Project, store: RunStore, start: number) {
+  let now = start;
+  const events: SchedulerEvent[] = [];
+  const s = new Scheduler({ project: p, store, now: () => now, onEvent: (e) => events.push(e) });
+  expect(await s.acquire()).toBe(true);
+  return {
+    events,
+    /** One pass at time `t`, then wait for the runs it started. */
+    async at(t: number) {
+      now = t;
+      await s.step();
+      await s.idle();
+    },
+  };
+}
+
+/** [period key, status] of a DAG's runs, by period. */
+const statuses = async (store: RunStore, dagId: string) =>
+  (await store.listRuns({ dagId }))
+    .map((r) => [r.partitionKey ?? '', r.status])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
+
+describe('the scheduler', () => {
+  it('fires the window that just closed, once, and starts nothing for the past on first sight', async () => {
+    const store = new MemoryStore();
+    const s = await scheduler(
+      project(dag('sales', { schedule: daily })),
+      store,
+      Date.UTC(2026, 11, 4, 12),
+    );
+    await s.at(Date.UTC(2026, 11, 4, 12)); // first sight: no catch-up
+    expect(await store.listRuns()).toEqual([]);
+    await s.at(Date.UTC(2026, 11, 5, 0) - HOUR + 60_000); // Paris midnight (23:00 UTC) passed
+    expect(await statuses(store, 'sales')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+    await s.at(Date.UTC(2026, 11, 5, 6)); // nothing new is due
+    await s.at(Date.UTC(2026, 11, 7, 1)); // two more days closed: both run
+    expect(await statuses(store, 'sales')).toEqual([
+      ['2026-12-04T00:00+01:00', 'succeeded'],
+      ['2026-12-05T00:00+01:00', 'succeeded'],
+      ['2026-12-06T00:00+01:00', 'succeeded'],
+    ]);
+  });
+
+  it('an upstream triggers a downstream on success only', async () => {
+    const store = new MemoryStore();
+    let fail = false;
+    const p = project(
+      dag(
+        'extract',
+        { triggers: [{ dag: 'load', on: 'success', params: { from: 'extract' } }] },
+        () => {
+          if (fail) throw new Error('source down');
+        },
+      ),
+      dag('load'),
+    );
+    const s = await scheduler(p, store, 0);
+    await startRun(p.dags.get('extract')!.definition, { store, runId: 'e1' });
+    await s.at(1);
+    const loads = await store.listRuns({ dagId: 'load' });
+    expect(loads.map((r) => [r.status, r.params, r.runKey])).toEqual([
+      ['succeeded', { from: 'extract' }, 'run:e1'],
+    ]);
+    fail = true;
+    await startRun(p.dags.get('extract')!.definition, { store, runId: 'e2' });
+    await s.at(2);
+    expect(await store.listRuns({ dagId: 'load' })).toHaveLength(1);
+    // A repeated pass over the same changes starts nothing twice.
+    await store.setMark('feed', '0');
+    await s.at(3);
+    expect(await store.listRuns({ dagId: 'load' })).toHaveLength(1);
+  });
+
+  it('a declared dependency waits for the aligned period, then runs; a failed upstream blocks it', async () => {
+    const store = new MemoryStore();
+    let salesFails = false;
+    const p = project(
+      dag('sales', {}, () => {
+        if (salesFails) throw new Error('no data');
+      }),
+      dag('report', { schedule: daily, dependsOn: [{ dag: 'sales' }] }),
+    );
+    // sales is unpartitioned here: the report waits for its latest run.
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 5, 0));
+    expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'queued']]);
+    expect(s.events.at(-1)).toMatchObject({ kind: 'held', reason: 'waiting for a run of sales' });
+    salesFails = true;
+    await startRun(p.dags.get('sales')!.definition, { store, runId: 's1' });
+    await s.at(Date.UTC(2026, 11, 5, 1));
+    expect(s.events.at(-1)).toMatchObject({
+      kind: 'held',
+      reason: 'blocked by sales run s1 (failed)',
+    });
+    expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'queued']]);
+    salesFails = false;
+    await startRun(p.dags.get('sales')!.definition, { store, runId: 's2' });
+    await s.at(Date.UTC(2026, 11, 5, 2));
+    expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+  });
+
+  it('a paused DAG starts nothing until it is unpaused; maxActiveRuns holds the rest', async () => {
+    const store = new MemoryStore();
+    const p = project(dag('sales', { schedule: daily, maxActiveRuns: 1 }));
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 1, 12));
+    await s.at(Date.UTC(2026, 11, 1, 12));
+    await store.setPaused('sales', true, 'test', 0);
+    await s.at(Date.UTC(2026, 11, 3, 12));
+    expect(await store.listRuns()).toEqual([]); // a paused schedule does not fire
+    await store.setPaused('sales', false, 'test', 0);
+    await s.at(Date.UTC(2026, 11, 3, 13));
+    expect((await statuses(store, 'sales')).map(([, status]) => status)).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
+  });
+
+  it('one scheduler acts on a store; a second waits for the role', async () => {
+    const store = new MemoryStore();
+    const p = project(dag('sales'));
+    const first = new Scheduler({ project: p, store });
+    const second = new Scheduler({ project: p, store });
+    expect(await first.acquire()).toBe(true);
+    expect(await second.acquire()).toBe(false);
+  });
+});
