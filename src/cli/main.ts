@@ -12,6 +12,8 @@ import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerDags } from './commands/dags.js';
 import { registerPause } from './commands/pause.js';
+import { registerScheduler } from './commands/scheduler.js';
+import { registerTrigger } from './commands/trigger.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
@@ -32,6 +34,8 @@ const COMMANDS = [
   registerSignal,
   registerDags,
   registerPause,
+  registerScheduler,
+  registerTrigger,
 ] as const;
 
 /**

@@ -29,3 +29,15 @@ export function parseParams(values: readonly string[]): Record<string, unknown> 
   }
   return params;
 }
+
+/**
+ * Commander's collector for a repeatable `--param`: every value, in order.
+ *
+ * @example
+ * ```ts
+ * command.option('--param <key=value>', 'repeatable', collectParam, []);
+ * ```
+ */
+export function collectParam(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { followRun } from '../follow-run.js';
 import { loadDefinitions, pickDefinition } from '../../orchestrator/index.js';
 import type { Output } from '../output.js';
-import { parseParams } from '../params.js';
+import { collectParam, parseParams } from '../params.js';
 import { openStore } from '../store.js';
 
 /**
@@ -75,13 +75,12 @@ export async function runCommand(
  * ```
  */
 export function registerRun(program: Command, ctx: CommandContext): void {
-  const collect = (value: string, previous: string[]): string[] => [...previous, value];
   program
     .command('run')
     .description('start a durable run of a DAG defined in a module (TypeScript or JavaScript)')
     .argument('<module>', 'definition module')
     .option('--dag <id>', 'which DAG, when the module defines several')
-    .option('--param <key=value>', 'run parameter (JSON or string), repeatable', collect, [])
+    .option('--param <key=value>', 'run parameter (JSON or string), repeatable', collectParam, [])
     .addOption(dbOption())
     .addOption(
       new Option(

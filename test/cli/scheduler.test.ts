@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, cliJson, cliSpawn, ROOT, until } from './helpers.js';
+
+// `tributary scheduler` in a process of its own: a trigger set by another process reaches it
+// through the store, the triggered run fires its DAG's declared trigger, and SIGTERM stops it
+// cleanly after the runs it started.
+
+const dir = mkdtempSync(join(tmpdir(), 'tributary-scheduler-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const LIB = pathToFileURL(join(ROOT, 'src/index.ts')).href;
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+
+write(
+  'dags/extract.dag.ts',
+  `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'extract', dag: (b) => b.addNode('pull'), tasks: { pull: () => 42 },
+  triggers: [{ dag: 'load', params: { table: 'sales' } }] });`,
+);
+write(
+  'dags/load.dag.ts',
+  `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'load', dag: (b) => b.addNode('push'),
+  tasks: { push: (ctx) => ctx.params.table } });`,
+);
+write(
+  'tributary.config.ts',
+  `import { defineProject } from ${JSON.stringify(LIB)};
+export default defineProject({ name: 'shop', dags: ['dags/*.dag.ts'] });`,
+);
+
+interface RunJson {
+  runId: string;
+  status: string;
+  params: Record<string, unknown>;
+}
+
+describe('tributary scheduler', () => {
+  it('starts what another process triggers, fires declared triggers, stops on SIGTERM', async () => {
+    const db = join(dir, 'scheduler.db');
+    expect(cliJson(['trigger', 'extract', '--db', db], dir).code).toBe(0);
+    const scheduler = cliSpawn(['scheduler', '--db', db, '--json'], dir);
+    let stdout = '';
+    scheduler.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let stderr = '';
+    scheduler.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => scheduler.on('exit', resolve));
+    try {
+      const loads = (): RunJson[] => {
+        const r = cliJson<RunJson[]>(['runs', '--dag', 'load', '--db', db], dir);
+        return r.code === 0 ? r.value : [];
+      };
+      await until(
+        () => loads().some((r) => r.status === 'succeeded'),
+        'the triggered load run',
+        60_000,
+      );
+      const [load] = loads();
+      expect(load!.params).toEqual({ table: 'sales' });
+      // A second trigger with the same key is the same run: nothing new starts.
+      expect(cliJson(['trigger', 'extract', '--key', 'k1', '--db', db], dir).code).toBe(0);
+      expect(cliJson(['trigger', 'extract', '--key', 'k1', '--db', db], dir).code).toBe(0);
+      await until(
+        () => cliJson<RunJson[]>(['runs', '--dag', 'extract', '--db', db], dir).value.length === 2,
+        'the keyed extract run',
+        60_000,
+      );
+    } finally {
+      scheduler.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+    const kinds = stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { kind: string }).kind);
+    expect(kinds).toEqual(expect.arrayContaining(['role', 'queued', 'started', 'finished']));
+    expect(cli(['runs', '--dag', 'extract', '--db', db, '--json'], dir).code).toBe(0);
+  });
+
+  it('a trigger of a DAG the project does not define is DAG_NOT_FOUND', () => {
+    const r = cliJson<{ error: { code: string } }>(
+      ['trigger', 'nope', '--db', join(dir, 'x.db')],
+      dir,
+    );
+    expect(r.code).toBe(2);
+    expect(r.value.error.code).toBe('DAG_NOT_FOUND');
+  });
+});
