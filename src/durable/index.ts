@@ -9,7 +9,8 @@ export type { DagDefinition, DagOptions, TaskDefinition, TaskOptions } from './d
 export { queueRun, startRun } from './start-run.js';
 export { cancelRun, codecOf, resumeRun } from './resume-run.js';
 export type { DurableRunOptions, ResumeOptions, ResumeOutcome } from './options.js';
-export { isOwnerAlive } from './owner.js';
+export { isOwnerAlive, newOwnerId } from './owner.js';
+export { takeLease } from './run-lease.js';
 export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
 export { viewRun } from './run-view.js';

@@ -1,5 +1,12 @@
 import { TributaryError } from '../errors/index.js';
-import { DEFAULT_LEASE_MS, runLeaseKey, type Lease, type RunStore } from '../store/index.js';
+import {
+  DEFAULT_LEASE_MS,
+  runLeaseKey,
+  type Lease,
+  type LeaseAttempt,
+  type LeaseStore,
+  type RunStore,
+} from '../store/index.js';
 import { isOwnerAlive, newOwnerId } from './owner.js';
 
 /** How a session takes a run's lease. */
@@ -20,13 +27,13 @@ export async function takeRun(
   runId: string,
   options: TakeRunOptions = {},
 ): Promise<Lease> {
-  const key = runLeaseKey(runId);
-  const owner = newOwnerId();
-  const ttl = options.leaseMs ?? DEFAULT_LEASE_MS;
-  let attempt = await store.acquireLease(key, owner, ttl, { force: options.force === true });
-  if (!attempt.acquired && !isOwnerAlive(attempt.holder.owner)) {
-    attempt = await store.acquireLease(key, owner, ttl, { ifFence: attempt.holder.fence });
-  }
+  const attempt = await takeLease(
+    store,
+    runLeaseKey(runId),
+    newOwnerId(),
+    options.leaseMs ?? DEFAULT_LEASE_MS,
+    options.force === true,
+  );
   if (attempt.acquired) return attempt.lease;
   const { holder } = attempt;
   throw new TributaryError(
@@ -35,4 +42,26 @@ export async function takeRun(
       'resume it once that process is gone, or take it over with --force if it runs on another host or its pid was reused',
     { context: { runId, owner: holder.owner, expiresAt: holder.expiresAt } },
   );
+}
+
+/**
+ * Take a lease for `owner`: free or expired, or held by a process of this host that is gone
+ * (taken over by compare-and-swap on its fence: of two takers, one wins), or anyway with
+ * `force`. The one way runs and roles (the scheduler) are taken.
+ *
+ * @example
+ * ```ts
+ * const attempt = await takeLease(store, 'scheduler', newOwnerId(), 30_000);
+ * ```
+ */
+export async function takeLease(
+  store: LeaseStore,
+  key: string,
+  owner: string,
+  ttlMs: number,
+  force = false,
+): Promise<LeaseAttempt> {
+  const attempt = await store.acquireLease(key, owner, ttlMs, { force });
+  if (attempt.acquired || isOwnerAlive(attempt.holder.owner)) return attempt;
+  return store.acquireLease(key, owner, ttlMs, { ifFence: attempt.holder.fence });
 }

@@ -1,8 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { toError, TributaryError } from '../errors/index.js';
-import { queueRun, resumeRun, type DagDefinition, type Trigger } from '../durable/index.js';
-import type { Change, Lease, RunStore, RunSummary, StoredRunStatus } from '../store/index.js';
+import {
+  isOwnerAlive,
+  newOwnerId,
+  queueRun,
+  resumeRun,
+  takeLease,
+  type DagDefinition,
+  type Trigger,
+} from '../durable/index.js';
+import {
+  runLeaseKey,
+  type Change,
+  type Lease,
+  type RunStore,
+  type RunSummary,
+  type StoredRunStatus,
+} from '../store/index.js';
 import type { Period } from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
@@ -19,7 +32,11 @@ export type SchedulerEvent =
       readonly periodKey: string;
       readonly origin: string;
     }
-  | { readonly kind: 'started'; readonly dagId: string; readonly runId: string }
+  | {
+      readonly kind: 'started' | 'resumed';
+      readonly dagId: string;
+      readonly runId: string;
+    }
   | {
       readonly kind: 'held';
       readonly dagId: string;
@@ -92,7 +109,7 @@ function fires(trigger: Trigger, status: StoredRunStatus): boolean {
  * ```
  */
 export class Scheduler {
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly owner = newOwnerId();
   readonly #project: Project;
   readonly #store: RunStore;
   readonly #now: () => number;
@@ -162,7 +179,8 @@ export class Scheduler {
         this.#emit({ kind: 'role', acquired: false, owner: this.owner });
       }
     }
-    const attempt = await store.acquireLease(SCHEDULER_LEASE, this.owner, this.#leaseMs);
+    // A scheduler of this host that died gives the role up at once, not at its lease's expiry.
+    const attempt = await takeLease(store, SCHEDULER_LEASE, this.owner, this.#leaseMs);
     if (attempt.acquired) {
       this.#lease = attempt.lease;
       this.#emit({ kind: 'role', acquired: true, owner: this.owner });
@@ -180,6 +198,24 @@ export class Scheduler {
     await this.#handleOutbox();
     await this.#readFeed();
     await this.#startQueued(paused);
+    await this.#recover();
+  }
+
+  /**
+   * Resume the runs this project's scheduler made (they have a run key) whose owner is gone: a
+   * lease expired, or held by a process of this host that no longer exists.
+   */
+  async #recover(): Promise<void> {
+    // Leases run on the wall clock, whatever clock the schedules read.
+    const now = Date.now();
+    for (const run of await this.#store.listRuns({ status: 'running', limit: 1_000 })) {
+      if (run.runKey === undefined || this.#running.has(run.runId)) continue;
+      const registered = this.#project.dags.get(run.dagId);
+      if (registered === undefined) continue;
+      const lease = await this.#store.getLease(runLeaseKey(run.runId));
+      if (lease !== undefined && lease.expiresAt > now && isOwnerAlive(lease.owner)) continue;
+      this.#start(registered.definition, run.runId, 'resumed');
+    }
   }
 
   /** Take the role for {@link step} (tests); false when another scheduler holds it. */
@@ -366,8 +402,8 @@ export class Scheduler {
     );
   }
 
-  #start(def: DagDefinition, runId: string): void {
-    this.#emit({ kind: 'started', dagId: def.id, runId });
+  #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
+    this.#emit({ kind, dagId: def.id, runId });
     const done = resumeRun(def, runId, { store: this.#store })
       .then(() => undefined)
       .catch(() => undefined) // the run's own failure is in its record; a lost lease, another owner's

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,5 +91,47 @@ describe('tributary scheduler', () => {
     );
     expect(r.code).toBe(2);
     expect(r.value.error.code).toBe('DAG_NOT_FOUND');
+  });
+});
+
+describe('a scheduler killed with SIGKILL', () => {
+  it('the next scheduler takes the role at once and resumes the run without redoing its work', async () => {
+    const db = join(dir, 'killed.db');
+    const marks = join(dir, 'marks.txt');
+    const go = join(dir, 'go');
+    write(
+      'dags/slow.dag.ts',
+      `import { appendFileSync, existsSync } from 'node:fs';
+import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'slow', dag: (b) => b.addEdge('first', 'second'), tasks: {
+  first: () => appendFileSync(${JSON.stringify(marks)}, 'first\\n'),
+  second: async () => {
+    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
+    appendFileSync(${JSON.stringify(marks)}, 'second\\n');
+  },
+} });`,
+    );
+    const status = () =>
+      cliJson<RunJson[]>(['runs', '--dag', 'slow', '--db', db], dir).value[0]?.status;
+    const marked = () => (existsSync(marks) ? readFileSync(marks, 'utf8') : '');
+    expect(cliJson(['trigger', 'slow', '--db', db], dir).code).toBe(0);
+    const first = cliSpawn(['scheduler', '--db', db], dir);
+    const firstExit = new Promise((resolve) => first.on('exit', resolve));
+    await until(() => marked() === 'first\n' && status() === 'running', 'the first node', 60_000);
+    first.kill('SIGKILL');
+    await firstExit;
+    const second = cliSpawn(['scheduler', '--db', db, '--json'], dir);
+    let stdout = '';
+    second.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const secondExit = new Promise<number | null>((resolve) => second.on('exit', resolve));
+    try {
+      await until(() => stdout.includes('"resumed"'), 'the resume', 60_000);
+      writeFileSync(go, '');
+      await until(() => status() === 'succeeded', 'the resumed run', 60_000);
+    } finally {
+      second.kill('SIGTERM');
+    }
+    expect(await secondExit).toBe(0);
+    expect(marked()).toBe('first\nsecond\n'); // first ran once: its success was journaled
   });
 });

@@ -54,7 +54,8 @@ function describe(event: SchedulerEvent): string {
     case 'queued':
       return `${at} queued ${event.dagId} ${event.runId}${event.periodKey === '' ? '' : ` for ${event.periodKey}`} (${event.origin})`;
     case 'started':
-      return `${at} started ${event.dagId} ${event.runId}`;
+    case 'resumed':
+      return `${at} ${event.kind} ${event.dagId} ${event.runId}`;
     case 'held':
       return `${at} held ${event.dagId} ${event.runId}: ${event.reason}`;
     case 'finished':
