@@ -147,6 +147,8 @@ export type {
   Dependency,
   DependencyOptions,
   ScheduleOptions,
+  SignalDependency,
+  SignalDependencyOptions,
   Trigger,
   TriggerOn,
   TriggerOptions,

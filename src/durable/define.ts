@@ -23,6 +23,7 @@ import {
   type DagScheduling,
   type DependencyOptions,
   type ScheduleOptions,
+  type SignalDependencyOptions,
   type TriggerOptions,
 } from './scheduling.js';
 
@@ -117,8 +118,11 @@ export interface DagOptions {
    * periods are these windows. Without one the DAG has one unpartitioned period (key `''`).
    */
   readonly schedule?: string | ScheduleOptions | CronSchedule;
-  /** DAGs whose runs for the mapped periods must have ended in an accepted state first. */
-  readonly dependsOn?: readonly DependencyOptions[];
+  /**
+   * What a run waits for: DAGs whose runs for the mapped periods must have ended in an accepted
+   * state (`{ dag }`), and signals that must be set (`{ signal }`).
+   */
+  readonly dependsOn?: readonly (DependencyOptions | SignalDependencyOptions)[];
   /** DAGs to start when a run of this one ends (on success by default). */
   readonly triggers?: readonly TriggerOptions[];
   /** Runs active at once; the scheduler keeps more `queued`. */

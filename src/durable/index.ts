@@ -21,6 +21,8 @@ export type {
   Dependency,
   DependencyOptions,
   ScheduleOptions,
+  SignalDependency,
+  SignalDependencyOptions,
   Trigger,
   TriggerOn,
   TriggerOptions,

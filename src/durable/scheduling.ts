@@ -1,5 +1,6 @@
 import { invalidArgument, TributaryError } from '../errors/index.js';
 import type { RunStatus } from '../engine/index.js';
+import { checkSignalKey } from '../store/index.js';
 import {
   CronSchedule,
   cronSchedule,
@@ -51,6 +52,20 @@ export interface Dependency {
   readonly mapping: PartitionMapping;
 }
 
+/** A dependency on an external signal (see `tributary signal`). */
+export interface SignalDependencyOptions {
+  /** The signal's name. */
+  readonly signal: string;
+  /** `same` (default): the signal set for the run's period; `none`: the one set without a period. */
+  readonly period?: 'same' | 'none';
+}
+
+/** A signal dependency with its defaults filled in. */
+export interface SignalDependency {
+  readonly signal: string;
+  readonly period: 'same' | 'none';
+}
+
 /** A trigger with its defaults filled in. */
 export interface Trigger {
   readonly dag: string;
@@ -64,7 +79,10 @@ export interface DagScheduling {
   /** How the DAG slices time: its cron schedule, or the one unpartitioned period. */
   readonly periods: PeriodSpace;
   readonly schedule: CronSchedule | undefined;
+  /** Dependencies on other DAGs' runs. */
   readonly dependsOn: readonly Dependency[];
+  /** Dependencies on signals. */
+  readonly signals: readonly SignalDependency[];
   readonly triggers: readonly Trigger[];
   /** Runs of this DAG active at once; more wait `queued`. Undefined: no limit. */
   readonly maxActiveRuns: number | undefined;
@@ -88,7 +106,7 @@ export function dagScheduling(
   id: string,
   options: {
     readonly schedule?: string | ScheduleOptions | CronSchedule | undefined;
-    readonly dependsOn?: readonly DependencyOptions[] | undefined;
+    readonly dependsOn?: readonly (DependencyOptions | SignalDependencyOptions)[] | undefined;
     readonly triggers?: readonly TriggerOptions[] | undefined;
     readonly maxActiveRuns?: number | undefined;
   },
@@ -97,10 +115,18 @@ export function dagScheduling(
   const { maxActiveRuns } = options;
   if (maxActiveRuns !== undefined && !(Number.isInteger(maxActiveRuns) && maxActiveRuns >= 1))
     invalidArgument(`\`maxActiveRuns\` of "${id}"`, 'an integer >= 1', maxActiveRuns);
+  const dependencies: Dependency[] = [];
+  const signals: SignalDependency[] = [];
+  listOf(id, 'dependsOn', options.dependsOn).forEach((given, i) => {
+    if (typeof given === 'object' && given !== null && 'signal' in given)
+      signals.push(signalDependencyOf(id, given, i));
+    else dependencies.push(dependencyOf(id, given, i));
+  });
   return {
     periods: schedule ?? UNPARTITIONED_SPACE,
     schedule,
-    dependsOn: listOf(id, 'dependsOn', options.dependsOn).map((d, i) => dependencyOf(id, d, i)),
+    dependsOn: dependencies,
+    signals,
     triggers: listOf(id, 'triggers', options.triggers).map((t, i) => triggerOf(id, t, i)),
     maxActiveRuns,
   };
@@ -198,6 +224,27 @@ function dependencyOf(id: string, given: DependencyOptions, i: number): Dependen
     statuses.push(status as RunStatus);
   }
   return { dag, accept: statuses, mapping: mappingOf(id, where, given.mapping) };
+}
+
+function signalDependencyOf(
+  id: string,
+  given: SignalDependencyOptions,
+  i: number,
+): SignalDependency {
+  const where = `dependsOn[${i}]`;
+  try {
+    checkSignalKey(given.signal, '');
+  } catch (error) {
+    if (!(error instanceof TributaryError)) throw error;
+    throw new TributaryError(error.code, `${where} of "${id}": ${error.message}`, {
+      context: { ...error.context, dagId: id },
+      cause: error,
+    });
+  }
+  const period = given.period ?? 'same';
+  if (period !== 'same' && period !== 'none')
+    invalidArgument(`\`period\` of ${where} of "${id}"`, "'same' or 'none'", period);
+  return { signal: given.signal, period };
 }
 
 function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {

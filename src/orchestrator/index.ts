@@ -18,6 +18,13 @@ export {
 } from './load-project.js';
 export type { Project } from './load-project.js';
 export { dependencyReadiness, describeReadiness } from './readiness.js';
-export type { Blocking, Readiness, RunFact, RunLookup, Waiting } from './readiness.js';
+export type {
+  Blocking,
+  Readiness,
+  RunFact,
+  RunLookup,
+  SignalLookup,
+  Waiting,
+} from './readiness.js';
 export { Scheduler, SCHEDULER_LEASE } from './scheduler.js';
 export type { SchedulerEvent, SchedulerOptions } from './scheduler.js';

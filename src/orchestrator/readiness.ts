@@ -13,13 +13,18 @@ export interface RunFact {
 /** The runs of a DAG for one period (any order), as the store has them. */
 export type RunLookup = (dagId: string, periodKey: string) => readonly RunFact[];
 
-/** An upstream period that has not ended yet (no run, or a run still going). */
-export interface Waiting {
-  readonly dag: string;
-  readonly periodKey: string;
-  /** The run going for it, if there is one. */
-  readonly runId?: string;
-}
+/** An upstream period that has not ended yet (no run, or a run still going), or a signal not set. */
+export type Waiting =
+  | {
+      readonly dag: string;
+      readonly periodKey: string;
+      /** The run going for it, if there is one. */
+      readonly runId?: string;
+    }
+  | { readonly signal: string; readonly periodKey: string };
+
+/** Whether a signal is set now (for a period key, `''` for none). */
+export type SignalLookup = (name: string, periodKey: string) => boolean;
 
 /** An upstream period whose latest run ended in a state the dependency does not accept. */
 export interface Blocking {
@@ -49,8 +54,9 @@ const ENDED: ReadonlySet<string> = new Set<RunStatus>([
 ]);
 
 /**
- * Whether DAG `def`'s run for `period` may start: every dependency's mapped upstream periods
- * must have their latest run (a re-run supersedes the run before it) in an accepted state. An
+ * Whether DAG `def`'s run for `period` may start: every signal it depends on must be set (for
+ * its period, or without one), and every DAG dependency's mapped upstream periods must have
+ * their latest run (a re-run supersedes the run before it) in an accepted state. An
  * upstream run that ended unaccepted blocks (no downstream work on stale or missing data) until
  * a re-run of that period is accepted; a period without a run, or with one still going, waits.
  * Pure: the caller reads the runs once (`lookup`), so one evaluation costs the mapped periods.
@@ -66,9 +72,14 @@ export function dependencyReadiness(
   period: Period,
   registry: DagRegistry,
   lookup: RunLookup,
+  signalSet: SignalLookup = () => false,
 ): Readiness {
   const waiting: Waiting[] = [];
   const blocking: Blocking[] = [];
+  for (const { signal, period: which } of def.scheduling.signals) {
+    const periodKey = which === 'same' ? period.key : '';
+    if (!signalSet(signal, periodKey)) waiting.push({ signal, periodKey });
+  }
   for (const dependency of def.scheduling.dependsOn) {
     const upstream = registry.get(dependency.dag);
     if (upstream === undefined) {
@@ -162,6 +173,7 @@ export function describeReadiness(readiness: Readiness): string {
 const forPeriod = (key: string): string => (key === '' ? '' : ` for ${key}`);
 
 function describeWait(w: Waiting): string {
+  if ('signal' in w) return `signal ${w.signal}${forPeriod(w.periodKey)}`;
   return w.runId === undefined
     ? `a run of ${w.dag}${forPeriod(w.periodKey)}`
     : `${w.dag} run ${w.runId}${forPeriod(w.periodKey)}`;

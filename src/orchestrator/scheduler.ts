@@ -117,6 +117,8 @@ export class Scheduler {
   readonly #pollMs: number;
   readonly #emit: (event: SchedulerEvent) => void;
   readonly #running = new Map<string, Promise<void>>();
+  /** The reason each held run was last reported held for: a hold is reported when it changes. */
+  readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -351,23 +353,13 @@ export class Scheduler {
       if (max !== undefined) {
         const active = await this.#store.listRuns({ dagId: def.id, status: 'running', limit: max });
         if (active.length >= max) {
-          this.#emit({
-            kind: 'held',
-            dagId: def.id,
-            runId: run.runId,
-            reason: `maxActiveRuns ${max}`,
-          });
+          this.#hold(def.id, run.runId, `maxActiveRuns ${max}`);
           continue;
         }
       }
       const readiness = await this.#readiness(def, run);
       if (readiness.state !== 'ready') {
-        this.#emit({
-          kind: 'held',
-          dagId: def.id,
-          runId: run.runId,
-          reason: describeReadiness(readiness),
-        });
+        this.#hold(def.id, run.runId, describeReadiness(readiness));
         continue;
       }
       this.#start(def, run.runId);
@@ -394,15 +386,29 @@ export class Scheduler {
         facts.set(`${dependency.dag}\u0000${p.key}`, runs);
       }
     }
+    const signals = new Set<string>();
+    for (const { signal, period: which } of def.scheduling.signals) {
+      const key = which === 'same' ? period.key : '';
+      if ((await this.#store.getSignal(signal, key)) !== undefined)
+        signals.add(`${signal}\u0000${key}`);
+    }
     return dependencyReadiness(
       def,
       period,
       this.#project.dags,
       (dag, key) => facts.get(`${dag}\u0000${key}`) ?? [],
+      (name, key) => signals.has(`${name}\u0000${key}`),
     );
   }
 
+  #hold(dagId: string, runId: string, reason: string): void {
+    if (this.#held.get(runId) === reason) return;
+    this.#held.set(runId, reason);
+    this.#emit({ kind: 'held', dagId, runId, reason });
+  }
+
   #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
+    this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
     const done = resumeRun(def, runId, { store: this.#store })
       .then(() => undefined)

@@ -94,6 +94,38 @@ describe('tributary scheduler', () => {
   });
 });
 
+describe('a legacy system hands over with a signal', () => {
+  it('a queued run starts when another process sets the signal it waits for', async () => {
+    const db = join(dir, 'signal.db');
+    write(
+      'dags/publish.dag.ts',
+      `import { defineDag } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'publish', dag: (b) => b.addNode('send'), tasks: { send: () => 1 },
+  dependsOn: [{ signal: 'legacy.export_done' }] });`,
+    );
+    const status = () =>
+      cliJson<RunJson[]>(['runs', '--dag', 'publish', '--db', db], dir).value[0]?.status;
+    expect(cliJson(['trigger', 'publish', '--db', db], dir).code).toBe(0);
+    const scheduler = cliSpawn(['scheduler', '--db', db, '--json'], dir);
+    let stdout = '';
+    scheduler.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => scheduler.on('exit', resolve));
+    try {
+      await until(
+        () => stdout.includes('waiting for signal legacy.export_done'),
+        'the hold',
+        60_000,
+      );
+      expect(status()).toBe('queued');
+      expect(cliJson(['signal', 'set', 'legacy.export_done', '--db', db], dir).code).toBe(0);
+      await until(() => status() === 'succeeded', 'the run after the signal', 60_000);
+    } finally {
+      scheduler.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
 describe('a scheduler killed with SIGKILL', () => {
   it('the next scheduler takes the role at once and resumes the run without redoing its work', async () => {
     const db = join(dir, 'killed.db');

@@ -65,6 +65,16 @@ describe('DAG scheduling options', () => {
       { dag: 'alert', on: 'failure', params: { channel: 'ops' }, mapping: sameWindowMapping },
     ]);
     expect(scheduling.maxActiveRuns).toBe(2);
+    expect(
+      define('waits', { dependsOn: [{ signal: 'a.done' }, { signal: 'b.done', period: 'none' }] })
+        .scheduling,
+    ).toMatchObject({
+      dependsOn: [],
+      signals: [
+        { signal: 'a.done', period: 'same' },
+        { signal: 'b.done', period: 'none' },
+      ],
+    });
   });
 
   it.each([
@@ -81,6 +91,8 @@ describe('DAG scheduling options', () => {
     [{ triggers: [{ dag: 'x', on: 'always' }] }, 'INVALID_ARGUMENT', 'always'],
     [{ triggers: { dag: 'x' } }, 'INVALID_ARGUMENT', '`triggers`'],
     [{ maxActiveRuns: 0 }, 'INVALID_ARGUMENT', '`maxActiveRuns`'],
+    [{ dependsOn: [{ signal: 'has space' }] }, 'INVALID_ARGUMENT', 'has space'],
+    [{ dependsOn: [{ signal: 'ok', period: 'each' }] }, 'INVALID_ARGUMENT', 'each'],
   ])('%j is refused with %s, naming the DAG and quoting the value', (extra, code, quoted) => {
     const error = failure(() => define('nightly', extra as Partial<DagOptions>));
     expect(error).toBeInstanceOf(TributaryError);

@@ -145,6 +145,28 @@ describe('the scheduler', () => {
     ]);
   });
 
+  it('a run that depends on a signal waits until the signal is set for its period', async () => {
+    const store = new MemoryStore();
+    const p = project(
+      dag('report', { schedule: daily, dependsOn: [{ signal: 'legacy.export_done' }] }),
+    );
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 5, 0));
+    const key = '2026-12-04T00:00+01:00';
+    expect(s.events.at(-1)).toMatchObject({
+      kind: 'held',
+      reason: `waiting for signal legacy.export_done for ${key}`,
+    });
+    // Set for another period, or without one: still waiting.
+    await store.setSignal({ name: 'legacy.export_done', setBy: 'legacy', at: 1 });
+    await s.at(Date.UTC(2026, 11, 5, 1));
+    expect(await statuses(store, 'report')).toEqual([[key, 'queued']]);
+    await store.setSignal({ name: 'legacy.export_done', periodKey: key, setBy: 'legacy', at: 2 });
+    await s.at(Date.UTC(2026, 11, 5, 2));
+    expect(await statuses(store, 'report')).toEqual([[key, 'succeeded']]);
+  });
+
   it('one scheduler acts on a store; a second waits for the role', async () => {
     const store = new MemoryStore();
     const p = project(dag('sales'));

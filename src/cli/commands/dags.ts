@@ -52,7 +52,7 @@ export async function dagsCommand(
     const paused = new Set((await store?.pausedDags())?.map((p) => p.dagId));
     const rows: DagRow[] = [];
     for (const { definition, module } of project.dags) {
-      const { schedule, dependsOn, triggers } = definition.scheduling;
+      const { schedule, dependsOn, signals, triggers } = definition.scheduling;
       const next = schedule === undefined ? undefined : first(schedule.due(now));
       const last = await lastRun(store, definition.id);
       rows.push({
@@ -76,7 +76,7 @@ export async function dagsCommand(
                 periodKey: last.partitionKey ?? '',
                 at: last.createdAt,
               },
-        dependsOn: dependsOn.map((d) => d.dag),
+        dependsOn: [...dependsOn.map((d) => d.dag), ...signals.map((s) => `signal:${s.signal}`)],
         triggers: triggers.map((t) => `${t.dag} (on ${t.on})`),
       });
     }
