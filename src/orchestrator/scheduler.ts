@@ -16,7 +16,7 @@ import {
   type RunSummary,
   type StoredRunStatus,
 } from '../store/index.js';
-import type { Period } from '../time/index.js';
+import type { CronSchedule, Period } from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
 
@@ -117,6 +117,8 @@ export class Scheduler {
   readonly #pollMs: number;
   readonly #emit: (event: SchedulerEvent) => void;
   readonly #running = new Map<string, Promise<void>>();
+  /** Each schedule's position (the due time of the last period fired), once read. */
+  readonly #positions = new Map<string, number>();
   /** The reason each held run was last reported held for: a hold is reported when it changes. */
   readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
@@ -185,6 +187,8 @@ export class Scheduler {
     const attempt = await takeLease(store, SCHEDULER_LEASE, this.owner, this.#leaseMs);
     if (attempt.acquired) {
       this.#lease = attempt.lease;
+      // Another scheduler may have moved the schedules while this one did not hold the role.
+      this.#positions.clear();
       this.#emit({ kind: 'role', acquired: true, owner: this.owner });
     }
   }
@@ -237,18 +241,22 @@ export class Scheduler {
     for (const { definition } of this.#project.dags) {
       const schedule = definition.scheduling.schedule;
       if (schedule === undefined || paused.has(definition.id)) continue;
-      const mark = `schedule:${definition.id}`;
-      const last = await this.#store.getMark(mark);
-      if (last === undefined) {
+      // Positions are read from the store once per role: only this scheduler moves them.
+      let position = this.#positions.get(definition.id);
+      if (position === undefined) {
+        const mark = await this.#store.getMark(`schedule:${definition.id}`);
         // First sight: start from now, not from the schedule's first period ever.
-        await this.#store.setMark(mark, String(now), this.#fenced());
-        continue;
+        position = mark === undefined ? now : Number(mark);
+        if (mark === undefined)
+          await this.#store.setMark(`schedule:${definition.id}`, String(now), this.#fenced());
+        this.#positions.set(definition.id, position);
       }
-      let position = Number(last);
+      if (nextDue(schedule, position) > now) continue;
       for (const period of schedule.due(position, now)) {
         await this.#ensureRun(definition, period, {}, 'schedule');
         position = schedule.dueAt(period);
-        await this.#store.setMark(mark, String(position), this.#fenced());
+        await this.#store.setMark(`schedule:${definition.id}`, String(position), this.#fenced());
+        this.#positions.set(definition.id, position);
       }
     }
   }
@@ -433,10 +441,20 @@ export class Scheduler {
     let next = Number.POSITIVE_INFINITY;
     for (const { definition } of this.#project.dags) {
       const schedule = definition.scheduling.schedule;
-      if (schedule === undefined) continue;
-      const first = schedule.due(now).next();
-      if (first.done !== true) next = Math.min(next, schedule.dueAt(first.value));
+      if (schedule !== undefined)
+        next = Math.min(next, nextDue(schedule, this.#positions.get(definition.id) ?? now));
     }
     return next;
   }
+}
+
+/** When the first period due after `position` is due (memoized per schedule and position). */
+const nextDueCache = new WeakMap<CronSchedule, { position: number; due: number }>();
+function nextDue(schedule: CronSchedule, position: number): number {
+  const cached = nextDueCache.get(schedule);
+  if (cached?.position === position) return cached.due;
+  const first = schedule.due(position).next();
+  const due = first.done === true ? Number.POSITIVE_INFINITY : schedule.dueAt(first.value);
+  nextDueCache.set(schedule, { position, due });
+  return due;
 }
