@@ -155,5 +155,21 @@ export class CronSchedule implements PeriodSpace {
  * ```
  */
 export function cronSchedule(expression: string, options?: CronScheduleOptions): CronSchedule {
-  return new CronSchedule(expression, options);
+  // A schedule is immutable and costly to build (about 50 µs: the expression, the zone's rules),
+  // and a project repeats a few expressions across many DAGs: build each once.
+  const key =
+    typeof expression === 'string'
+      ? JSON.stringify([expression, options?.timezone, options?.delay, options?.start])
+      : undefined;
+  const known = key === undefined ? undefined : built.get(key);
+  if (known !== undefined) return known;
+  const schedule = new CronSchedule(expression, options);
+  if (key !== undefined) {
+    if (built.size >= MAX_BUILT) built.clear();
+    built.set(key, schedule);
+  }
+  return schedule;
 }
+
+const built = new Map<string, CronSchedule>();
+const MAX_BUILT = 1_000;
