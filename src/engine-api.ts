@@ -19,7 +19,7 @@ export type {
   TerminalState,
 } from './engine/index.js';
 
-export { RunGraph } from './graph/index.js';
+export { RunGraph, RunGraphBase } from './graph/index.js';
 export type {
   RunGraphBatch,
   RunGraphBatchResult,

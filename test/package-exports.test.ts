@@ -36,6 +36,7 @@ const SURFACE = {
     'DEFAULT_LIMITS',
     'RunEngine',
     'RunGraph',
+    'RunGraphBase',
     'decide',
     'isTerminal',
     'loadJournal',

@@ -4,6 +4,7 @@ import {
   importColumns,
   openSnapshot,
   type EngineColumns,
+  type EngineScalars,
   type EngineSnapshot,
   type EngineSnapshotV1,
 } from './engine-snapshot.js';
@@ -25,6 +26,7 @@ import { assertTransition, isOpen, isTerminal, type NodeState } from './node-sta
 import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
+import { initialStateOf, rememberInitialState, type InitialState } from './initial-state.js';
 import { decide, edgeOutcome } from './trigger-rules.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
@@ -60,30 +62,30 @@ export class RunEngine {
   readonly #failFast: boolean;
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
-  readonly #state: NodeState[] = [];
-  readonly #succeeded: number[] = [];
-  readonly #failed: number[] = [];
-  readonly #skipped: number[] = [];
+  #state: NodeState[] = [];
+  #succeeded: number[] = [];
+  #failed: number[] = [];
+  #skipped: number[] = [];
   /** Of the failed edge counts, those whose parent never ran to an outcome (see `EdgeCounts`). */
-  readonly #upstreamFailed: number[] = [];
-  readonly #attempt: number[] = [];
+  #upstreamFailed: number[] = [];
+  #attempt: number[] = [];
   readonly #result: unknown[] = [];
   /** The error of the node's latest failed attempt, until an attempt succeeds. */
   readonly #error: (Error | undefined)[] = [];
   /** When the node's first attempt started, -1 before. */
-  readonly #startedAt: number[] = [];
+  #startedAt: number[] = [];
   /** When its current (or last) attempt started, -1 before the first. */
-  readonly #attemptStartedAt: number[] = [];
-  readonly #finishedAt: number[] = [];
+  #attemptStartedAt: number[] = [];
+  #finishedAt: number[] = [];
   /** The due time of the node's last retry, -1 before any; current only while it is `retrying`. */
-  readonly #retryAt: number[] = [];
-  readonly #depth: number[] = [];
-  readonly #key: number[] = [];
-  readonly #terminalOrder: number[] = [];
+  #retryAt: number[] = [];
+  #depth: number[] = [];
+  #key: number[] = [];
+  #terminalOrder: number[] = [];
   /** Failed attempts by node id, oldest first; only nodes that failed have an entry. */
   readonly #failedAttempts = new Map<number, FailedAttempt[]>();
   readonly #modifications: ModificationRecord[] = [];
-  readonly #counts: Record<NodeState, number> = {
+  #counts: Record<NodeState, number> = {
     pending: 0,
     ready: 0,
     running: 0,
@@ -104,6 +106,11 @@ export class RunEngine {
   readonly #deferred: RunEvent[] = [];
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
   readonly #work: number[] = [];
+  /**
+   * True while `#key` and `#depth` are the per-DAG initial state's own arrays (shared with other
+   * runs): the first modification copies them before writing.
+   */
+  #sharedLevels = false;
 
   constructor(
     graph: EngineGraph,
@@ -124,11 +131,62 @@ export class RunEngine {
       this.#load(from);
       return;
     }
+    // A graph still equal to its DAG's shared base starts from the state every run of that DAG
+    // starts from, computed once: no per-node work here. Not with observers: they must see the
+    // roots' transitions happen.
+    const base =
+      observer.onEvent === undefined &&
+      observer.onTransition === undefined &&
+      observer.onModification === undefined
+        ? graph.pristineBase
+        : undefined;
+    const initial = base === undefined ? undefined : initialStateOf(base);
+    if (initial !== undefined) {
+      this.#adopt(initial);
+      return;
+    }
     const ids = [...graph.ids()];
     for (const id of ids) this.#initNode(id, 0);
     computeBottomLevels(graph, ids, this.#key);
     for (const id of ids) this.#work.push(id);
     this.#drain();
+    if (base !== undefined)
+      rememberInitialState(base, this.#columns(), this.#scalars(), this.#queue);
+  }
+
+  /** Start from a per-DAG initial state: O(V) copies of its columns, no per-node logic. */
+  #adopt(initial: InitialState): void {
+    const c = initial.columns;
+    this.#state = c.state.slice();
+    this.#succeeded = c.succeeded.slice();
+    this.#failed = c.failed.slice();
+    this.#skipped = c.skipped.slice();
+    this.#upstreamFailed = c.upstreamFailed.slice();
+    this.#attempt = c.attempt.slice();
+    this.#startedAt = c.startedAt.slice();
+    this.#attemptStartedAt = c.attemptStartedAt.slice();
+    this.#finishedAt = c.finishedAt.slice();
+    this.#retryAt = c.retryAt.slice();
+    this.#terminalOrder = c.terminalOrder.slice();
+    this.#counts = { ...c.counts };
+    // Read-only on the hot path; copied on the first modification (#sharedLevels).
+    this.#key = c.key;
+    this.#depth = c.depth;
+    this.#sharedLevels = true;
+    this.#open = initial.scalars.open;
+    this.#criticalFailures = initial.scalars.criticalFailures;
+    this.#otherFailures = initial.scalars.otherFailures;
+    this.#queue = ReadyQueue.fromState(initial.queue);
+  }
+
+  #scalars(): EngineScalars {
+    return {
+      open: this.#open,
+      criticalFailures: this.#criticalFailures,
+      otherFailures: this.#otherFailures,
+      cancelReason: this.#cancelReason,
+      now: this.#now,
+    };
   }
 
   /**
@@ -145,13 +203,7 @@ export class RunEngine {
     return exportSnapshot(
       this.graph,
       this.#columns(),
-      {
-        open: this.#open,
-        criticalFailures: this.#criticalFailures,
-        otherFailures: this.#otherFailures,
-        cancelReason: this.#cancelReason,
-        now: this.#now,
-      },
+      this.#scalars(),
       this.#queue.exportState((id) => this.#state[id] === 'ready' && this.graph.isLive(id)),
     );
   }
@@ -712,6 +764,11 @@ export class RunEngine {
   }
 
   #applyValidated(mod: DynamicModification, depth: number): void {
+    if (this.#sharedLevels) {
+      this.#sharedLevels = false;
+      this.#key = this.#key.slice();
+      this.#depth = this.#depth.slice();
+    }
     // Children of removed nodes lose a parent: collect them before the batch removes the edges.
     const touched: number[] = [];
     for (const name of mod.removeNodes ?? []) {

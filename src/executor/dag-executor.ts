@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { invalidArgument } from '../errors/index.js';
-import { RunGraph, type DAG } from '../graph/index.js';
+import { RunGraph, RunGraphBase, type DAG } from '../graph/index.js';
 import { RunEngine, type EdgeSpec, type NodeSpec } from '../engine/index.js';
 import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
@@ -34,16 +34,32 @@ function toMap<V>(
   return out;
 }
 
+/** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */
+const BASES = new WeakMap<DAG, RunGraphBase<NodeSpec, EdgeSpec>>();
+
 /**
- * Build the mutable run graph of a DAG: node specs from payloads, edge conditions and labels.
- * O(V + E); the DAG's topological order seeds the incremental order, so no edge reorders.
+ * The mutable run graph of a DAG: node specs from payloads, edge conditions and labels. The
+ * first call for a DAG builds its shared base, O(V + E); later calls are O(1) (the graph copies
+ * the base only if the run changes it). The DAG's topological order is the initial order, so
+ * no edge reorders.
+ *
+ * @example
+ * ```ts
+ * const graph = runGraphFromDag(dag);
+ * graph.idOf('load'); // its id, in topological order
+ * ```
  */
 export function runGraphFromDag(dag: DAG): RunGraph<NodeSpec, EdgeSpec> {
-  return RunGraph.fromDAG<NodeSpec, EdgeSpec>(dag, nodeSpecFromPayload, (label, condition) =>
-    condition === undefined && label === undefined
-      ? undefined
-      : { ...(condition && { condition }), ...(label !== undefined && { label }) },
-  );
+  let base = BASES.get(dag);
+  if (base === undefined) {
+    base = RunGraphBase.of<NodeSpec, EdgeSpec>(dag, nodeSpecFromPayload, (label, condition) =>
+      condition === undefined && label === undefined
+        ? undefined
+        : { ...(condition && { condition }), ...(label !== undefined && { label }) },
+    );
+    BASES.set(dag, base);
+  }
+  return RunGraph.fromBase(base);
 }
 
 /**
