@@ -24,6 +24,7 @@ import {
   median,
   writeSection,
 } from './harness.js';
+import { applyFloor, floorRun, type FanOutSpec } from './modification-floor.js';
 import { chain, dagOf, lattice, nodeName, noop, wide, WORKERS, type Shape } from './shapes.js';
 
 /** The baseline: Kahn's algorithm over int adjacency with a concurrency limit; nothing else. */
@@ -159,6 +160,27 @@ function scheduling(): string {
   );
 }
 
+function fanOutSpecs(size: number): FanOutSpec[] {
+  return Array.from({ length: size }, (_, i) => ({
+    name: `part_${i}`,
+    task: 'part',
+    dependencies: ['discover'],
+    dependents: ['merge'],
+  }));
+}
+
+/** The floor (bench/modification-floor.ts) on the same fan-out, timed the same way. */
+function fanOutFloor(size: number): number {
+  const run = floorRun();
+  const addNodes = fanOutSpecs(size);
+  collectGarbage();
+  const start = process.hrtime.bigint();
+  const ready = applyFloor(run, addNodes);
+  const ns = Number(process.hrtime.bigint() - start);
+  if (ready !== size) throw new Error('floor fan-out not applied');
+  return ns;
+}
+
 function fanOutModification(size: number): number {
   const graph = new RunGraph<NodeSpec, EdgeSpec>();
   graph.addNode('discover', { name: 'discover' });
@@ -166,12 +188,7 @@ function fanOutModification(size: number): number {
   graph.addEdge('discover', 'merge');
   const engine = new RunEngine(graph, { limits: { maxNodesPerModification: size } });
   const started = engine.startNext(0)!;
-  const addNodes = Array.from({ length: size }, (_, i) => ({
-    name: `part_${i}`,
-    task: 'part',
-    dependencies: ['discover'],
-    dependents: ['merge'],
-  }));
+  const addNodes = fanOutSpecs(size);
   collectGarbage();
   const start = process.hrtime.bigint();
   engine.apply({
@@ -210,8 +227,18 @@ async function chainedRounds(rounds: number): Promise<number> {
 }
 
 async function dynamic(): Promise<string> {
-  const fan10k = median([0, 1, 2].map(() => fanOutModification(10_000)));
-  const fan100k = median([0, 1, 2].map(() => fanOutModification(100_000)));
+  // Interleaved with the floor, 5 rounds each, medians.
+  const fans = (size: number): [number, number] => {
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      ours.push(fanOutModification(size));
+      floor.push(fanOutFloor(size));
+    }
+    return [median(ours), median(floor)];
+  };
+  const [fan10k, floor10k] = fans(10_000);
+  const [fan100k, floor100k] = fans(100_000);
   const chain5k = median([
     await chainedRounds(5_000),
     await chainedRounds(5_000),
@@ -223,14 +250,36 @@ async function dynamic(): Promise<string> {
     await chainedRounds(10_000),
   ]);
   const rows = [
-    ['apply one modification adding 10k nodes', formatNs(fan10k), formatNs(fan10k / 10_000)],
-    ['apply one modification adding 100k nodes', formatNs(fan100k), formatNs(fan100k / 100_000)],
-    ['run 5k rounds of chained expansion', formatNs(chain5k), formatNs(chain5k / 5_000)],
-    ['run 10k rounds of chained expansion', formatNs(chain10k), formatNs(chain10k / 10_000)],
+    [
+      'apply one modification adding 10k nodes',
+      formatNs(fan10k),
+      formatNs(fan10k / 10_000),
+      formatNs(floor10k),
+      formatRatio(fan10k, floor10k).replace(/x$/, ''),
+    ],
+    [
+      'apply one modification adding 100k nodes',
+      formatNs(fan100k),
+      formatNs(fan100k / 100_000),
+      formatNs(floor100k),
+      formatRatio(fan100k, floor100k).replace(/x$/, ''),
+    ],
+    ['run 5k rounds of chained expansion', formatNs(chain5k), formatNs(chain5k / 5_000), '', ''],
+    [
+      'run 10k rounds of chained expansion',
+      formatNs(chain10k),
+      formatNs(chain10k / 10_000),
+      '',
+      '',
+    ],
   ];
   for (const r of rows) console.log(r.join('  '));
   return (
-    markdownTable(['operation', 'total', 'per node / round'], rows, [1, 2]) +
+    markdownTable(
+      ['operation', 'total', 'per node / round', 'floor', 'Tributary / floor'],
+      rows,
+      [1, 2, 3, 4],
+    ) +
     `\n\nLinearity: 100k / 10k fan-out = ${(fan100k / fan10k).toFixed(1)}x for 10x the nodes; ` +
     `10k / 5k chained rounds = ${(chain10k / chain5k).toFixed(2)}x for 2x the rounds.`
   );

@@ -59,6 +59,7 @@ export class RunEngine {
   #onEvent: EngineObserver['onEvent'];
   #onTransition: EngineObserver['onTransition'];
   #onModification: EngineObserver['onModification'];
+  #onStopped: EngineObserver['onStopped'];
   readonly #failFast: boolean;
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
@@ -137,7 +138,8 @@ export class RunEngine {
     const base =
       observer.onEvent === undefined &&
       observer.onTransition === undefined &&
-      observer.onModification === undefined
+      observer.onModification === undefined &&
+      observer.onStopped === undefined
         ? graph.pristineBase
         : undefined;
     const initial = base === undefined ? undefined : initialStateOf(base);
@@ -266,6 +268,7 @@ export class RunEngine {
     this.#onEvent = observer.onEvent?.bind(observer);
     this.#onTransition = observer.onTransition?.bind(observer);
     this.#onModification = observer.onModification?.bind(observer);
+    this.#onStopped = observer.onStopped?.bind(observer);
   }
 
   /** Current run status; `running` until every live node is terminal. */
@@ -400,6 +403,37 @@ export class RunEngine {
     }
   }
 
+  /**
+   * {@link apply} of a `task_succeeded` without a modification, by node id: the hot path. Without
+   * an `onEvent` observer no event object is built and no name is looked up. Same checks, same
+   * effects, same `INVALID_TRANSITION` as the event.
+   *
+   * @example
+   * ```ts
+   * const id = engine.startNextId(now);
+   * if (id >= 0) engine.succeedId(id, engine.attemptOf(id), now, 42);
+   * ```
+   */
+  succeedId(id: number, attempt: number, at: number, result: unknown): void {
+    if (this.#onEvent !== undefined || this.#applying) {
+      this.#apply({ type: 'task_succeeded', node: this.graph.nameOf(id), attempt, at, result });
+      return;
+    }
+    this.#applying = true;
+    try {
+      this.#now = at;
+      this.#expectAttempt(id, attempt, 'running');
+      this.#result[id] = result;
+      if (this.#error[id] !== undefined) this.#error[id] = undefined;
+      this.#finish(id, 'succeeded');
+      this.#drain();
+      if (this.#deferred.length > 0) this.#applyDeferred();
+    } finally {
+      this.#applying = false;
+      if (this.#deferred.length > 0) this.#deferred.length = 0;
+    }
+  }
+
   #start(id: number, attempt: number, at: number): void {
     this.#attempt[id] = attempt;
     if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
@@ -444,13 +478,18 @@ export class RunEngine {
     this.#applying = true;
     try {
       const rejection = this.#applyOne(event);
-      for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
-        this.#applyOne(next);
+      if (this.#deferred.length > 0) this.#applyDeferred();
       return rejection;
     } finally {
       this.#applying = false;
-      this.#deferred.length = 0;
+      if (this.#deferred.length > 0) this.#deferred.length = 0;
     }
+  }
+
+  /** Apply the events observers raised meanwhile, in order (more may be raised meanwhile). */
+  #applyDeferred(): void {
+    for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
+      this.#applyOne(next);
   }
 
   #applyOne(event: RunEvent): TributaryError | undefined {
@@ -669,6 +708,17 @@ export class RunEngine {
   /** Evaluate queued trigger rules until nothing changes. */
   #drain(): void {
     const work = this.#work;
+    if (work.length === 0) return;
+    this.#evaluate(work);
+    work.length = 0;
+  }
+
+  /**
+   * The loop of {@link #drain}, in a method of its own: with the loop followed by more code, V8
+   * optimized the method on the stack mid-loop and deoptimized it at the loop's exit, run after
+   * run.
+   */
+  #evaluate(work: readonly number[]): void {
     // FIFO, so nodes freed by one event become ready in edge order.
     for (let i = 0; i < work.length; i++) {
       const id = work[i]!;
@@ -692,7 +742,6 @@ export class RunEngine {
         this.#finish(id, decision);
       }
     }
-    work.length = 0;
   }
 
   /**
@@ -712,7 +761,9 @@ export class RunEngine {
       const state = this.#state[id]!;
       if (isTerminal(state)) continue;
       if (spareCleanup && this.graph.data(id).cleanup === true) continue;
-      this.#finish(id, reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled');
+      const to = reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled';
+      this.#finish(id, to);
+      if (state === 'running') this.#onStopped?.(id, to);
     }
     // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
     if (!spareCleanup) this.#work.length = 0;

@@ -118,6 +118,8 @@ export class DAGExecutor {
         ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),
         inline: true,
       }),
+      noRegisteredExpanders:
+        this.#expanders.size === 0 && (opts.patternExpanders?.length ?? 0) === 0,
       ...pick(opts, ['retry', 'nodeTimeoutMs', 'timeoutMs', 'interceptors', 'hooks', 'logger']),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
