@@ -24,6 +24,7 @@ export type {
   RunGraphBatch,
   RunGraphBatchResult,
   RunGraphEdge,
+  RunGraphNode,
   RunGraphState,
   // The representation behind `DAG` and `DagBuilder`; their constructors are internal.
   CoreInput,

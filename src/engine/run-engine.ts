@@ -112,6 +112,9 @@ export class RunEngine {
    * runs): the first modification copies them before writing.
    */
   #sharedLevels = false;
+  /** Scratch of modifications: a node is affected once per stamp. */
+  #seen = new Int32Array(0);
+  #stamp = 0;
 
   constructor(
     graph: EngineGraph,
@@ -832,18 +835,33 @@ export class RunEngine {
       this.#open--;
     }
     for (const id of result.addedNodes) this.#initNode(id, depth);
-    for (const [, v] of result.addedEdges) touched.push(v);
-    for (const [, v] of result.removedEdges) touched.push(v);
-    // Each affected node is recounted once: O(its in-degree), not once per changed edge.
-    const affected = new Set<number>(touched);
-    for (const id of result.addedNodes) affected.add(id);
-    for (const id of affected) {
+    // Each affected node is recounted once, O(its in-degree), in the order it was first touched:
+    // children of removed nodes, targets of added then of removed edges, then the new nodes.
+    const seen = this.#stamps(this.graph.idLimit);
+    const stamp = ++this.#stamp;
+    const affect = (id: number): void => {
+      if (seen[id] === stamp) return;
+      seen[id] = stamp;
       if (this.graph.isLive(id) && isOpen(this.#state[id]!)) {
         this.#recount(id);
         this.#work.push(id);
       }
-    }
+    };
+    for (const id of touched) affect(id);
+    const edges = result.addedEdgeIds;
+    for (let i = 1; i < edges.length; i += 2) affect(edges[i]!);
+    for (const [, v] of result.removedEdges) affect(v);
+    for (const id of result.addedNodes) affect(id);
     extendBottomLevels(this.graph, result.addedNodes, this.#key, this.#state);
+  }
+
+  /** The visit stamps of {@link #applyValidated}, at least `size` long. */
+  #stamps(size: number): Int32Array {
+    if (this.#seen.length < size) {
+      this.#seen = new Int32Array(Math.max(64, size * 2));
+      this.#stamp = 0;
+    }
+    return this.#seen;
   }
 
   /** Recompute a node's edge counts from its parents: O(in-degree), used after modifications. */

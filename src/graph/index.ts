@@ -6,6 +6,7 @@ export type {
   RunGraphBatch,
   RunGraphBatchResult,
   RunGraphEdge,
+  RunGraphNode,
   RunGraphState,
 } from './run-graph.js';
 export type { Costs, DagEdge, DagNode, EdgeOptions, NodeOptions } from './types.js';

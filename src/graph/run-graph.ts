@@ -11,19 +11,37 @@ export interface RunGraphEdge<E> {
   readonly data?: E;
 }
 
-/** An all-or-nothing change to a {@link RunGraph}: removals first, then additions. */
+/** A node to add in a {@link RunGraph} batch, with edges from `parents` and to `children`. */
+export interface RunGraphNode<N> {
+  readonly name: string;
+  readonly data: N;
+  /** Edges `parent -> name`, without data; added after every node of the batch. */
+  readonly parents?: readonly string[];
+  /** Edges `name -> child`, without data; added after this node's `parents`. */
+  readonly children?: readonly string[];
+}
+
+/**
+ * An all-or-nothing change to a {@link RunGraph}: removals first, then the nodes, then each
+ * node's `parents` and `children` edges in node order, then `addEdges`.
+ */
 export interface RunGraphBatch<N, E> {
   readonly removeEdges?: readonly (readonly [from: string, to: string])[];
   readonly removeNodes?: readonly string[];
-  readonly addNodes?: readonly { readonly name: string; readonly data: N }[];
+  readonly addNodes?: readonly RunGraphNode<N>[];
   readonly addEdges?: readonly RunGraphEdge<E>[];
 }
 
-/** What a successful batch changed, by id (ids of removed nodes are never reused). */
+/**
+ * What a successful batch changed, by id (ids of removed nodes are never reused). `addedEdges`
+ * is built when first read.
+ */
 export interface RunGraphBatchResult {
   readonly addedNodes: readonly number[];
   readonly removedNodes: readonly number[];
   readonly addedEdges: readonly (readonly [number, number])[];
+  /** The added edges as flat `u, v` pairs, in the order they were added. */
+  readonly addedEdgeIds: readonly number[];
   readonly removedEdges: readonly (readonly [number, number])[];
 }
 
@@ -443,7 +461,8 @@ export class RunGraph<N, E = undefined> {
     const removedEdges: [number, number][] = [];
     const removedNodes: number[] = [];
     const addedNodes: number[] = [];
-    const addedEdges: [number, number][] = [];
+    /** Added edges as flat `u, v` pairs: no tuple per edge unless `addedEdges` is read. */
+    const added: number[] = [];
     const undo: Undo<N, E> = {
       ord: [],
       adjacency: new Map(),
@@ -466,12 +485,31 @@ export class RunGraph<N, E = undefined> {
         this.removeNode(name);
         removedNodes.push(id);
       }
-      for (const { name, data } of batch.addNodes ?? []) addedNodes.push(this.addNode(name, data));
+      const nodes = batch.addNodes ?? [];
+      for (const { name, data } of nodes) addedNodes.push(this.addNode(name, data));
+      for (let i = 0; i < nodes.length; i++) {
+        const { parents, children } = nodes[i]!;
+        const id = addedNodes[i]!;
+        if (parents !== undefined) {
+          for (const parent of parents) {
+            const u = this.requireId(parent);
+            this.addEdgeById(u, id);
+            added.push(u, id);
+          }
+        }
+        if (children !== undefined) {
+          for (const child of children) {
+            const v = this.requireId(child);
+            this.addEdgeById(id, v);
+            added.push(id, v);
+          }
+        }
+      }
       for (const edge of batch.addEdges ?? []) {
         const u = this.requireId(edge.from);
         const v = this.requireId(edge.to);
         this.addEdgeById(u, v, edge.data);
-        addedEdges.push([u, v]);
+        added.push(u, v);
       }
     } catch (error) {
       this.#undo = undefined;
@@ -479,7 +517,20 @@ export class RunGraph<N, E = undefined> {
       throw error;
     }
     this.#undo = undefined;
-    return { addedNodes, removedNodes, addedEdges, removedEdges };
+    let addedEdges: (readonly [number, number])[] | undefined;
+    return {
+      addedNodes,
+      removedNodes,
+      addedEdgeIds: added,
+      get addedEdges() {
+        if (addedEdges === undefined) {
+          addedEdges = [];
+          for (let i = 0; i < added.length; i += 2) addedEdges.push([added[i]!, added[i + 1]!]);
+        }
+        return addedEdges;
+      },
+      removedEdges,
+    };
   }
 
   #rollback(undo: Undo<N, E>, addedNodes: readonly number[]): void {
