@@ -7,12 +7,13 @@ import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
 import { createTaskResolver } from './task-resolver.js';
+import { RecordMap } from './record-map.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
 /** Task functions by node name (or by registered task name, for specs that name one). */
 export type TaskMap = Readonly<Record<string, TaskFn>> | ReadonlyMap<string, TaskFn>;
 
-/** A record or Map as a Map, checked once per run so lookups on the hot path are `Map.get`. */
+/** A record or Map as a `ReadonlyMap`, checked once per run; neither is copied. */
 function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
   what: string,
@@ -25,13 +26,14 @@ function toMap<V>(
     }
     return map as ReadonlyMap<string, V>;
   }
-  const out = new Map<string, V>();
-  for (const [name, fn] of Object.entries(map ?? {}) as [string, V][]) {
-    if (typeof fn !== 'function')
-      invalidArgument(`the ${what} for "${String(name)}"`, 'a function', fn);
-    out.set(name, fn);
+  // A record is checked and then read in place: no copy into a Map.
+  const record = (map ?? {}) as Readonly<Record<string, V>>;
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue;
+    const fn = record[name];
+    if (typeof fn !== 'function') invalidArgument(`the ${what} for "${name}"`, 'a function', fn);
   }
-  return out;
+  return new RecordMap(record);
 }
 
 /** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */

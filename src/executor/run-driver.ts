@@ -341,8 +341,8 @@ export class RunDriver implements AttemptHost {
     try {
       for (;;) {
         if (++this.#steps % CHECK_EVERY === 0 && this.#sliceOver()) break;
-        const completed = this.#completed.shift();
-        if (completed !== undefined) {
+        if (this.#completed.length > 0) {
+          const completed = this.#completed.shift()!;
           this.#settle(completed[0], completed[1], completed[2]);
           continue;
         }
@@ -506,7 +506,7 @@ export class RunDriver implements AttemptHost {
     const expander =
       this.#noExpanders && spec.expander === undefined ? undefined : this.#resolver.expander(spec);
     if (expander === undefined) {
-      this.#succeed(launch, value, undefined);
+      this.#succeed(launch, value, undefined, now);
       return;
     }
     if (expander instanceof TributaryError) {
@@ -557,21 +557,23 @@ export class RunDriver implements AttemptHost {
     if (launch.timer !== undefined) clearTimeout(launch.timer);
   }
 
+  /** Report a success; `at` when the caller has just read the clock (one reading per completion). */
   #succeed(
     launch: Launch,
     result: unknown,
     modification: DynamicModification | null | undefined,
+    at = this.#now(),
   ): void {
     this.#release(launch);
     if (modification === undefined || modification === null) {
-      this.#engine.succeedId(launch.id, launch.attempt, this.#now(), result);
+      this.#engine.succeedId(launch.id, launch.attempt, at, result);
       return;
     }
     this.#engine.apply({
       type: 'task_succeeded',
       node: launch.ctx.node,
       attempt: launch.attempt,
-      at: this.#now(),
+      at,
       result,
       modification,
     });
