@@ -131,8 +131,8 @@ export function batchOf(mod: DynamicModification): RunGraphBatch<NodeSpec, EdgeS
     addNodes: addNodes.map((spec) => ({
       name: spec.name,
       data: spec,
-      ...(spec.dependencies === undefined ? {} : { parents: spec.dependencies }),
-      ...(spec.dependents === undefined ? {} : { children: spec.dependents }),
+      parents: spec.dependencies,
+      children: spec.dependents,
     })),
     addEdges: edges,
   };

@@ -16,9 +16,9 @@ export interface RunGraphNode<N> {
   readonly name: string;
   readonly data: N;
   /** Edges `parent -> name`, without data; added after every node of the batch. */
-  readonly parents?: readonly string[];
+  readonly parents?: readonly string[] | undefined;
   /** Edges `name -> child`, without data; added after this node's `parents`. */
-  readonly children?: readonly string[];
+  readonly children?: readonly string[] | undefined;
 }
 
 /**
@@ -487,19 +487,24 @@ export class RunGraph<N, E = undefined> {
       }
       const nodes = batch.addNodes ?? [];
       for (const { name, data } of nodes) addedNodes.push(this.addNode(name, data));
+      // A fan-out names the same parent or child for every node: resolve a repeated name once.
+      let lastName: string | undefined;
+      let lastId = -1;
+      const idOf = (name: string): number =>
+        name === lastName ? lastId : ((lastName = name), (lastId = this.requireId(name)));
       for (let i = 0; i < nodes.length; i++) {
         const { parents, children } = nodes[i]!;
         const id = addedNodes[i]!;
         if (parents !== undefined) {
           for (const parent of parents) {
-            const u = this.requireId(parent);
+            const u = idOf(parent);
             this.addEdgeById(u, id);
             added.push(u, id);
           }
         }
         if (children !== undefined) {
           for (const child of children) {
-            const v = this.requireId(child);
+            const v = idOf(child);
             this.addEdgeById(id, v);
             added.push(id, v);
           }
