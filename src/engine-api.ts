@@ -19,11 +19,12 @@ export type {
   TerminalState,
 } from './engine/index.js';
 
-export { RunGraph } from './graph/index.js';
+export { RunGraph, RunGraphBase } from './graph/index.js';
 export type {
   RunGraphBatch,
   RunGraphBatchResult,
   RunGraphEdge,
+  RunGraphNode,
   RunGraphState,
   // The representation behind `DAG` and `DagBuilder`; their constructors are internal.
   CoreInput,

@@ -107,6 +107,7 @@ export type {
   RunSummary,
   StoredEvent,
   StoredLogLine,
+  StoredRunStatus,
   SignalFilter,
   SignalInput,
   SignalStore,

@@ -46,6 +46,7 @@ const SURFACE = {
     'DEFAULT_LIMITS',
     'RunEngine',
     'RunGraph',
+    'RunGraphBase',
     'decide',
     'isTerminal',
     'loadJournal',

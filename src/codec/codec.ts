@@ -29,7 +29,7 @@ const TAG = '$t';
  */
 export const jsonCodec: Codec = {
   name: 'json',
-  encode: (value) => JSON.stringify(toJson(value, new Set())),
+  encode: (value) => JSON.stringify(isFlatJson(value) ? value : toJson(value, new Set())),
   // Text without a tag is plain JSON: skip the walk (most journal entries).
   decode: (text) => {
     const parsed = JSON.parse(text) as unknown;
@@ -42,6 +42,35 @@ export const jsonCodec: Codec = {
  * of its own class (not a plain object) so that the durable-run checks that reject a function
  * (`findUnserializable`) reject its placeholder too, and a replay decides as the live run did.
  */
+/**
+ * True for a plain object whose every enumerable value is a string, a boolean or a finite
+ * number other than -0, and that has no `$t` key: `toJson` would return an equal copy of it, so
+ * it is stringified as it is (journal entries such as `task_started` are all like this).
+ */
+function isFlatJson(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.hasOwn(value, TAG)) return false;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    switch (typeof item) {
+      case 'string':
+      case 'boolean':
+        continue;
+      case 'number':
+        if (Number.isFinite(item) && !Object.is(item, -0)) continue;
+        return false;
+      case 'bigint':
+      case 'function':
+      case 'object':
+      case 'symbol':
+      case 'undefined':
+        return false;
+    }
+  }
+  return true;
+}
+
 class Unserializable {
   readonly unserializable: string;
   constructor(name: string) {

@@ -1,4 +1,4 @@
-import type { Codec } from '../codec/index.js';
+import { jsonCodec, type Codec } from '../codec/index.js';
 import { toError, TributaryError } from '../errors/index.js';
 import type { DynamicModification, RunEngine } from '../engine/index.js';
 import {
@@ -244,6 +244,8 @@ function encodable(
   what: 'result' | 'modification',
   value: unknown,
 ): void {
+  // The JSON codec encodes every value but an object (a cycle): nothing to try for the others.
+  if (codec === jsonCodec && (typeof value !== 'object' || value === null)) return;
   try {
     codec.encode(value);
   } catch (caught) {

@@ -32,6 +32,12 @@ export interface EngineObserver {
   onEvent?(event: RunEvent): void;
   /** Every node state change, derived ones included. */
   onTransition?(id: number, from: NodeState, to: NodeState): void;
+  /**
+   * A running node ended by the engine itself: the run was cancelled, timed out or stopped by
+   * fail-fast (`to` is `cancelled` or `timed_out`). The executor aborts the attempt here; it
+   * needs no per-transition call for that.
+   */
+  onStopped?(id: number, to: NodeState): void;
   /** Every modification, applied or rejected: the audit trail. */
   onModification?(record: ModificationRecord): void;
 }

@@ -109,7 +109,13 @@ export function checkAgainstRun(
     }
     names.add(name);
   }
-  const raceCheck = ([from, to]: readonly [string, string]): void => {
+  // Edge by edge in the diff's order, without building the diff's edge list: a fan-in target is
+  // looked up once for a run of edges into it, and an edge into a new node needs no lookup
+  // unless that name is also being removed (a new name is in the graph only then).
+  let checked: string | undefined;
+  const raceCheck = (from: string, to: string): void => {
+    if (to === checked) return;
+    checked = to;
     const id = run.graph.idOf(to);
     if (id === undefined) return;
     const state = run.stateOf(id);
@@ -121,8 +127,14 @@ export function checkAgainstRun(
       );
     }
   };
-  diff.addedEdges.forEach(raceCheck);
-  diff.removedEdges.forEach(raceCheck);
+  for (const spec of mod.addNodes ?? []) {
+    if (removed.size > 0 && removed.has(spec.name)) {
+      for (const dep of spec.dependencies ?? []) raceCheck(dep, spec.name);
+    }
+    for (const dep of spec.dependents ?? []) raceCheck(spec.name, dep);
+  }
+  for (const edge of mod.addEdges ?? []) raceCheck(edge.from, edge.to);
+  for (const [from, to] of diff.removedEdges) raceCheck(from, to);
 }
 
 /**

@@ -84,16 +84,23 @@ export const DEFAULT_LIMITS: Required<ModificationLimits> = {
 
 /** The diff a modification describes, before validation. */
 export function describeModification(mod: DynamicModification): ModificationDiff {
-  const addedEdges: [string, string][] = [];
-  for (const spec of mod.addNodes ?? []) {
-    for (const dep of spec.dependencies ?? []) addedEdges.push([dep, spec.name]);
-    for (const dep of spec.dependents ?? []) addedEdges.push([spec.name, dep]);
-  }
-  for (const edge of mod.addEdges ?? []) addedEdges.push([edge.from, edge.to]);
+  // The edge list is the bulk of a large diff and only an audit reader needs it: it is built on
+  // first read (an enumerable getter, so JSON, codecs and spreads see a plain array).
+  let addedEdges: [string, string][] | undefined;
   return {
     addedNodes: (mod.addNodes ?? []).map((s) => s.name),
     removedNodes: [...(mod.removeNodes ?? [])],
-    addedEdges,
+    get addedEdges(): readonly (readonly [string, string])[] {
+      if (addedEdges === undefined) {
+        addedEdges = [];
+        for (const spec of mod.addNodes ?? []) {
+          for (const dep of spec.dependencies ?? []) addedEdges.push([dep, spec.name]);
+          for (const dep of spec.dependents ?? []) addedEdges.push([spec.name, dep]);
+        }
+        for (const edge of mod.addEdges ?? []) addedEdges.push([edge.from, edge.to]);
+      }
+      return addedEdges;
+    },
     removedEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
   };
 }
@@ -110,10 +117,6 @@ export function describeModification(mod: DynamicModification): ModificationDiff
 export function batchOf(mod: DynamicModification): RunGraphBatch<NodeSpec, EdgeSpec> {
   const addNodes = mod.addNodes ?? [];
   const edges: { from: string; to: string; data?: EdgeSpec }[] = [];
-  for (const spec of addNodes) {
-    for (const dep of spec.dependencies ?? []) edges.push({ from: dep, to: spec.name });
-    for (const dep of spec.dependents ?? []) edges.push({ from: spec.name, to: dep });
-  }
   for (const edge of mod.addEdges ?? []) {
     const data = edge.condition === undefined && edge.label === undefined ? undefined : { ...edge };
     edges.push(
@@ -125,7 +128,12 @@ export function batchOf(mod: DynamicModification): RunGraphBatch<NodeSpec, EdgeS
   return {
     removeEdges: (mod.removeEdges ?? []).map((e) => [e.from, e.to] as const),
     removeNodes: mod.removeNodes ?? [],
-    addNodes: addNodes.map((spec) => ({ name: spec.name, data: spec })),
+    addNodes: addNodes.map((spec) => ({
+      name: spec.name,
+      data: spec,
+      parents: spec.dependencies,
+      children: spec.dependents,
+    })),
     addEdges: edges,
   };
 }

@@ -71,7 +71,7 @@ export function extendBottomLevels(
 ): void {
   if (added.length === 0) return;
   const level = (id: number): number => key[id]! - keyOf(graph.data(id).priority, 0);
-  const sorted = [...added].sort((a, b) => graph.orderOf(b) - graph.orderOf(a));
+  const sorted = latestFirst(graph, added);
   const raise: number[] = [];
   for (const id of sorted) {
     let best = 0;
@@ -86,4 +86,20 @@ export function extendBottomLevels(
     key[id] = keyOf(graph.data(id).priority, min);
     for (const parent of graph.predecessorIds(id)) raise.push(parent, min + 1);
   }
+}
+
+/**
+ * `ids` by maintained order, latest first. New nodes usually come in order already (each took
+ * the next slot, and reorders keep a fan-out's relative order): then no copy is sorted. O(n)
+ * then, O(n log n) otherwise.
+ */
+function latestFirst(graph: LevelGraph, ids: readonly number[]): readonly number[] {
+  let ordered = true;
+  for (let i = 1; i < ids.length && ordered; i++) {
+    ordered = graph.orderOf(ids[i - 1]!) < graph.orderOf(ids[i]!);
+  }
+  if (!ordered) return [...ids].sort((a, b) => graph.orderOf(b) - graph.orderOf(a));
+  const out = new Array<number>(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = ids[ids.length - 1 - i]!;
+  return out;
 }

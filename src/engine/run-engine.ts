@@ -4,6 +4,7 @@ import {
   importColumns,
   openSnapshot,
   type EngineColumns,
+  type EngineScalars,
   type EngineSnapshot,
   type EngineSnapshotV1,
 } from './engine-snapshot.js';
@@ -25,6 +26,7 @@ import { assertTransition, isOpen, isTerminal, type NodeState } from './node-sta
 import { isCritical, triggerRuleOf, type EdgeSpec, type NodeSpec } from './node-spec.js';
 import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
+import { initialStateOf, rememberInitialState, type InitialState } from './initial-state.js';
 import { decide, edgeOutcome } from './trigger-rules.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
@@ -57,33 +59,34 @@ export class RunEngine {
   #onEvent: EngineObserver['onEvent'];
   #onTransition: EngineObserver['onTransition'];
   #onModification: EngineObserver['onModification'];
+  #onStopped: EngineObserver['onStopped'];
   readonly #failFast: boolean;
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
-  readonly #state: NodeState[] = [];
-  readonly #succeeded: number[] = [];
-  readonly #failed: number[] = [];
-  readonly #skipped: number[] = [];
+  #state: NodeState[] = [];
+  #succeeded: number[] = [];
+  #failed: number[] = [];
+  #skipped: number[] = [];
   /** Of the failed edge counts, those whose parent never ran to an outcome (see `EdgeCounts`). */
-  readonly #upstreamFailed: number[] = [];
-  readonly #attempt: number[] = [];
+  #upstreamFailed: number[] = [];
+  #attempt: number[] = [];
   readonly #result: unknown[] = [];
   /** The error of the node's latest failed attempt, until an attempt succeeds. */
   readonly #error: (Error | undefined)[] = [];
   /** When the node's first attempt started, -1 before. */
-  readonly #startedAt: number[] = [];
+  #startedAt: number[] = [];
   /** When its current (or last) attempt started, -1 before the first. */
-  readonly #attemptStartedAt: number[] = [];
-  readonly #finishedAt: number[] = [];
+  #attemptStartedAt: number[] = [];
+  #finishedAt: number[] = [];
   /** The due time of the node's last retry, -1 before any; current only while it is `retrying`. */
-  readonly #retryAt: number[] = [];
-  readonly #depth: number[] = [];
-  readonly #key: number[] = [];
-  readonly #terminalOrder: number[] = [];
+  #retryAt: number[] = [];
+  #depth: number[] = [];
+  #key: number[] = [];
+  #terminalOrder: number[] = [];
   /** Failed attempts by node id, oldest first; only nodes that failed have an entry. */
   readonly #failedAttempts = new Map<number, FailedAttempt[]>();
   readonly #modifications: ModificationRecord[] = [];
-  readonly #counts: Record<NodeState, number> = {
+  #counts: Record<NodeState, number> = {
     pending: 0,
     ready: 0,
     running: 0,
@@ -104,6 +107,14 @@ export class RunEngine {
   readonly #deferred: RunEvent[] = [];
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
   readonly #work: number[] = [];
+  /**
+   * True while `#key` and `#depth` are the per-DAG initial state's own arrays (shared with other
+   * runs): the first modification copies them before writing.
+   */
+  #sharedLevels = false;
+  /** Scratch of modifications: a node is affected once per stamp. */
+  #seen = new Int32Array(0);
+  #stamp = 0;
 
   constructor(
     graph: EngineGraph,
@@ -124,11 +135,63 @@ export class RunEngine {
       this.#load(from);
       return;
     }
+    // A graph still equal to its DAG's shared base starts from the state every run of that DAG
+    // starts from, computed once: no per-node work here. Not with observers: they must see the
+    // roots' transitions happen.
+    const base =
+      observer.onEvent === undefined &&
+      observer.onTransition === undefined &&
+      observer.onModification === undefined &&
+      observer.onStopped === undefined
+        ? graph.pristineBase
+        : undefined;
+    const initial = base === undefined ? undefined : initialStateOf(base);
+    if (initial !== undefined) {
+      this.#adopt(initial);
+      return;
+    }
     const ids = [...graph.ids()];
     for (const id of ids) this.#initNode(id, 0);
     computeBottomLevels(graph, ids, this.#key);
     for (const id of ids) this.#work.push(id);
     this.#drain();
+    if (base !== undefined)
+      rememberInitialState(base, this.#columns(), this.#scalars(), this.#queue);
+  }
+
+  /** Start from a per-DAG initial state: O(V) copies of its columns, no per-node logic. */
+  #adopt(initial: InitialState): void {
+    const c = initial.columns;
+    this.#state = c.state.slice();
+    this.#succeeded = c.succeeded.slice();
+    this.#failed = c.failed.slice();
+    this.#skipped = c.skipped.slice();
+    this.#upstreamFailed = c.upstreamFailed.slice();
+    this.#attempt = c.attempt.slice();
+    this.#startedAt = c.startedAt.slice();
+    this.#attemptStartedAt = c.attemptStartedAt.slice();
+    this.#finishedAt = c.finishedAt.slice();
+    this.#retryAt = c.retryAt.slice();
+    this.#terminalOrder = c.terminalOrder.slice();
+    this.#counts = { ...c.counts };
+    // Read-only on the hot path; copied on the first modification (#sharedLevels).
+    this.#key = c.key;
+    this.#depth = c.depth;
+    this.#sharedLevels = true;
+    this.#open = initial.scalars.open;
+    this.#criticalFailures = initial.scalars.criticalFailures;
+    this.#otherFailures = initial.scalars.otherFailures;
+    this.#queue = ReadyQueue.fromState(initial.queue);
+  }
+
+  #scalars(): EngineScalars {
+    return {
+      open: this.#open,
+      criticalFailures: this.#criticalFailures,
+      otherFailures: this.#otherFailures,
+      cancelReason: this.#cancelReason,
+      now: this.#now,
+    };
   }
 
   /**
@@ -145,13 +208,7 @@ export class RunEngine {
     return exportSnapshot(
       this.graph,
       this.#columns(),
-      {
-        open: this.#open,
-        criticalFailures: this.#criticalFailures,
-        otherFailures: this.#otherFailures,
-        cancelReason: this.#cancelReason,
-        now: this.#now,
-      },
+      this.#scalars(),
       this.#queue.exportState((id) => this.#state[id] === 'ready' && this.graph.isLive(id)),
     );
   }
@@ -214,6 +271,7 @@ export class RunEngine {
     this.#onEvent = observer.onEvent?.bind(observer);
     this.#onTransition = observer.onTransition?.bind(observer);
     this.#onModification = observer.onModification?.bind(observer);
+    this.#onStopped = observer.onStopped?.bind(observer);
   }
 
   /** Current run status; `running` until every live node is terminal. */
@@ -348,6 +406,37 @@ export class RunEngine {
     }
   }
 
+  /**
+   * {@link apply} of a `task_succeeded` without a modification, by node id: the hot path. Without
+   * an `onEvent` observer no event object is built and no name is looked up. Same checks, same
+   * effects, same `INVALID_TRANSITION` as the event.
+   *
+   * @example
+   * ```ts
+   * const id = engine.startNextId(now);
+   * if (id >= 0) engine.succeedId(id, engine.attemptOf(id), now, 42);
+   * ```
+   */
+  succeedId(id: number, attempt: number, at: number, result: unknown): void {
+    if (this.#onEvent !== undefined || this.#applying) {
+      this.#apply({ type: 'task_succeeded', node: this.graph.nameOf(id), attempt, at, result });
+      return;
+    }
+    this.#applying = true;
+    try {
+      this.#now = at;
+      this.#expectAttempt(id, attempt, 'running');
+      this.#result[id] = result;
+      if (this.#error[id] !== undefined) this.#error[id] = undefined;
+      this.#finish(id, 'succeeded');
+      this.#drain();
+      if (this.#deferred.length > 0) this.#applyDeferred();
+    } finally {
+      this.#applying = false;
+      if (this.#deferred.length > 0) this.#deferred.length = 0;
+    }
+  }
+
   #start(id: number, attempt: number, at: number): void {
     this.#attempt[id] = attempt;
     if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
@@ -392,13 +481,18 @@ export class RunEngine {
     this.#applying = true;
     try {
       const rejection = this.#applyOne(event);
-      for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
-        this.#applyOne(next);
+      if (this.#deferred.length > 0) this.#applyDeferred();
       return rejection;
     } finally {
       this.#applying = false;
-      this.#deferred.length = 0;
+      if (this.#deferred.length > 0) this.#deferred.length = 0;
     }
+  }
+
+  /** Apply the events observers raised meanwhile, in order (more may be raised meanwhile). */
+  #applyDeferred(): void {
+    for (let next = this.#deferred.shift(); next !== undefined; next = this.#deferred.shift())
+      this.#applyOne(next);
   }
 
   #applyOne(event: RunEvent): TributaryError | undefined {
@@ -617,6 +711,17 @@ export class RunEngine {
   /** Evaluate queued trigger rules until nothing changes. */
   #drain(): void {
     const work = this.#work;
+    if (work.length === 0) return;
+    this.#evaluate(work);
+    work.length = 0;
+  }
+
+  /**
+   * The loop of {@link #drain}, in a method of its own: with the loop followed by more code, V8
+   * optimized the method on the stack mid-loop and deoptimized it at the loop's exit, run after
+   * run.
+   */
+  #evaluate(work: readonly number[]): void {
     // FIFO, so nodes freed by one event become ready in edge order.
     for (let i = 0; i < work.length; i++) {
       const id = work[i]!;
@@ -640,7 +745,6 @@ export class RunEngine {
         this.#finish(id, decision);
       }
     }
-    work.length = 0;
   }
 
   /**
@@ -660,7 +764,9 @@ export class RunEngine {
       const state = this.#state[id]!;
       if (isTerminal(state)) continue;
       if (spareCleanup && this.graph.data(id).cleanup === true) continue;
-      this.#finish(id, reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled');
+      const to = reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled';
+      this.#finish(id, to);
+      if (state === 'running') this.#onStopped?.(id, to);
     }
     // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
     if (!spareCleanup) this.#work.length = 0;
@@ -712,6 +818,11 @@ export class RunEngine {
   }
 
   #applyValidated(mod: DynamicModification, depth: number): void {
+    if (this.#sharedLevels) {
+      this.#sharedLevels = false;
+      this.#key = this.#key.slice();
+      this.#depth = this.#depth.slice();
+    }
     // Children of removed nodes lose a parent: collect them before the batch removes the edges.
     const touched: number[] = [];
     for (const name of mod.removeNodes ?? []) {
@@ -724,18 +835,33 @@ export class RunEngine {
       this.#open--;
     }
     for (const id of result.addedNodes) this.#initNode(id, depth);
-    for (const [, v] of result.addedEdges) touched.push(v);
-    for (const [, v] of result.removedEdges) touched.push(v);
-    // Each affected node is recounted once: O(its in-degree), not once per changed edge.
-    const affected = new Set<number>(touched);
-    for (const id of result.addedNodes) affected.add(id);
-    for (const id of affected) {
+    // Each affected node is recounted once, O(its in-degree), in the order it was first touched:
+    // children of removed nodes, targets of added then of removed edges, then the new nodes.
+    const seen = this.#stamps(this.graph.idLimit);
+    const stamp = ++this.#stamp;
+    const affect = (id: number): void => {
+      if (seen[id] === stamp) return;
+      seen[id] = stamp;
       if (this.graph.isLive(id) && isOpen(this.#state[id]!)) {
         this.#recount(id);
         this.#work.push(id);
       }
-    }
+    };
+    for (const id of touched) affect(id);
+    const edges = result.addedEdgeIds;
+    for (let i = 1; i < edges.length; i += 2) affect(edges[i]!);
+    for (const [, v] of result.removedEdges) affect(v);
+    for (const id of result.addedNodes) affect(id);
     extendBottomLevels(this.graph, result.addedNodes, this.#key, this.#state);
+  }
+
+  /** The visit stamps of {@link #applyValidated}, at least `size` long. */
+  #stamps(size: number): Int32Array {
+    if (this.#seen.length < size) {
+      this.#seen = new Int32Array(Math.max(64, size * 2));
+      this.#stamp = 0;
+    }
+    return this.#seen;
   }
 
   /** Recompute a node's edge counts from its parents: O(in-degree), used after modifications. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { invalidArgument } from '../errors/index.js';
-import { RunGraph, type DAG } from '../graph/index.js';
+import { RunGraph, RunGraphBase, type DAG } from '../graph/index.js';
 import { RunEngine, type EdgeSpec, type NodeSpec } from '../engine/index.js';
 import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
 import { createTaskResolver, type RegisteredTask } from './task-resolver.js';
+import { RecordMap } from './record-map.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
 /**
@@ -23,7 +24,7 @@ const isTask = (value: unknown): boolean =>
     value !== null &&
     typeof (value as RegisteredTask).fn === 'function');
 
-/** A record or Map as a Map, checked once per run so lookups on the hot path are `Map.get`. */
+/** A record or Map as a `ReadonlyMap`, checked once per run; neither is copied. */
 function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
   what: string,
@@ -37,24 +38,42 @@ function toMap<V>(
     }
     return map as ReadonlyMap<string, V>;
   }
-  const out = new Map<string, V>();
-  for (const [name, value] of Object.entries(map ?? {}) as [string, V][]) {
-    if (!accept(value)) invalidArgument(`the ${what} for "${String(name)}"`, expected, value);
-    out.set(name, value);
+  // A record is checked and then read in place: no copy into a Map.
+  const record = (map ?? {}) as Readonly<Record<string, V>>;
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue;
+    const value = record[name];
+    if (!accept(value)) invalidArgument(`the ${what} for "${name}"`, expected, value);
   }
-  return out;
+  return new RecordMap(record);
 }
 
+/** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */
+const BASES = new WeakMap<DAG, RunGraphBase<NodeSpec, EdgeSpec>>();
+
 /**
- * Build the mutable run graph of a DAG: node specs from payloads, edge conditions and labels.
- * O(V + E); the DAG's topological order seeds the incremental order, so no edge reorders.
+ * The mutable run graph of a DAG: node specs from payloads, edge conditions and labels. The
+ * first call for a DAG builds its shared base, O(V + E); later calls are O(1) (the graph copies
+ * the base only if the run changes it). The DAG's topological order is the initial order, so
+ * no edge reorders.
+ *
+ * @example
+ * ```ts
+ * const graph = runGraphFromDag(dag);
+ * graph.idOf('load'); // its id, in topological order
+ * ```
  */
 export function runGraphFromDag(dag: DAG): RunGraph<NodeSpec, EdgeSpec> {
-  return RunGraph.fromDAG<NodeSpec, EdgeSpec>(dag, nodeSpecFromPayload, (label, condition) =>
-    condition === undefined && label === undefined
-      ? undefined
-      : { ...(condition && { condition }), ...(label !== undefined && { label }) },
-  );
+  let base = BASES.get(dag);
+  if (base === undefined) {
+    base = RunGraphBase.of<NodeSpec, EdgeSpec>(dag, nodeSpecFromPayload, (label, condition) =>
+      condition === undefined && label === undefined
+        ? undefined
+        : { ...(condition && { condition }), ...(label !== undefined && { label }) },
+    );
+    BASES.set(dag, base);
+  }
+  return RunGraph.fromBase(base);
 }
 
 /**
@@ -113,6 +132,8 @@ export class DAGExecutor {
         ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),
         inline: true,
       }),
+      noRegisteredExpanders:
+        this.#expanders.size === 0 && (opts.patternExpanders?.length ?? 0) === 0,
       ...pick(opts, ['retry', 'nodeTimeoutMs', 'timeoutMs', 'interceptors', 'hooks', 'logger']),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });

@@ -101,6 +101,11 @@ export interface DriverConfig {
   readonly checkOutcome?: (node: string, what: 'result' | 'modification', value: unknown) => void;
   readonly now?: () => number;
   readonly random?: () => number;
+  /**
+   * True when the resolver has no expander registered by name or pattern: then only a node
+   * whose spec names one has an expander, and no other node pays for a lookup.
+   */
+  readonly noRegisteredExpanders?: boolean;
 }
 
 /** One line a task logged. */
@@ -145,6 +150,7 @@ export class RunDriver implements AttemptHost {
   readonly #completed: [Launch, boolean, unknown][] = [];
   readonly #deadline: number;
   readonly #captureConsole: boolean;
+  readonly #noExpanders: boolean;
   #running = 0;
   #pumping = false;
   #started = false;
@@ -164,6 +170,7 @@ export class RunDriver implements AttemptHost {
     this.#resolver = config.resolver;
     this.#now = config.now ?? wallClock;
     this.#captureConsole = config.captureConsole === true && config.logSink !== undefined;
+    this.#noExpanders = config.noRegisteredExpanders === true;
     this.#deadline =
       config.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.#now() + config.timeoutMs;
     const log = config.logger;
@@ -182,6 +189,7 @@ export class RunDriver implements AttemptHost {
     const onEvent = guard('onEvent', hooks?.onEvent?.bind(hooks));
     const onTransition = guard('onTransition', hooks?.onTransition?.bind(hooks));
     const onModification = guard('onModification', hooks?.onModification?.bind(hooks));
+    const userTransitions = hooks?.onTransition !== undefined;
     engine.observe({
       // Only when someone listens: without it the engine builds no start events at all.
       ...(inner?.onEvent === undefined && hooks?.onEvent === undefined
@@ -192,11 +200,16 @@ export class RunDriver implements AttemptHost {
               onEvent(event);
             },
           }),
-      onTransition: (id, from, to) => {
-        if (from === 'running') this.#terminatedByEngine(id, to);
-        inner?.onTransition?.(id, from, to);
-        onTransition(engine.graph.nameOf(id), from, to);
-      },
+      // Only when someone listens: a call per transition (3 per node) costs on the hot path.
+      ...(inner?.onTransition === undefined && !userTransitions
+        ? {}
+        : {
+            onTransition: (id: number, from: NodeState, to: NodeState) => {
+              inner?.onTransition?.(id, from, to);
+              if (userTransitions) onTransition(engine.graph.nameOf(id), from, to);
+            },
+          }),
+      onStopped: (id, to) => this.#terminatedByEngine(id, to),
       onModification: (record) => {
         inner?.onModification?.(record);
         onModification(record);
@@ -328,8 +341,8 @@ export class RunDriver implements AttemptHost {
     try {
       for (;;) {
         if (++this.#steps % CHECK_EVERY === 0 && this.#sliceOver()) break;
-        const completed = this.#completed.shift();
-        if (completed !== undefined) {
+        if (this.#completed.length > 0) {
+          const completed = this.#completed.shift()!;
           this.#settle(completed[0], completed[1], completed[2]);
           continue;
         }
@@ -489,9 +502,11 @@ export class RunDriver implements AttemptHost {
         return;
       }
     }
-    const expander = this.#resolver.expander(this.#engine.spec(launch.id));
+    const spec = this.#engine.spec(launch.id);
+    const expander =
+      this.#noExpanders && spec.expander === undefined ? undefined : this.#resolver.expander(spec);
     if (expander === undefined) {
-      this.#succeed(launch, value, undefined);
+      this.#succeed(launch, value, undefined, now);
       return;
     }
     if (expander instanceof TributaryError) {
@@ -542,19 +557,25 @@ export class RunDriver implements AttemptHost {
     if (launch.timer !== undefined) clearTimeout(launch.timer);
   }
 
+  /** Report a success; `at` when the caller has just read the clock (one reading per completion). */
   #succeed(
     launch: Launch,
     result: unknown,
     modification: DynamicModification | null | undefined,
+    at = this.#now(),
   ): void {
     this.#release(launch);
+    if (modification === undefined || modification === null) {
+      this.#engine.succeedId(launch.id, launch.attempt, at, result);
+      return;
+    }
     this.#engine.apply({
       type: 'task_succeeded',
       node: launch.ctx.node,
       attempt: launch.attempt,
-      at: this.#now(),
+      at,
       result,
-      ...(modification === undefined || modification === null ? {} : { modification }),
+      modification,
     });
   }
 

@@ -1,10 +1,12 @@
 export { DAG } from './dag.js';
 export { DagBuilder } from './builder.js';
 export { RunGraph } from './run-graph.js';
+export { RunGraphBase } from './run-graph-base.js';
 export type {
   RunGraphBatch,
   RunGraphBatchResult,
   RunGraphEdge,
+  RunGraphNode,
   RunGraphState,
 } from './run-graph.js';
 export type { Costs, DagEdge, DagNode, EdgeOptions, NodeOptions } from './types.js';

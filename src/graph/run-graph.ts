@@ -1,6 +1,7 @@
 import { TributaryError } from '../errors/index.js';
 import { cycleError, unknownNode } from './core.js';
-import { coreOf, type DAG } from './dag.js';
+import type { DAG } from './dag.js';
+import { RunGraphBase } from './run-graph-base.js';
 import { checkName } from './builder.js';
 
 /** An edge to add in a {@link RunGraph} batch. */
@@ -10,23 +11,42 @@ export interface RunGraphEdge<E> {
   readonly data?: E;
 }
 
-/** An all-or-nothing change to a {@link RunGraph}: removals first, then additions. */
+/** A node to add in a {@link RunGraph} batch, with edges from `parents` and to `children`. */
+export interface RunGraphNode<N> {
+  readonly name: string;
+  readonly data: N;
+  /** Edges `parent -> name`, without data; added after every node of the batch. */
+  readonly parents?: readonly string[] | undefined;
+  /** Edges `name -> child`, without data; added after this node's `parents`. */
+  readonly children?: readonly string[] | undefined;
+}
+
+/**
+ * An all-or-nothing change to a {@link RunGraph}: removals first, then the nodes, then each
+ * node's `parents` and `children` edges in node order, then `addEdges`.
+ */
 export interface RunGraphBatch<N, E> {
   readonly removeEdges?: readonly (readonly [from: string, to: string])[];
   readonly removeNodes?: readonly string[];
-  readonly addNodes?: readonly { readonly name: string; readonly data: N }[];
+  readonly addNodes?: readonly RunGraphNode<N>[];
   readonly addEdges?: readonly RunGraphEdge<E>[];
 }
 
-/** What a successful batch changed, by id (ids of removed nodes are never reused). */
+/**
+ * What a successful batch changed, by id (ids of removed nodes are never reused). `addedEdges`
+ * is built when first read.
+ */
 export interface RunGraphBatchResult {
   readonly addedNodes: readonly number[];
   readonly removedNodes: readonly number[];
   readonly addedEdges: readonly (readonly [number, number])[];
+  /** The added edges as flat `u, v` pairs, in the order they were added. */
+  readonly addedEdgeIds: readonly number[];
   readonly removedEdges: readonly (readonly [number, number])[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
+const NO_IDS: ReadonlyMap<string, number> = new Map();
 
 /**
  * A run graph as plain data (see {@link RunGraph.exportState}): arrays by id, removed ids
@@ -79,31 +99,62 @@ interface Undo<N, E> {
  * ```
  */
 export class RunGraph<N, E = undefined> {
-  readonly #ids = new Map<string, number>();
-  readonly #names: (string | undefined)[] = [];
+  /** The shared per-DAG base this graph started from, if any (never written to). */
+  readonly #base: RunGraphBase<N, E> | undefined;
+  /** The base's name index; a base name resolves only while its node is live. */
+  readonly #baseIds: ReadonlyMap<string, number>;
+  /** Names outside the base index: nodes added to this graph (all of them without a base). */
+  #ownIds = new Map<string, number>();
+  /**
+   * True while the per-node arrays below are the base's own (read only). The first change
+   * copies them (O(V), once per run); adjacency lists and edge-data maps of base nodes are
+   * copied one by one, when first changed.
+   */
+  #shared: boolean;
+  #names: (string | undefined)[];
   /** By id: true while the node is in the graph (ids of removed nodes are never reused). */
-  readonly #live: boolean[] = [];
-  readonly #data: (N | undefined)[] = [];
-  readonly #out: (number[] | undefined)[] = [];
-  readonly #in: (number[] | undefined)[] = [];
-  readonly #edgeData: (Map<number, E> | undefined)[] = [];
+  #live: boolean[];
+  #data: (N | undefined)[];
+  #out: (number[] | undefined)[];
+  #in: (number[] | undefined)[];
+  #edgeData: (Map<number, E> | undefined)[];
   /** Invariant: for every edge u -> v, #ord[u] < #ord[v]. Slots of removed nodes stay free. */
-  readonly #ord: number[] = [];
-  readonly #mark: number[] = [];
-  /** Scratch for Pearce–Kelly: search parents (for the cycle path) and the two region lists. */
-  readonly #parent: number[] = [];
+  #ord: number[];
+  /** Scratch for Pearce–Kelly, sized on first use: visit stamps and search parents. */
+  #mark = new Int32Array(0);
+  #parent = new Int32Array(0);
+  /** Scratch for Pearce–Kelly: the two region lists. */
   readonly #forward: number[] = [];
   readonly #backward: number[] = [];
   #stamp = 0;
-  #nextOrd = 0;
-  #edgeCount = 0;
+  #nextOrd: number;
+  #edgeCount: number;
+  #nodeCount: number;
   /** Set during a batch: what to restore if the batch fails. */
   #undo: Undo<N, E> | undefined;
+
+  constructor(base?: RunGraphBase<N, E>) {
+    this.#base = base;
+    this.#baseIds = base?.ids ?? NO_IDS;
+    this.#shared = base !== undefined;
+    // While shared these are the base's arrays, typed mutable but never written (see #own).
+    this.#names = (base?.names ?? []) as string[];
+    this.#live = (base?.live ?? []) as boolean[];
+    this.#data = (base?.data ?? []) as N[];
+    this.#out = (base?.out ?? []) as number[][];
+    this.#in = (base?.in ?? []) as number[][];
+    this.#edgeData = (base?.edgeData ?? []) as Map<number, E>[];
+    this.#ord = (base?.ord ?? []) as number[];
+    this.#nextOrd = base?.size ?? 0;
+    this.#edgeCount = base?.edgeCount ?? 0;
+    this.#nodeCount = base?.size ?? 0;
+  }
 
   /**
    * A run graph of a validated DAG in O(V + E), without per-edge checks: the DAG is acyclic and
    * duplicate-free already. Ids are assigned in the DAG's topological order, which becomes the
-   * maintained order, so no later edge between these nodes reorders anything.
+   * maintained order, so no later edge between these nodes reorders anything. Runs of one DAG
+   * should share a {@link RunGraphBase} and use {@link RunGraph.fromBase} instead: O(1).
    *
    * @example
    * ```ts
@@ -118,35 +169,62 @@ export class RunGraph<N, E = undefined> {
       condition: ((result: unknown) => boolean) | undefined,
     ) => E | undefined,
   ): RunGraph<N, E> {
-    const core = coreOf(dag);
-    const g = new RunGraph<N, E>();
-    for (const v of core.topo) {
-      const name = core.names[v]!;
-      g.#ids.set(name, g.#names.length);
-      g.#names.push(name);
-      g.#live.push(true);
-      g.#data.push(node(name, core.payloads[v]));
-      g.#edgeData.push(undefined);
-      g.#ord.push(g.#nextOrd++);
-      g.#mark.push(0);
-    }
-    const pos = core.topoPos;
-    for (const v of core.topo) {
-      const outs: number[] = [];
-      for (let i = core.outStart[v]!; i < core.outStart[v + 1]!; i++) {
-        outs.push(pos[core.outTo[i]!]!);
-        const e = core.outEdge[i]!;
-        const data = edge(core.edgeLabel[e], core.edgeCondition?.[e]);
-        if (data !== undefined)
-          (g.#edgeData[pos[v]!] ??= new Map()).set(pos[core.outTo[i]!]!, data);
-      }
-      const ins: number[] = [];
-      for (let i = core.inStart[v]!; i < core.inStart[v + 1]!; i++) ins.push(pos[core.inFrom[i]!]!);
-      g.#out.push(outs.length === 0 ? undefined : outs);
-      g.#in.push(ins.length === 0 ? undefined : ins);
-    }
-    g.#edgeCount = core.edgeFrom.length;
-    return g;
+    return new RunGraph(RunGraphBase.of(dag, node, edge));
+  }
+
+  /**
+   * A run graph that reads `base` in place, O(1): it copies the base's arrays only when it is
+   * first changed, so runs that never modify their graph share everything.
+   *
+   * @example
+   * ```ts
+   * const base = RunGraphBase.of(dag, (name) => ({ name }), () => undefined);
+   * const g = RunGraph.fromBase(base);
+   * ```
+   */
+  static fromBase<N, E>(base: RunGraphBase<N, E>): RunGraph<N, E> {
+    return new RunGraph(base);
+  }
+
+  /**
+   * The base this graph still shares in full, or undefined once it has changed (or when it has
+   * none): lets per-DAG memos (the engine's initial state) key on it.
+   */
+  get pristineBase(): RunGraphBase<N, E> | undefined {
+    return this.#shared ? this.#base : undefined;
+  }
+
+  /** Take private copies of the per-node arrays before the first change. O(V), once. */
+  #own(): void {
+    if (!this.#shared) return;
+    this.#shared = false;
+    this.#names = this.#names.slice();
+    this.#live = this.#live.slice();
+    this.#data = this.#data.slice();
+    this.#out = this.#out.slice();
+    this.#in = this.#in.slice();
+    this.#edgeData = this.#edgeData.slice();
+    this.#ord = this.#ord.slice();
+  }
+
+  /** The children list of `u`, private to this graph (created or copied from the base). */
+  #outList(u: number): number[] {
+    const list = this.#out[u];
+    if (list === undefined) return (this.#out[u] = []);
+    return list === this.#base?.out[u] ? (this.#out[u] = list.slice()) : list;
+  }
+
+  #inList(v: number): number[] {
+    const list = this.#in[v];
+    if (list === undefined) return (this.#in[v] = []);
+    return list === this.#base?.in[v] ? (this.#in[v] = list.slice()) : list;
+  }
+
+  /** The edge-data map of `u`, private to this graph (created or copied from the base). */
+  #dataMap(u: number): Map<number, E> {
+    const map = this.#edgeData[u];
+    if (map === undefined) return (this.#edgeData[u] = new Map<number, E>());
+    return map === this.#base?.edgeData[u] ? (this.#edgeData[u] = new Map(map)) : map;
   }
 
   /**
@@ -192,7 +270,10 @@ export class RunGraph<N, E = undefined> {
     state.names.forEach((name, id) => {
       g.#names.push(name ?? undefined);
       g.#live.push(state.live[id] === true);
-      if (state.live[id] === true) g.#ids.set(name!, id);
+      if (state.live[id] === true) {
+        g.#ownIds.set(name!, id);
+        g.#nodeCount++;
+      }
       const datum = state.data[id];
       g.#data.push(datum === null || datum === undefined ? undefined : datum);
       const out = state.out[id];
@@ -201,13 +282,12 @@ export class RunGraph<N, E = undefined> {
       g.#in.push(inn === null || inn === undefined ? undefined : [...inn]);
       g.#edgeData.push(undefined);
       g.#ord.push(state.ord[id]!);
-      g.#mark.push(0);
       edges += out?.length ?? 0;
     });
     state.out.forEach((out, u) => {
       for (const v of out ?? []) {
         const datum = edge(state.names[u]!, state.names[v]!, stored.get(u)?.get(v));
-        if (datum !== undefined) (g.#edgeData[u] ??= new Map()).set(v, datum);
+        if (datum !== undefined) g.#dataMap(u).set(v, datum);
       }
     });
     g.#nextOrd = state.nextOrd;
@@ -217,7 +297,7 @@ export class RunGraph<N, E = undefined> {
 
   /** Number of live nodes. */
   get nodeCount(): number {
-    return this.#ids.size;
+    return this.#nodeCount;
   }
 
   /** Number of live edges. */
@@ -232,12 +312,13 @@ export class RunGraph<N, E = undefined> {
 
   /** The id of a live node, or undefined. */
   idOf(name: string): number | undefined {
-    return this.#ids.get(name);
+    const id = this.#baseIds.get(name);
+    return id !== undefined && this.#live[id] === true ? id : this.#ownIds.get(name);
   }
 
   /** The id of a live node; `UNKNOWN_NODE` otherwise. */
   requireId(name: string): number {
-    const id = this.#ids.get(name);
+    const id = this.idOf(name);
     if (id === undefined) throw unknownNode(name);
     return id;
   }
@@ -253,12 +334,12 @@ export class RunGraph<N, E = undefined> {
   }
 
   hasNode(name: string): boolean {
-    return this.#ids.has(name);
+    return this.idOf(name) !== undefined;
   }
 
   hasEdge(from: string, to: string): boolean {
-    const u = this.#ids.get(from);
-    const v = this.#ids.get(to);
+    const u = this.idOf(from);
+    const v = this.idOf(to);
     return u !== undefined && v !== undefined && this.#hasEdgeId(u, v);
   }
 
@@ -294,20 +375,22 @@ export class RunGraph<N, E = undefined> {
 
   /** Live names in the maintained topological order. O(V log V). */
   topologicalOrder(): string[] {
-    const ids = [...this.#ids.values()].sort((a, b) => this.#ord[a]! - this.#ord[b]!);
+    const ids = [...this.ids()].sort((a, b) => this.#ord[a]! - this.#ord[b]!);
     return ids.map((id) => this.#names[id]!);
   }
 
   /** Add a node; it takes the next order slot. `DUPLICATE_NODE` when the name is taken. */
   addNode(name: string, data: N): number {
     checkName(name);
-    if (this.#ids.has(name)) {
+    if (this.hasNode(name)) {
       throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
         context: { node: name },
       });
     }
+    this.#own();
     const id = this.#names.length;
-    this.#ids.set(name, id);
+    this.#ownIds.set(name, id);
+    this.#nodeCount++;
     this.#names.push(name);
     this.#live.push(true);
     this.#data.push(data);
@@ -315,7 +398,6 @@ export class RunGraph<N, E = undefined> {
     this.#in.push(undefined);
     this.#edgeData.push(undefined);
     this.#ord.push(this.#nextOrd++);
-    this.#mark.push(0);
     return id;
   }
 
@@ -337,11 +419,12 @@ export class RunGraph<N, E = undefined> {
       );
     }
     if (u === v) throw cycleError([this.nameOf(u), this.nameOf(u)]);
+    this.#own();
     if (this.#ord[u]! > this.#ord[v]!) this.#reorder(u, v);
     this.#touch(u, v, data !== undefined);
-    (this.#out[u] ??= []).push(v);
-    (this.#in[v] ??= []).push(u);
-    if (data !== undefined) (this.#edgeData[u] ??= new Map()).set(v, data);
+    this.#outList(u).push(v);
+    this.#inList(v).push(u);
+    if (data !== undefined) this.#dataMap(u).set(v, data);
     this.#edgeCount++;
   }
 
@@ -360,9 +443,11 @@ export class RunGraph<N, E = undefined> {
   /** Remove a node and its edges. O(sum of neighbours' degrees). */
   removeNode(name: string): void {
     const id = this.requireId(name);
+    this.#own();
     for (const w of [...(this.#out[id] ?? NONE)]) this.#unlink(id, w);
     for (const w of [...(this.#in[id] ?? NONE)]) this.#unlink(w, id);
-    this.#ids.delete(name);
+    this.#ownIds.delete(name);
+    this.#nodeCount--;
     this.#live[id] = false;
     this.#data[id] = undefined;
   }
@@ -376,7 +461,8 @@ export class RunGraph<N, E = undefined> {
     const removedEdges: [number, number][] = [];
     const removedNodes: number[] = [];
     const addedNodes: number[] = [];
-    const addedEdges: [number, number][] = [];
+    /** Added edges as flat `u, v` pairs: no tuple per edge unless `addedEdges` is read. */
+    const added: number[] = [];
     const undo: Undo<N, E> = {
       ord: [],
       adjacency: new Map(),
@@ -399,12 +485,36 @@ export class RunGraph<N, E = undefined> {
         this.removeNode(name);
         removedNodes.push(id);
       }
-      for (const { name, data } of batch.addNodes ?? []) addedNodes.push(this.addNode(name, data));
+      const nodes = batch.addNodes ?? [];
+      for (const { name, data } of nodes) addedNodes.push(this.addNode(name, data));
+      // A fan-out names the same parent or child for every node: resolve a repeated name once.
+      let lastName: string | undefined;
+      let lastId = -1;
+      const idOf = (name: string): number =>
+        name === lastName ? lastId : ((lastName = name), (lastId = this.requireId(name)));
+      for (let i = 0; i < nodes.length; i++) {
+        const { parents, children } = nodes[i]!;
+        const id = addedNodes[i]!;
+        if (parents !== undefined) {
+          for (const parent of parents) {
+            const u = idOf(parent);
+            this.addEdgeById(u, id);
+            added.push(u, id);
+          }
+        }
+        if (children !== undefined) {
+          for (const child of children) {
+            const v = idOf(child);
+            this.addEdgeById(id, v);
+            added.push(id, v);
+          }
+        }
+      }
       for (const edge of batch.addEdges ?? []) {
         const u = this.requireId(edge.from);
         const v = this.requireId(edge.to);
         this.addEdgeById(u, v, edge.data);
-        addedEdges.push([u, v]);
+        added.push(u, v);
       }
     } catch (error) {
       this.#undo = undefined;
@@ -412,7 +522,20 @@ export class RunGraph<N, E = undefined> {
       throw error;
     }
     this.#undo = undefined;
-    return { addedNodes, removedNodes, addedEdges, removedEdges };
+    let addedEdges: (readonly [number, number])[] | undefined;
+    return {
+      addedNodes,
+      removedNodes,
+      addedEdgeIds: added,
+      get addedEdges() {
+        if (addedEdges === undefined) {
+          addedEdges = [];
+          for (let i = 0; i < added.length; i += 2) addedEdges.push([added[i]!, added[i + 1]!]);
+        }
+        return addedEdges;
+      },
+      removedEdges,
+    };
   }
 
   #rollback(undo: Undo<N, E>, addedNodes: readonly number[]): void {
@@ -420,7 +543,7 @@ export class RunGraph<N, E = undefined> {
     // nodes' slots are popped, or they would be written past the end of the per-node arrays.
     for (let i = undo.edgeData.length - 1; i >= 0; i--) {
       const [u, v, data] = undo.edgeData[i]!;
-      const map = (this.#edgeData[u] ??= new Map());
+      const map = this.#dataMap(u);
       if (data === undefined) map.delete(v);
       else map.set(v, data);
     }
@@ -431,7 +554,9 @@ export class RunGraph<N, E = undefined> {
       this.#in[id] = inn;
     }
     for (const [id, name, data] of undo.nodes) {
-      this.#ids.set(name, id);
+      // A base node's name resolves through the base index again once it is live.
+      if (this.#baseIds.get(name) !== id) this.#ownIds.set(name, id);
+      this.#nodeCount++;
       this.#live[id] = true;
       this.#data[id] = data;
     }
@@ -463,16 +588,18 @@ export class RunGraph<N, E = undefined> {
   }
 
   #unlink(u: number, v: number): void {
+    this.#own();
     this.#touch(u, v);
-    removeOne(this.#out[u]!, v);
-    removeOne(this.#in[v]!, u);
-    this.#edgeData[u]?.delete(v);
+    removeOne(this.#outList(u), v);
+    removeOne(this.#inList(v), u);
+    if (this.#edgeData[u]?.has(v) === true) this.#dataMap(u).delete(v);
     this.#edgeCount--;
   }
 
   /** Undo `addNode` of the most recently added id (used only by batch rollback). */
   #dropNewest(id: number): void {
-    this.#ids.delete(this.#names[id]!);
+    this.#ownIds.delete(this.#names[id]!);
+    this.#nodeCount--;
     this.#names.pop();
     this.#live.pop();
     this.#data.pop();
@@ -480,7 +607,6 @@ export class RunGraph<N, E = undefined> {
     this.#in.pop();
     this.#edgeData.pop();
     this.#ord.pop();
-    this.#mark.pop();
     this.#nextOrd--;
   }
 
@@ -493,6 +619,12 @@ export class RunGraph<N, E = undefined> {
     const ord = this.#ord;
     const lb = ord[v]!;
     const ub = ord[u]!;
+    if (this.#mark.length < this.#names.length) {
+      const size = Math.max(64, this.#names.length * 2);
+      this.#mark = new Int32Array(size);
+      this.#parent = new Int32Array(size);
+      this.#stamp = 0;
+    }
     const stamp = ++this.#stamp;
     const mark = this.#mark;
     const parent = this.#parent;
