@@ -237,13 +237,17 @@ describe('concurrent modifications', () => {
     };
     const order: string[] = [];
     let mergeInputs = 0;
+    // Every task waits until all 50 run at once: only a run that launches them in parallel ends.
+    let allStarted!: () => void;
+    const barrier = new Promise<void>((resolve) => (allStarted = resolve));
     const tasks = Object.fromEntries(
       names.map((name) => [
         name,
         async () => {
           running++;
           peak = Math.max(peak, running);
-          await tick();
+          if (running === names.length) allStarted();
+          await barrier;
           running--;
           return name;
         },

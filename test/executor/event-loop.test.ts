@@ -63,10 +63,10 @@ describe('deadlines against blocking tasks', () => {
   it('a task that blocks past the run deadline ends timed_out itself; nothing starts after it', async () => {
     const dag = DAG.builder().addEdge('blocker', 'next').addEdge('next', 'last').build();
     const started: string[] = [];
-    const result = await new DAGExecutor(dag, { timeoutMs: 30 }).execute({
+    const result = await new DAGExecutor(dag, { timeoutMs: 250 }).execute({
       blocker: (ctx) => {
         started.push(ctx.node);
-        block(80);
+        block(600);
         return 'done late';
       },
       next: async (ctx) => void started.push(ctx.node),
@@ -83,10 +83,10 @@ describe('deadlines against blocking tasks', () => {
   it('an async task that blocks past the run deadline is the one timed out, not the next node', async () => {
     const dag = DAG.builder().addEdge('blocker', 'next').build();
     const started: string[] = [];
-    const result = await new DAGExecutor(dag, { timeoutMs: 30 }).execute({
+    const result = await new DAGExecutor(dag, { timeoutMs: 250 }).execute({
       blocker: async (ctx) => {
         started.push(ctx.node);
-        block(80);
+        block(600);
         return 'done late';
       },
       next: async (ctx) => {
