@@ -119,6 +119,15 @@ export class Scheduler {
   readonly #running = new Map<string, Promise<void>>();
   /** Each schedule's position (the due time of the last period fired), once read. */
   readonly #positions = new Map<string, number>();
+  /** When each schedule's next period falls due, from its position. */
+  readonly #dueOf = new Map<string, number>();
+  /**
+   * When the next unpaused schedule falls due: a pass before it looks at no schedule, so a pass
+   * woken by a change costs the same whatever the number of DAGs.
+   */
+  #earliestDue = -Infinity;
+  /** The DAGs paused at the last pass. */
+  #paused: ReadonlySet<string> = new Set();
   /** The reason each held run was last reported held for: a hold is reported when it changes. */
   readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
@@ -189,6 +198,8 @@ export class Scheduler {
       this.#lease = attempt.lease;
       // Another scheduler may have moved the schedules while this one did not hold the role.
       this.#positions.clear();
+      this.#dueOf.clear();
+      this.#earliestDue = -Infinity;
       this.#emit({ kind: 'role', acquired: true, owner: this.owner });
     }
   }
@@ -200,7 +211,10 @@ export class Scheduler {
   async step(): Promise<void> {
     const now = this.#now();
     const paused = new Set((await this.#store.pausedDags()).map((p) => p.dagId));
-    await this.#fireSchedules(now, paused);
+    // An unpaused DAG may be overdue: look at every schedule again.
+    for (const dagId of this.#paused) if (!paused.has(dagId)) this.#earliestDue = -Infinity;
+    this.#paused = paused;
+    if (now >= this.#earliestDue) await this.#fireSchedules(now, paused);
     await this.#handleOutbox();
     await this.#readFeed();
     await this.#startQueued(paused);
@@ -238,6 +252,7 @@ export class Scheduler {
   }
 
   async #fireSchedules(now: number, paused: ReadonlySet<string>): Promise<void> {
+    let earliest = Number.POSITIVE_INFINITY;
     for (const { definition } of this.#project.dags) {
       const schedule = definition.scheduling.schedule;
       if (schedule === undefined || paused.has(definition.id)) continue;
@@ -251,14 +266,20 @@ export class Scheduler {
           await this.#store.setMark(`schedule:${definition.id}`, String(now), this.#fenced());
         this.#positions.set(definition.id, position);
       }
-      if (nextDue(schedule, position) > now) continue;
-      for (const period of schedule.due(position, now)) {
-        await this.#ensureRun(definition, period, {}, 'schedule');
-        position = schedule.dueAt(period);
-        await this.#store.setMark(`schedule:${definition.id}`, String(position), this.#fenced());
-        this.#positions.set(definition.id, position);
+      let due = this.#dueOf.get(definition.id) ?? nextDue(schedule, position);
+      if (due <= now) {
+        for (const period of schedule.due(position, now)) {
+          await this.#ensureRun(definition, period, {}, 'schedule');
+          position = schedule.dueAt(period);
+          await this.#store.setMark(`schedule:${definition.id}`, String(position), this.#fenced());
+          this.#positions.set(definition.id, position);
+        }
+        due = nextDue(schedule, position);
       }
+      this.#dueOf.set(definition.id, due);
+      earliest = Math.min(earliest, due);
     }
+    this.#earliestDue = earliest;
   }
 
   async #handleOutbox(): Promise<void> {
@@ -437,24 +458,12 @@ export class Scheduler {
 
   /** When the next schedule falls due (Infinity without schedules). */
   #nextDue(): number {
-    const now = this.#now();
-    let next = Number.POSITIVE_INFINITY;
-    for (const { definition } of this.#project.dags) {
-      const schedule = definition.scheduling.schedule;
-      if (schedule !== undefined)
-        next = Math.min(next, nextDue(schedule, this.#positions.get(definition.id) ?? now));
-    }
-    return next;
+    return this.#earliestDue;
   }
 }
 
-/** When the first period due after `position` is due (memoized per schedule and position). */
-const nextDueCache = new WeakMap<CronSchedule, { position: number; due: number }>();
+/** When the first period due after `position` is due. */
 function nextDue(schedule: CronSchedule, position: number): number {
-  const cached = nextDueCache.get(schedule);
-  if (cached?.position === position) return cached.due;
   const first = schedule.due(position).next();
-  const due = first.done === true ? Number.POSITIVE_INFINITY : schedule.dueAt(first.value);
-  nextDueCache.set(schedule, { position, due });
-  return due;
+  return first.done === true ? Number.POSITIVE_INFINITY : schedule.dueAt(first.value);
 }
