@@ -124,12 +124,14 @@ export type {
 } from './store/index.js';
 
 export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';
-export { defineProject, loadProject, DagRegistry } from './orchestrator/index.js';
+export { defineProject, loadProject, DagRegistry, Scheduler } from './orchestrator/index.js';
 export type {
   Project,
   ProjectDefinition,
   ProjectOptions,
   RegisteredDag,
+  SchedulerEvent,
+  SchedulerOptions,
 } from './orchestrator/index.js';
 export type {
   DagDefinition,

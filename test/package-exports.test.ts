@@ -22,6 +22,7 @@ const SURFACE = {
     'MemoryStore',
     'NodeState',
     'NonRetryableError',
+    'Scheduler',
     'TributaryError',
     'TriggerRule',
     'UNPARTITIONED',
