@@ -64,6 +64,11 @@ describe('tributary scheduler', () => {
       );
       const [load] = loads();
       expect(load!.params).toEqual({ table: 'sales' });
+      // Unpartitioned runs have period ''; another period has none of them.
+      const byPeriod = (key: string) =>
+        cliJson<RunJson[]>(['runs', '--dag', 'load', '--period', key, '--db', db], dir).value;
+      expect(byPeriod('')).toHaveLength(1);
+      expect(byPeriod('2026-12-05T00:00Z')).toEqual([]);
       // A second trigger with the same key is the same run: nothing new starts.
       expect(cliJson(['trigger', 'extract', '--key', 'k1', '--db', db], dir).code).toBe(0);
       expect(cliJson(['trigger', 'extract', '--key', 'k1', '--db', db], dir).code).toBe(0);

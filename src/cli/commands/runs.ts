@@ -16,6 +16,7 @@ import { withStore } from '../store.js';
 export interface RunsOptions {
   readonly db?: string;
   readonly dag?: string;
+  readonly period?: string;
   readonly status?: string;
   readonly limit?: string;
 }
@@ -34,6 +35,7 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
   return withStore(options.db, async (store) => {
     const runs = await store.listRuns({
       ...(options.dag === undefined ? {} : { dagId: options.dag }),
+      ...(options.period === undefined ? {} : { periodKey: options.period }),
       ...(status === undefined ? {} : { status }),
       limit,
     });
@@ -42,10 +44,11 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
     else {
       output.out(
         table(
-          ['run', 'dag', 'status', 'created', 'duration'],
+          ['run', 'dag', 'period', 'status', 'created', 'duration'],
           runs.map((r) => [
             r.runId,
             r.dagId,
+            r.partitionKey ?? '',
             r.status,
             time(r.createdAt),
             r.finishedAt === undefined ? '' : duration(r.finishedAt - r.createdAt),
@@ -70,6 +73,7 @@ export function registerRuns(program: Command, ctx: CommandContext): void {
     .command('runs')
     .description('list recent runs')
     .option('--dag <id>')
+    .option('--period <key>', "runs of one period ('' for unpartitioned runs)")
     .option('--status <status>')
     .option('--limit <n>', 'how many', '50')
     .addOption(dbOption())
