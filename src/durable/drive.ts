@@ -14,6 +14,7 @@ import { Journal } from './journal.js';
 import { JournalRecorder } from './journal-recorder.js';
 import type { DurableRunOptions } from './options.js';
 import { definitionResolver } from './resolver.js';
+import type { Period } from '../time/index.js';
 
 /*
  * One owner session of a durable run: from the moment this process holds the run's lease to
@@ -41,6 +42,8 @@ export interface Session {
   readonly engine: RunEngine;
   readonly runId: string;
   readonly params: Readonly<Record<string, unknown>>;
+  /** The run's period (undefined: unpartitioned). */
+  readonly period: Period | undefined;
   /** The seq the next journal entry gets. */
   readonly nextSeq: number;
   readonly lease: Lease;
@@ -83,6 +86,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   const driver = new RunDriver(engine, {
     runId,
     params: session.params,
+    period: session.period,
     maxWorkers: maxWorkers ?? 4,
     resolver: definitionResolver(def),
     observer: recorder,

@@ -6,6 +6,7 @@ import { drive } from './drive.js';
 import type { ResumeOptions, ResumeOutcome } from './options.js';
 import { loadJournal, replay, restoreEngine } from './replay.js';
 import { takeRun } from './run-lease.js';
+import { runPeriod } from './run-period.js';
 
 /**
  * Resume a run after a crash: take its lease (`RUN_ACTIVE` while its owner lives, unless
@@ -62,6 +63,7 @@ export async function resumeRun(
     engine,
     runId,
     params: run.params,
+    period: runPeriod(def, run.partitionKey),
     nextSeq,
     lease,
     codec,

@@ -7,6 +7,8 @@ import type { DagDefinition } from './define.js';
 import { drive } from './drive.js';
 import type { DurableRunOptions } from './options.js';
 import { checkParams } from './params-schema.js';
+import { runPeriod } from './run-period.js';
+import type { Period } from '../time/index.js';
 import { createEngine } from './replay.js';
 import { takeRun } from './run-lease.js';
 
@@ -25,7 +27,7 @@ export async function startRun(
   def: DagDefinition,
   options: DurableRunOptions,
 ): Promise<ExecutionResult> {
-  const { runId, params } = await recordRun(def, options, 'running');
+  const { runId, params, period } = await recordRun(def, options, 'running');
   const engine = createEngine(def);
   const lease = await takeRun(options.store, runId, options);
   options.onCreated?.(runId);
@@ -34,6 +36,7 @@ export async function startRun(
     engine,
     runId,
     params,
+    period,
     nextSeq: 1,
     lease,
     codec: options.codec ?? jsonCodec,
@@ -67,7 +70,9 @@ async function recordRun(
   def: DagDefinition,
   options: DurableRunOptions,
   status: 'running' | 'queued',
-): Promise<{ runId: string; params: Record<string, unknown> }> {
+): Promise<{ runId: string; params: Record<string, unknown>; period: Period | undefined }> {
+  // A period key the DAG cannot parse is refused before anything is recorded.
+  const period = runPeriod(def, options.partitionKey);
   const given = { ...def.params, ...options.params };
   const params =
     def.paramsSchema === undefined ? given : await checkParams(def.id, def.paramsSchema, given);
@@ -95,5 +100,5 @@ async function recordRun(
     durability: options.durability ?? 'normal',
     codec: (options.codec ?? jsonCodec).name ?? 'custom',
   });
-  return { runId, params };
+  return { runId, params, period };
 }

@@ -10,6 +10,7 @@ import type {
   RunEngine,
   RunEvent,
 } from '../engine/index.js';
+import type { Period } from '../time/index.js';
 import { wallClock } from './clock.js';
 import { captureConsole, withConsoleOf, type ConsoleSink } from './console-capture.js';
 import { isThenable } from './thenable.js';
@@ -72,6 +73,8 @@ const CHECK_EVERY = 16;
 export interface DriverConfig {
   readonly runId: string;
   readonly params: Readonly<Record<string, unknown>>;
+  /** The run's period, handed to tasks as `ctx.period`. */
+  readonly period?: Period | undefined;
   readonly maxWorkers: number;
   /** Finds each node's task, its defaults and its expander. */
   readonly resolver: TaskResolver;
@@ -268,6 +271,11 @@ export class RunDriver implements AttemptHost {
     const record = this.#engine.modify(modification, actor, this.#now(), origin);
     this.#afterExternal();
     return record;
+  }
+
+  /** The run's period (see {@link AttemptHost}). */
+  get period(): Period | undefined {
+    return this.#config.period;
   }
 
   /** Cancel the run (as an aborted signal would). */

@@ -1,4 +1,5 @@
 import type { DynamicModification, ModificationRecord, RunEngine } from '../engine/index.js';
+import type { Period } from '../time/index.js';
 import type { TaskContext, TaskLogger } from './types.js';
 
 /** What an attempt's context asks of the driver that runs it. */
@@ -10,6 +11,8 @@ export interface AttemptHost {
     fields?: Record<string, unknown>,
   ): void;
   modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord;
+  /** The run's period, if it has one. */
+  readonly period: Period | undefined;
 }
 
 /**
@@ -54,6 +57,10 @@ export class AttemptContext implements TaskContext {
   get log(): TaskLogger {
     return (this.#log ??= (level, message, fields) =>
       this.#host.logFrom(this, level, message, fields));
+  }
+
+  get period(): Period | undefined {
+    return this.#host.period;
   }
 
   get input(): unknown {

@@ -7,6 +7,7 @@ import type {
   RetryPolicy,
   RunEvent,
 } from '../engine/index.js';
+import type { Period } from '../time/index.js';
 
 /** Structured log sink handed to tasks as `ctx.log`. */
 export type TaskLogger = (
@@ -28,6 +29,11 @@ export interface TaskContext {
   readonly input: unknown;
   /** Run parameters. */
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * The run's period (the window a scheduled run is for, see `docs/time.md`); undefined for an
+   * unpartitioned or in-memory run.
+   */
+  readonly period: Period | undefined;
   /** Stable across attempts and resumes of the same node in the same run: `<runId>:<node>`. */
   readonly idempotencyKey: string;
   /** The result of a parent (any node of the run that has succeeded). */

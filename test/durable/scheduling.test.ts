@@ -116,6 +116,15 @@ describe('run identity', () => {
       caught = error;
     }
     expect(caught).toMatchObject({ code: 'RUN_EXISTS', context: { existingRunId: 'a' } });
+    // A period key the DAG's schedule does not write is refused before anything is recorded.
+    let bad: unknown;
+    try {
+      await startRun(def, { store, runId: 'x', partitionKey: '2026-12-05' });
+    } catch (error) {
+      bad = error;
+    }
+    expect(bad).toMatchObject({ code: 'INVALID_PERIOD_KEY' });
+    expect(await store.getRun('x')).toBeUndefined();
     // Another key (a re-run), or no key (a manual run), is another run.
     await startRun(def, { store, runId: 'c', partitionKey: period, runKey: 'rerun-1' });
     await startRun(def, { store, runId: 'd', partitionKey: period });

@@ -7,6 +7,7 @@ import {
   type SchedulerEvent,
 } from '../../src/orchestrator/index.js';
 import { MemoryStore, type RunStore } from '../../src/store/index.js';
+import type { TaskFn } from '../../src/executor/index.js';
 
 // The scheduler's passes, driven by a clock the test moves: schedules fire the period that just
 // closed, a finished run fires its DAG's triggers, a declared dependency holds a run until the
@@ -23,7 +24,7 @@ function project(...defs: ReturnType<typeof defineDag>[]): Project {
   return { name: 'test', config: '/repo/tributary.config.ts', root: '/repo', modules: [], dags };
 }
 
-const dag = (id: string, extra: Partial<DagOptions> = {}, task: () => unknown = () => id) =>
+const dag = (id: string, extra: Partial<DagOptions> = {}, task: TaskFn = () => id) =>
   defineDag({ id, dag: (b) => b.addNode('work'), tasks: { work: task }, ...extra });
 
 /** A scheduler on `store` with a clock the test sets, holding the role, recording its events. */
@@ -52,15 +53,22 @@ const statuses = async (store: RunStore, dagId: string) =>
 describe('the scheduler', () => {
   it('fires the window that just closed, once, and starts nothing for the past on first sight', async () => {
     const store = new MemoryStore();
-    const s = await scheduler(
-      project(dag('sales', { schedule: daily })),
-      store,
-      Date.UTC(2026, 11, 4, 12),
-    );
+    const seen: unknown[] = [];
+    const sales = dag('sales', { schedule: daily }, (ctx) => seen.push(ctx.period));
+    const s = await scheduler(project(sales), store, Date.UTC(2026, 11, 4, 12));
     await s.at(Date.UTC(2026, 11, 4, 12)); // first sight: no catch-up
     expect(await store.listRuns()).toEqual([]);
     await s.at(Date.UTC(2026, 11, 5, 0) - HOUR + 60_000); // Paris midnight (23:00 UTC) passed
     expect(await statuses(store, 'sales')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+    // The task sees its period: the Paris day, as a window in epoch ms.
+    expect(seen).toEqual([
+      {
+        key: '2026-12-04T00:00+01:00',
+        start: Date.UTC(2026, 11, 3, 23),
+        end: Date.UTC(2026, 11, 4, 23),
+        timezone: 'Europe/Paris',
+      },
+    ]);
     await s.at(Date.UTC(2026, 11, 5, 6)); // nothing new is due
     await s.at(Date.UTC(2026, 11, 7, 1)); // two more days closed: both run
     expect(await statuses(store, 'sales')).toEqual([

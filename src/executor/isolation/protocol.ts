@@ -21,6 +21,8 @@ export interface RunMessage {
   readonly attempt: number;
   readonly input: string;
   readonly params: string;
+  /** The run's period (codec text), if it has one. */
+  readonly period: string | undefined;
 }
 
 /** What a worker thread sends back while, and when, an attempt runs. */

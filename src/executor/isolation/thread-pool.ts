@@ -242,6 +242,7 @@ export class TaskThreadPool {
       attempt: ctx.attempt,
       input: jsonCodec.encode(ctx.input),
       params: this.#encodeParams(ctx.params),
+      period: ctx.period === undefined ? undefined : jsonCodec.encode(ctx.period),
     };
     // Relayed console lines are written as if by the task, so a capturing run keeps them.
     const sink = currentConsoleSink();

@@ -17,6 +17,7 @@ import { jsonCodec } from '../../codec/index.js';
 import { TributaryError } from '../../errors/index.js';
 import type { DynamicModification, ModificationRecord } from '../../engine/index.js';
 import { importModule } from '../import-module.js';
+import type { Period } from '../../time/index.js';
 import type { TaskContext, TaskFn, TaskLogger } from '../types.js';
 import {
   fromWire,
@@ -71,6 +72,7 @@ class WorkerContext implements TaskContext {
   readonly signal = NEVER;
   readonly input: unknown;
   readonly params: Readonly<Record<string, unknown>>;
+  readonly period: Period | undefined;
   readonly log: TaskLogger;
 
   constructor(message: RunMessage) {
@@ -79,6 +81,8 @@ class WorkerContext implements TaskContext {
     this.attempt = message.attempt;
     this.input = jsonCodec.decode(message.input);
     this.params = jsonCodec.decode(message.params) as Record<string, unknown>;
+    this.period =
+      message.period === undefined ? undefined : (jsonCodec.decode(message.period) as Period);
     const call = message.call;
     this.log = (level, text, fields) =>
       send({
