@@ -46,6 +46,24 @@ async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
   throw new Error('expected a rejection');
 }
 
+/** The CLI in this process, in the project folder: exit code and what each stream got. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    const code = await createProgram({
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      isTTY: false,
+    }).run(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    process.chdir(before);
+  }
+}
+
 describe('projects', () => {
   it('loads the modules a glob selects and the paths listed, never other files', async () => {
     write('dags/sales.dag.ts', dagModule('sales'));
@@ -126,26 +144,6 @@ export default defineDag({ id: 'report', dag: (b) => b.addNode('a'), tasks: { a:
 });
 
 describe('tributary validate <project>', () => {
-  async function cli(
-    args: string[],
-    cwd = dir,
-  ): Promise<{ code: number; out: string; err: string }> {
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const before = process.cwd();
-    process.chdir(cwd);
-    try {
-      const code = await createProgram({
-        out: (t) => lines.push(t),
-        err: (t) => errors.push(t),
-        isTTY: false,
-      }).run(args);
-      return { code, out: lines.join('\n'), err: errors.join('\n') };
-    } finally {
-      process.chdir(before);
-    }
-  }
-
   it('validates every DAG of the project in the current folder by default', async () => {
     write('dags/sales.dag.ts', dagModule('sales'));
     write('legacy/etl.ts', dagModule('legacy_etl'));
@@ -179,23 +177,6 @@ describe('tributary validate <project>', () => {
 });
 
 describe('tributary dags, pause and unpause', () => {
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const before = process.cwd();
-    process.chdir(dir);
-    try {
-      const code = await createProgram({
-        out: (t) => out.push(t),
-        err: (t) => err.push(t),
-        isTTY: false,
-      }).run(args);
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      process.chdir(before);
-    }
-  }
-
   beforeEach(() => {
     write(
       'dags/sales.dag.ts',
@@ -214,7 +195,7 @@ export default defineDag({ id: 'report', dag: (b) => b.addNode('a'), tasks: { a:
 
   it('lists each DAG with its schedule, next tick, pause state and dependencies', async () => {
     // Before any database exists: nothing ran, nothing is paused.
-    const fresh = JSON.parse((await run(['dags', '--json'])).out) as {
+    const fresh = JSON.parse((await cli(['dags', '--json'])).out) as {
       dags: { id: string; paused: boolean; next?: { period: string; dueAt: number } }[];
     };
     expect(fresh.dags.map((d) => d.id)).toEqual(['report', 'sales']);
@@ -232,22 +213,22 @@ export default defineDag({ id: 'report', dag: (b) => b.addNode('a'), tasks: { a:
     expect(Object.keys(report)).not.toContain('schedule');
     expect(Object.keys(report)).not.toContain('lastRun');
 
-    expect(await run(['pause', 'sales'])).toMatchObject({ code: 0, out: 'DAG sales paused' });
-    expect((await run(['pause', 'sales'])).out).toBe('DAG sales was already paused');
-    const listed = JSON.parse((await run(['dags', '--json'])).out) as {
+    expect(await cli(['pause', 'sales'])).toMatchObject({ code: 0, out: 'DAG sales paused' });
+    expect((await cli(['pause', 'sales'])).out).toBe('DAG sales was already paused');
+    const listed = JSON.parse((await cli(['dags', '--json'])).out) as {
       dags: { id: string; paused: boolean }[];
     };
     expect(listed.dags.filter((d) => d.paused).map((d) => d.id)).toEqual(['sales']);
-    const human = await run(['dags']);
+    const human = await cli(['dags']);
     expect(human.out).toMatch(/sales\s+0 0 \* \* \* Europe\/Paris/);
-    expect(await run(['unpause', 'sales', '--json'])).toMatchObject({
+    expect(await cli(['unpause', 'sales', '--json'])).toMatchObject({
       code: 0,
       out: '{"dagId":"sales","paused":false,"changed":true}',
     });
   });
 
   it('pausing a DAG the project does not define is DAG_NOT_FOUND and writes nothing', async () => {
-    const r = await run(['pause', 'sale', '--json']);
+    const r = await cli(['pause', 'sale', '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'DAG_NOT_FOUND' } });
     expect(r.err).toContain('it has: report, sales');
