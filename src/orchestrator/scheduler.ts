@@ -286,10 +286,23 @@ export class Scheduler {
     for (const trigger of await this.#store.pendingTriggers()) {
       const target = this.#project.dags.get(trigger.dagId)?.definition;
       if (target === undefined) continue; // not this project's: left for the one that has it
-      const period = target.scheduling.periods.parse(trigger.periodKey);
-      const params =
-        trigger.params === undefined ? {} : (JSON.parse(trigger.params) as Record<string, unknown>);
-      const runId = await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey);
+      let runId = '';
+      try {
+        const period = target.scheduling.periods.parse(trigger.periodKey);
+        const params =
+          trigger.params === undefined
+            ? {}
+            : (JSON.parse(trigger.params) as Record<string, unknown>);
+        runId = await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey);
+      } catch (error) {
+        // A trigger that cannot become a run (a period key the schedule does not write, params
+        // its schema refuses) is reported and done with (run id ''), not retried every pass.
+        if (error instanceof TributaryError && error.code === 'LEASE_LOST') throw error;
+        this.#emit({
+          kind: 'error',
+          error: refused(`trigger ${trigger.id} of ${target.id}`, error),
+        });
+      }
       await this.#store.completeTrigger(trigger.id, runId, this.#fenced());
     }
   }
@@ -299,7 +312,16 @@ export class Scheduler {
     for (;;) {
       const changes = await this.#store.changesSince(cursor, 500);
       if (changes.length === 0) return;
-      for (const change of changes) await this.#onChange(change);
+      for (const change of changes) {
+        try {
+          await this.#onChange(change);
+        } catch (error) {
+          // One change that cannot be acted on (a period key its DAG no longer writes) must not
+          // stop the feed: it is reported and passed.
+          if (error instanceof TributaryError && error.code === 'LEASE_LOST') throw error;
+          this.#emit({ kind: 'error', error: refused(`change ${change.seq}`, error) });
+        }
+      }
       cursor = changes.at(-1)!.seq;
       await this.#store.setMark('feed', String(cursor), this.#fenced());
     }
@@ -386,7 +408,15 @@ export class Scheduler {
           continue;
         }
       }
-      const readiness = await this.#readiness(def, run);
+      let readiness;
+      try {
+        readiness = await this.#readiness(def, run);
+      } catch (error) {
+        // A dependency that cannot be judged (no upstream period maps to this one) holds the
+        // run, with the error as its reason.
+        this.#hold(def.id, run.runId, toError(error).message);
+        continue;
+      }
       if (readiness.state !== 'ready') {
         this.#hold(def.id, run.runId, describeReadiness(readiness));
         continue;
@@ -460,6 +490,16 @@ export class Scheduler {
   #nextDue(): number {
     return this.#earliestDue;
   }
+}
+
+/** An error that stopped one item of a pass, named. */
+function refused(what: string, error: unknown): Error {
+  const cause = toError(error);
+  return new TributaryError(
+    error instanceof TributaryError ? error.code : 'INTERNAL',
+    `Scheduler skipped ${what}: ${cause.message}`,
+    { cause },
+  );
 }
 
 /** When the first period due after `position` is due. */

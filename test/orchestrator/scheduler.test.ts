@@ -175,6 +175,23 @@ describe('the scheduler', () => {
     expect(await statuses(store, 'report')).toEqual([[key, 'succeeded']]);
   });
 
+  it('a trigger that cannot become a run is reported and done with; the next ones still run', async () => {
+    const store = new MemoryStore();
+    const p = project(dag('sales', { schedule: daily }));
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
+    const at = 1;
+    await store.addTriggers([
+      { dagId: 'sales', periodKey: 'yesterday', runKey: '', origin: 'test', at },
+      { dagId: 'sales', periodKey: '2026-12-02T00:00+01:00', runKey: '', origin: 'test', at },
+    ]);
+    await s.at(Date.UTC(2026, 11, 4, 12));
+    expect(s.events.find((e) => e.kind === 'error')).toMatchObject({
+      error: { code: 'INVALID_PERIOD_KEY', message: expect.stringContaining('trigger 1 of sales') },
+    });
+    expect(await store.pendingTriggers()).toEqual([]);
+    expect(await statuses(store, 'sales')).toEqual([['2026-12-02T00:00+01:00', 'succeeded']]);
+  });
+
   it('one scheduler acts on a store; a second waits for the role', async () => {
     const store = new MemoryStore();
     const p = project(dag('sales'));
