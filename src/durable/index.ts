@@ -29,3 +29,4 @@ export type {
 } from './scheduling.js';
 export { checkParams, isParamsSchema } from './params-schema.js';
 export type { ParamsSchema, SchemaIssue, SchemaResult } from './params-schema.js';
+export { runPeriod } from './run-period.js';

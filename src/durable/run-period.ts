@@ -2,8 +2,9 @@ import type { Period } from '../time/index.js';
 import type { DagDefinition } from './define.js';
 
 /**
- * The period a run's key names in its DAG's period space; undefined for an unpartitioned run
- * (no key, or `''`). A key the DAG's schedule cannot parse is `INVALID_PERIOD_KEY`, quoting it.
+ * The period a run's key names in its DAG's schedule; undefined for a DAG without a schedule
+ * (its one period is unpartitioned, and a key given to one of its runs is a free label) or a run
+ * without a key. A key the schedule does not write is `INVALID_PERIOD_KEY`, quoting it.
  *
  * @example
  * ```ts
@@ -11,5 +12,8 @@ import type { DagDefinition } from './define.js';
  * ```
  */
 export function runPeriod(def: DagDefinition, key: string | undefined): Period | undefined {
-  return key === undefined || key === '' ? undefined : def.scheduling.periods.parse(key);
+  const { schedule } = def.scheduling;
+  return schedule === undefined || key === undefined || key === ''
+    ? undefined
+    : schedule.parse(key);
 }

@@ -4,6 +4,7 @@ import {
   newOwnerId,
   queueRun,
   resumeRun,
+  runPeriod,
   takeLease,
   type DagDefinition,
   type Trigger,
@@ -16,7 +17,7 @@ import {
   type RunSummary,
   type StoredRunStatus,
 } from '../store/index.js';
-import type { CronSchedule, Period } from '../time/index.js';
+import { UNPARTITIONED, type CronSchedule, type Period } from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
 
@@ -288,7 +289,7 @@ export class Scheduler {
       if (target === undefined) continue; // not this project's: left for the one that has it
       let runId = '';
       try {
-        const period = target.scheduling.periods.parse(trigger.periodKey);
+        const period = runPeriod(target, trigger.periodKey) ?? UNPARTITIONED;
         const params =
           trigger.params === undefined
             ? {}
@@ -338,7 +339,7 @@ export class Scheduler {
       runId: change.subject,
       status: change.status,
     });
-    const period = upstream.scheduling.periods.parse(change.periodKey ?? '');
+    const period = runPeriod(upstream, change.periodKey) ?? UNPARTITIONED;
     for (const trigger of upstream.scheduling.triggers) {
       if (!fires(trigger, change.status)) continue;
       const target = this.#project.dags.get(trigger.dag)?.definition;
@@ -426,7 +427,7 @@ export class Scheduler {
   }
 
   async #readiness(def: DagDefinition, run: RunSummary) {
-    const period = def.scheduling.periods.parse(run.partitionKey ?? '');
+    const period = runPeriod(def, run.partitionKey) ?? UNPARTITIONED;
     // Read the upstream runs of every mapped period first: the judgement itself is pure.
     const facts = new Map<string, RunFact[]>();
     for (const dependency of def.scheduling.dependsOn) {
@@ -480,7 +481,7 @@ export class Scheduler {
   #periodStart(run: RunSummary): number {
     const def = this.#project.dags.get(run.dagId)?.definition;
     try {
-      return def?.scheduling.periods.parse(run.partitionKey ?? '').start ?? -Infinity;
+      return def === undefined ? -Infinity : (runPeriod(def, run.partitionKey)?.start ?? -Infinity);
     } catch {
       return -Infinity;
     }
