@@ -60,6 +60,7 @@ export type {
   TaskIsolation,
   TaskLogger,
   TaskMap,
+  TaskTrigger,
   TaskResourceLimits,
 } from './executor/index.js';
 

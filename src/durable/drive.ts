@@ -87,6 +87,25 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     runId,
     params: session.params,
     period: session.period,
+    onTriggers: (node, attempt, fired) => {
+      const at = Date.now();
+      journal.stage(
+        node,
+        attempt,
+        fired.map(({ dag, options }) => {
+          const periodKey = options.period ?? session.period?.key ?? '';
+          return {
+            dagId: dag,
+            periodKey,
+            // Unpartitioned: one run per firing node of this run (a retry fires the same one).
+            runKey: options.key ?? (periodKey === '' ? `task:${runId}/${node}` : ''),
+            ...(options.params === undefined ? {} : { params: JSON.stringify(options.params) }),
+            origin: `task:${runId}/${node}`,
+            at,
+          };
+        }),
+      );
+    },
     maxWorkers: maxWorkers ?? 4,
     resolver: definitionResolver(def),
     observer: recorder,

@@ -3,6 +3,7 @@ import type {
   Commit,
   Durability,
   LogLine,
+  NewTrigger,
   RequestOutcome,
   RunStore,
   StoredEvent,
@@ -51,6 +52,9 @@ export class Journal {
   #buffer: StoredEvent[] = [];
   #logs: LogLine[] = [];
   #requests: RequestOutcome[] = [];
+  #triggers: NewTrigger[] = [];
+  /** Triggers of an attempt, by node, until its success entry is appended. */
+  readonly #staged = new Map<string, { attempt: number; triggers: readonly NewTrigger[] }>();
   #bytes = 0;
   #artifacts: [string, string][] = [];
   #nextSeq: number;
@@ -104,6 +108,14 @@ export class Journal {
       body = this.#codec.encode(entry);
     }
     const node = entryNode(entry);
+    if (entry.type === 'task_succeeded') {
+      // An attempt's triggers go in the commit that holds its success, whatever splits commits.
+      const staged = this.#staged.get(entry.node);
+      if (staged !== undefined) {
+        this.#staged.delete(entry.node);
+        if (staged.attempt === entry.attempt) this.#triggers.push(...staged.triggers);
+      }
+    }
     this.#buffer.push({
       seq: this.#nextSeq++,
       type: entry.type,
@@ -112,6 +124,14 @@ export class Journal {
       body,
     });
     this.#added(body.length);
+  }
+
+  /**
+   * Hold the triggers a succeeding attempt fired until its `task_succeeded` entry is appended:
+   * they are committed with it, or never (an attempt whose success does not reach the journal).
+   */
+  stage(node: string, attempt: number, triggers: readonly NewTrigger[]): void {
+    this.#staged.set(node, { attempt, triggers });
   }
 
   /** Buffer a task's log line; it is committed with the entries around it. */
@@ -171,11 +191,13 @@ export class Journal {
     const events = this.#buffer;
     const logs = this.#logs;
     const requests = this.#requests;
+    const triggers = this.#triggers;
     const artifacts = this.#artifacts;
     const snapshot = this.#snapshot;
     this.#buffer = [];
     this.#logs = [];
     this.#requests = [];
+    this.#triggers = [];
     this.#artifacts = [];
     this.#bytes = 0;
     this.#snapshot = undefined;
@@ -187,6 +209,7 @@ export class Journal {
       ...(run === undefined ? {} : { run }),
       ...(logs.length === 0 ? {} : { logs }),
       ...(requests.length === 0 ? {} : { requests }),
+      ...(triggers.length === 0 ? {} : { triggers }),
       ...(this.#durability === undefined ? {} : { durability: this.#durability }),
     };
     this.#flushing = this.#flushing.then(async () => {

@@ -25,6 +25,7 @@ export type {
   TaskContext,
   TaskFn,
   TaskLogger,
+  TaskTrigger,
 } from './types.js';
 export { mapExpander } from './map-expander.js';
 export type { MapOptions } from './map-expander.js';

@@ -17,7 +17,7 @@ import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
 import type { RegisteredTask, TaskResolver } from './task-resolver.js';
-import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger } from './types.js';
+import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger, TaskTrigger } from './types.js';
 
 /*
  * RunDriver: carries out what the engine decides, in this process.
@@ -75,6 +75,15 @@ export interface DriverConfig {
   readonly params: Readonly<Record<string, unknown>>;
   /** The run's period, handed to tasks as `ctx.period`. */
   readonly period?: Period | undefined;
+  /**
+   * Where a succeeding attempt's triggers go (`ctx.trigger`), just before its success reaches
+   * the engine. Without it `ctx.trigger` throws: triggers need a store.
+   */
+  readonly onTriggers?: (
+    node: string,
+    attempt: number,
+    triggers: readonly { dag: string; options: TaskTrigger }[],
+  ) => void;
   readonly maxWorkers: number;
   /** Finds each node's task, its defaults and its expander. */
   readonly resolver: TaskResolver;
@@ -130,6 +139,8 @@ interface Launch {
   readonly startedAt: number;
   readonly timeoutMs: number | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the task asked to trigger; handed over only if it succeeds. */
+  triggers?: { dag: string; options: TaskTrigger }[];
 }
 
 /**
@@ -271,6 +282,27 @@ export class RunDriver implements AttemptHost {
     const record = this.#engine.modify(modification, actor, this.#now(), origin);
     this.#afterExternal();
     return record;
+  }
+
+  triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void {
+    const launch = ctx.launch as Launch;
+    if (this.#config.onTriggers === undefined) {
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        `Node "${ctx.node}" called ctx.trigger("${dag}") in an in-memory run: triggers need a durable run (startRun), whose store hands them to the scheduler`,
+        { context: { node: ctx.node, received: dag } },
+      );
+    }
+    if (typeof dag !== 'string' || dag === '')
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        `ctx.trigger needs a DAG id, got ${String(dag)}`,
+        {
+          context: { node: ctx.node, received: String(dag) },
+        },
+      );
+    if (this.#active[launch.id] !== launch) return; // the attempt is over: nothing to hand over
+    (launch.triggers ??= []).push({ dag, options });
   }
 
   /** The run's period (see {@link AttemptHost}). */
@@ -573,6 +605,8 @@ export class RunDriver implements AttemptHost {
     at = this.#now(),
   ): void {
     this.#release(launch);
+    if (launch.triggers !== undefined)
+      this.#config.onTriggers?.(launch.ctx.node, launch.attempt, launch.triggers);
     if (modification === undefined || modification === null) {
       this.#engine.succeedId(launch.id, launch.attempt, at, result);
       return;

@@ -1,6 +1,6 @@
 import type { DynamicModification, ModificationRecord, RunEngine } from '../engine/index.js';
 import type { Period } from '../time/index.js';
-import type { TaskContext, TaskLogger } from './types.js';
+import type { TaskContext, TaskLogger, TaskTrigger } from './types.js';
 
 /** What an attempt's context asks of the driver that runs it. */
 export interface AttemptHost {
@@ -13,6 +13,7 @@ export interface AttemptHost {
   modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord;
   /** The run's period, if it has one. */
   readonly period: Period | undefined;
+  triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void;
 }
 
 /**
@@ -90,5 +91,9 @@ export class AttemptContext implements TaskContext {
 
   modify(modification: DynamicModification): ModificationRecord {
     return this.#host.modifyFrom(this, modification);
+  }
+
+  trigger(dag: string, options: TaskTrigger = {}): void {
+    this.#host.triggerFrom(this, dag, options);
   }
 }

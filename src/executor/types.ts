@@ -49,6 +49,22 @@ export interface TaskContext {
    * modification must be data: registered task names and JSON input.
    */
   modify(modification: DynamicModification<TaskFn | string, Expander | string>): ModificationRecord;
+  /**
+   * Ask the scheduler for a run of another DAG when this attempt succeeds: the trigger is
+   * committed with the attempt's success, and dropped if the attempt fails. Durable runs only
+   * (an in-memory run has no store to hand it over through).
+   */
+  trigger(dag: string, options?: TaskTrigger): void;
+}
+
+/** A run a task asks for (see {@link TaskContext.trigger}). */
+export interface TaskTrigger {
+  /** The period of the run. Default: this run's period (none for an unpartitioned run). */
+  readonly period?: string;
+  /** Its identity key. Default `''` for a period; for an unpartitioned DAG, one per firing node. */
+  readonly key?: string;
+  /** Its params (JSON), over the DAG's defaults. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 /** A task: sync or async, with or without using its context. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
 import { MemoryStore } from '../../src/store/index.js';
+import { DAGExecutor } from '../../src/executor/index.js';
+import { DAG } from '../../src/graph/index.js';
 import { TributaryError } from '../../src/errors/index.js';
 import {
   CronSchedule,
@@ -174,5 +176,45 @@ describe('params schema', () => {
     const error = failure(() => define('typed', { paramsSchema: { parse: () => 1 } as never }));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('Standard Schema');
+  });
+});
+
+describe('triggers fired by a task', () => {
+  it('are committed with the attempt that succeeds, and dropped with one that fails', async () => {
+    const store = new MemoryStore();
+    const def = defineDag({
+      id: 'fire',
+      dag: (b) =>
+        b
+          .addNode('a')
+          .addNode('b')
+          .addNode('c', { payload: { retry: { maxAttempts: 2, initialDelayMs: 0 } } }),
+      tasks: {
+        a: (ctx) => ctx.trigger('report', { params: { n: 1 } }),
+        b: (ctx) => {
+          ctx.trigger('audit');
+          throw new Error('b fails after firing');
+        },
+        c: (ctx) => {
+          ctx.trigger('mailer', { key: `attempt-${ctx.attempt}` });
+          if (ctx.attempt === 1) throw new Error('first attempt fails');
+        },
+      },
+    });
+    await startRun(def, { store, runId: 'r1' });
+    const pending = await store.pendingTriggers();
+    expect(pending.map((t) => [t.dagId, t.periodKey, t.runKey, t.params, t.origin])).toEqual([
+      ['report', '', 'task:r1/a', '{"n":1}', 'task:r1/a'],
+      ['mailer', '', 'attempt-2', undefined, 'task:r1/c'],
+    ]);
+  });
+
+  it('need a durable run: in memory, ctx.trigger fails the attempt with a typed error', async () => {
+    const result = await new DAGExecutor(DAG.builder().addNode('a').build()).execute({
+      a: (ctx) => ctx.trigger('report'),
+    });
+    const error = result.nodeResults.get('a')!.error as TributaryError;
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('triggers need a durable run');
   });
 });

@@ -54,7 +54,8 @@ export type ConsoleMethod = 'log' | 'info' | 'debug' | 'warn' | 'error';
 export type SyncRequest =
   | { readonly op: 'upstream'; readonly name: string }
   | { readonly op: 'upstreamResults' }
-  | { readonly op: 'modify'; readonly modification: string };
+  | { readonly op: 'modify'; readonly modification: string }
+  | { readonly op: 'trigger'; readonly dag: string; readonly options: string };
 
 /** The answer to a {@link SyncRequest}. */
 export type SyncReply =

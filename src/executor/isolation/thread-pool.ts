@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { jsonCodec } from '../../codec/index.js';
 import { TributaryError } from '../../errors/index.js';
 import type { DynamicModification } from '../../engine/index.js';
-import type { TaskContext } from '../types.js';
+import type { TaskContext, TaskTrigger } from '../types.js';
 import { currentConsoleSink, withConsoleOf } from '../console-capture.js';
 import { BOOTSTRAP, workerEntry } from './bootstrap.js';
 import type { TaskResourceLimits } from './options.js';
@@ -147,6 +147,9 @@ class TaskThread {
           value = ctx.modify(
             jsonCodec.decode(request.modification) as DynamicModification<string, string>,
           );
+          break;
+        case 'trigger':
+          ctx.trigger(request.dag, jsonCodec.decode(request.options) as TaskTrigger);
           break;
       }
       reply = { ok: true, value: jsonCodec.encode(value) };

@@ -18,7 +18,7 @@ import { TributaryError } from '../../errors/index.js';
 import type { DynamicModification, ModificationRecord } from '../../engine/index.js';
 import { importModule } from '../import-module.js';
 import type { Period } from '../../time/index.js';
-import type { TaskContext, TaskFn, TaskLogger } from '../types.js';
+import type { TaskContext, TaskFn, TaskLogger, TaskTrigger } from '../types.js';
 import {
   fromWire,
   toWire,
@@ -104,6 +104,10 @@ class WorkerContext implements TaskContext {
 
   get upstreamResults(): ReadonlyMap<string, unknown> {
     return new Map(ask({ op: 'upstreamResults' }) as [string, unknown][]);
+  }
+
+  trigger(dag: string, options: TaskTrigger = {}): void {
+    ask({ op: 'trigger', dag, options: jsonCodec.encode(options) });
   }
 
   modify(modification: DynamicModification<TaskFn | string>): ModificationRecord {
