@@ -34,6 +34,9 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RUN_NOT_FOUND',
   'STORE_NOT_FOUND',
   'NOT_SERIALIZABLE',
+  'INVALID_CRON',
+  'UNKNOWN_TIMEZONE',
+  'INVALID_PERIOD_KEY',
 ]);
 
 /**

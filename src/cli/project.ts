@@ -4,6 +4,7 @@ import {
   findProjectConfig,
   loadProject,
   type Project,
+  type RegisteredDag,
 } from '../orchestrator/index.js';
 
 /**
@@ -27,17 +28,30 @@ export async function projectFor(config: string | undefined): Promise<Project> {
 }
 
 /**
- * Check that `dagId` is a DAG of the project, when there is a project to check against (given,
- * or found in the working directory): `DAG_NOT_FOUND` listing the project's DAGs otherwise.
+ * The DAG `dagId` of a project; `DAG_NOT_FOUND` listing the project's DAGs otherwise.
+ *
+ * @example
+ * ```ts
+ * const { definition } = dagOfProject(project, 'report');
+ * ```
  */
-export async function checkDagOfProject(dagId: string, config: string | undefined): Promise<void> {
-  if (config === undefined && findProjectConfig(process.cwd()) === undefined) return;
-  const project = await projectFor(config);
-  if (project.dags.get(dagId) === undefined) {
+export function dagOfProject(project: Project, dagId: string): RegisteredDag {
+  const registered = project.dags.get(dagId);
+  if (registered === undefined) {
     throw new TributaryError(
       'DAG_NOT_FOUND',
       `No DAG "${dagId}" in project ${project.name}; it has: ${project.dags.ids().join(', ')}`,
       { context: { received: dagId } },
     );
   }
+  return registered;
+}
+
+/**
+ * Check that `dagId` is a DAG of the project, when there is a project to check against (given,
+ * or found in the working directory).
+ */
+export async function checkDagOfProject(dagId: string, config: string | undefined): Promise<void> {
+  if (config === undefined && findProjectConfig(process.cwd()) === undefined) return;
+  dagOfProject(await projectFor(config), dagId);
 }

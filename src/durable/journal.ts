@@ -108,7 +108,7 @@ export class Journal {
       body = this.#codec.encode(entry);
     }
     const node = entryNode(entry);
-    if (entry.type === 'task_succeeded') {
+    if (this.#staged.size > 0 && entry.type === 'task_succeeded') {
       // An attempt's triggers go in the commit that holds its success, whatever splits commits.
       const staged = this.#staged.get(entry.node);
       if (staged !== undefined) {

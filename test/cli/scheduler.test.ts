@@ -89,6 +89,15 @@ describe('tributary scheduler', () => {
     expect(cli(['runs', '--dag', 'extract', '--db', db, '--json'], dir).code).toBe(0);
   });
 
+  it('a trigger with a period key its DAG does not write is a usage error (exit 2)', () => {
+    const r = cliJson<{ error: { code: string } }>(
+      ['trigger', 'extract', '--period', 'yesterday', '--db', join(dir, 'x.db')],
+      dir,
+    );
+    expect(r.code).toBe(2);
+    expect(r.value.error.code).toBe('INVALID_PERIOD_KEY');
+  });
+
   it('a trigger of a DAG the project does not define is DAG_NOT_FOUND', () => {
     const r = cliJson<{ error: { code: string } }>(
       ['trigger', 'nope', '--db', join(dir, 'x.db')],

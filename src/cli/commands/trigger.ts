@@ -5,7 +5,7 @@ import { cliActor } from '../actor.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import type { Output } from '../output.js';
 import { collectParam, parseParams } from '../params.js';
-import { projectFor } from '../project.js';
+import { dagOfProject, projectFor } from '../project.js';
 import { withStore } from '../store.js';
 
 /** Options of `tributary trigger`, as commander parses them. */
@@ -34,15 +34,7 @@ export async function triggerCommand(
   output: Output,
 ): Promise<number> {
   const project = await projectFor(options.project);
-  const registered = project.dags.get(dagId);
-  if (registered === undefined) {
-    throw new TributaryError(
-      'DAG_NOT_FOUND',
-      `No DAG "${dagId}" in project ${project.name}; it has: ${project.dags.ids().join(', ')}`,
-      { context: { received: dagId } },
-    );
-  }
-  const { periods } = registered.definition.scheduling;
+  const { periods } = dagOfProject(project, dagId).definition.scheduling;
   const now = Date.now();
   // The unpartitioned period never closes: it contains every instant.
   const period =
