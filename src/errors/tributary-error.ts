@@ -60,6 +60,12 @@ export const ErrorCode = {
   INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
   /** A partition mapping found no upstream period for a downstream period. */
   PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
+  /** A clear or mark named a node whose attempt is running or waiting for its retry. */
+  NODE_ACTIVE: 'NODE_ACTIVE',
+  /** A clear found nothing finished to reopen, or named a node that changed the graph. */
+  NOT_CLEARABLE: 'NOT_CLEARABLE',
+  /** The error of a node marked `failed` by hand. */
+  MARKED_FAILED: 'MARKED_FAILED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */
