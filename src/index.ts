@@ -29,6 +29,8 @@ export type {
 export { NodeState, TriggerRule } from './engine/index.js';
 export type {
   CancelReason,
+  ClearSelection,
+  MarkState,
   DynamicEdgeSpec,
   DynamicModification,
   DynamicNodeSpec,
@@ -124,7 +126,15 @@ export type {
   StoredTrigger,
 } from './store/index.js';
 
-export { defineDag, defineTask, startRun, resumeRun, cancelRun } from './durable/index.js';
+export {
+  defineDag,
+  defineTask,
+  startRun,
+  resumeRun,
+  cancelRun,
+  clearRun,
+  markNode,
+} from './durable/index.js';
 export { defineProject, loadProject, DagRegistry, Scheduler } from './orchestrator/index.js';
 export type {
   Project,
@@ -142,6 +152,8 @@ export type {
   JournalEntry,
   ResumeOptions,
   ResumeOutcome,
+  RunControlOptions,
+  RunControlOutcome,
   TaskDefinition,
   TaskOptions,
   DagScheduling,

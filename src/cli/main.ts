@@ -3,6 +3,8 @@ import { reportError, toCliError, wantsJson } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerClear } from './commands/clear.js';
+import { registerMark } from './commands/mark.js';
 import { registerGraph } from './commands/graph.js';
 import { registerLogs } from './commands/logs.js';
 import { registerModify } from './commands/modify.js';
@@ -31,6 +33,8 @@ const COMMANDS = [
   registerLogs,
   registerModify,
   registerCancel,
+  registerClear,
+  registerMark,
   registerSignal,
   registerDags,
   registerPause,

@@ -14,6 +14,7 @@ import { Journal } from './journal.js';
 import { JournalRecorder } from './journal-recorder.js';
 import type { DurableRunOptions } from './options.js';
 import { definitionResolver } from './resolver.js';
+import { controlEvent, type ControlRequest } from './control-event.js';
 import type { Period } from '../time/index.js';
 
 /*
@@ -25,7 +26,7 @@ import type { Period } from '../time/index.js';
  *   derived; the Journal group-commits them with the session's lease fence, so a session that
  *   lost its lease can never write again;
  * - the owner loop: one interval (`pollMs`, 250 ms) that applies requests from other processes
- *   (cancel, modify) through the engine, completing each in the same commit as its journal
+ *   (cancel, modify, clear, mark) through the engine, completing each in the same commit as its journal
  *   entries, and renews the lease every third of its time;
  * - the task logs: every line a task logs through its context is kept with the run, bounded per
  *   attempt.
@@ -134,6 +135,11 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   const requests = new RequestHandler(journal, {
     modify: (mod, actor) => driver.modify(mod, actor),
     cancel: () => driver.cancel(),
+    control: (request, actor) => {
+      const event = controlEvent(engine, request, actor, now());
+      driver.control(event);
+      return event.type === 'nodes_cleared' ? event.nodes : [event.node];
+    },
   });
   requests.apply(await store.pendingRequests(runId));
   // From here on nothing awaits before the driver runs: its timers cannot be left behind.
@@ -195,6 +201,8 @@ export async function drive(session: Session): Promise<ExecutionResult> {
 interface RequestTarget {
   modify(modification: DynamicModification, actor: string): unknown;
   cancel(): void;
+  /** A clear or a mark; returns the nodes it reopened or marked. */
+  control(request: ControlRequest, actor: string): readonly string[];
 }
 
 /**
@@ -248,6 +256,11 @@ class RequestHandler {
       if (request.kind === 'cancel') {
         this.#run.cancel();
         return { state: 'applied', outcome: JSON.stringify({ cancelled: true }) };
+      }
+      if (request.kind === 'clear' || request.kind === 'mark') {
+        const body = JSON.parse(request.body ?? 'null') as ControlRequest;
+        const nodes = this.#run.control(body, request.actor);
+        return { state: 'applied', outcome: JSON.stringify({ nodes }) };
       }
       const modification = JSON.parse(request.body ?? 'null') as DynamicModification;
       const record = this.#run.modify(modification, request.actor);

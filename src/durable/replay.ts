@@ -86,6 +86,26 @@ export async function loadJournal(
 }
 
 /**
+ * A run's engine as its store holds it: the latest snapshot, then the journal after it.
+ * Returns the seq the next journal entry gets. O(entries since the snapshot).
+ */
+export async function loadEngine(
+  def: DagDefinition,
+  store: RunStore,
+  runId: string,
+  codec: Codec,
+): Promise<{ readonly engine: RunEngine; readonly nextSeq: number }> {
+  const snapshot = await store.getSnapshot(runId);
+  const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
+  const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
+  // Only the count of entries outlives the replay: a long journal is garbage from here on.
+  return {
+    engine: replay(def, entries, base),
+    nextSeq: (snapshot?.seq ?? 0) + entries.length + 1,
+  };
+}
+
+/**
  * Rebuild a run's state by feeding its journal's input events to a fresh engine. Deterministic:
  * the result equals the state of the live run after the same events.
  */

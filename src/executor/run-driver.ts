@@ -284,6 +284,15 @@ export class RunDriver implements AttemptHost {
     return record;
   }
 
+  /**
+   * Apply a clear or a mark from outside (an operator's request): what it reopens or settles is
+   * acted on at once. Throws the engine's refusal, which changes nothing.
+   */
+  control(event: Extract<RunEvent, { type: 'nodes_cleared' | 'node_marked' }>): void {
+    this.#engine.apply(event);
+    this.#afterExternal();
+  }
+
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void {
     const launch = ctx.launch as Launch;
     if (this.#config.onTriggers === undefined) {

@@ -10,8 +10,9 @@ import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
 export type Durability = 'normal' | 'full';
 
 /**
- * A run's status as stored: the engine's, or `queued` for a run the scheduler created whose
- * dependencies or concurrency limit hold it (it has no journal yet).
+ * A run's status as stored: the engine's, or `queued` for a run waiting to be started: one the
+ * scheduler created whose dependencies or concurrency limit hold it (no journal yet), or a
+ * finished run a clear reopened (its journal goes on when it starts again).
  */
 export type StoredRunStatus = RunStatus | 'queued';
 
@@ -65,10 +66,13 @@ export interface StoredEvent {
 export interface Commit {
   /** New journal entries, continuing the journal. */
   readonly events: readonly StoredEvent[];
-  /** Run fields to change; undefined fields are left alone. */
+  /**
+   * Run fields to change; undefined fields are left alone. A run reopened by a clear goes back
+   * to `queued` with `finishedAt: null`.
+   */
   readonly run?: {
-    readonly status?: RunStatus | undefined;
-    readonly finishedAt?: number | undefined;
+    readonly status?: StoredRunStatus | undefined;
+    readonly finishedAt?: number | null | undefined;
   };
   /**
    * The fence of the writer's lease on the run: the commit fails with `LEASE_LOST` (and writes

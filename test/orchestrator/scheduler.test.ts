@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
+import { clearRun, defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
 import {
   DagRegistry,
   Scheduler,
@@ -134,6 +134,40 @@ describe('the scheduler', () => {
     salesFails = false;
     await startRun(p.dags.get('sales')!.definition, { store, runId: 's2' });
     await s.at(Date.UTC(2026, 11, 5, 2));
+    expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+  });
+
+  it('a clear of a failed upstream run unblocks the downstream: the scheduler re-runs it, then the held run', async () => {
+    const store = new MemoryStore();
+    let salesFails = true;
+    const calls: string[] = [];
+    const p = project(
+      dag('sales', {}, (ctx) => {
+        calls.push(`sales#${ctx.attempt}`);
+        if (salesFails) throw new Error('no data');
+      }),
+      dag('report', { schedule: daily, dependsOn: [{ dag: 'sales' }] }),
+    );
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
+    await startRun(p.dags.get('sales')!.definition, { store, runId: 's1' });
+    await s.at(Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 5, 0));
+    expect(s.events.at(-1)).toMatchObject({
+      kind: 'held',
+      reason: 'blocked by sales run s1 (failed)',
+    });
+    salesFails = false;
+    const cleared = await clearRun(
+      p.dags.get('sales')!.definition,
+      's1',
+      { failedOnly: true },
+      { store },
+    );
+    expect(cleared).toMatchObject({ status: 'queued', nodes: ['work'] });
+    await s.at(Date.UTC(2026, 11, 5, 1)); // starts the cleared run
+    await s.at(Date.UTC(2026, 11, 5, 2)); // its success frees the report
+    expect(calls).toEqual(['sales#1', 'sales#2']);
+    expect(await statuses(store, 'sales')).toEqual([['', 'succeeded']]);
     expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
   });
 

@@ -134,8 +134,10 @@ export class MemoryStore implements RunStore {
     }
     // As in every backend: undefined fields are left alone.
     const next: Record<string, unknown> = { ...entry.record, updatedAt: Date.now() };
-    for (const [key, value] of Object.entries(commit.run ?? {}))
-      if (value !== undefined) next[key] = value;
+    for (const [key, value] of Object.entries(commit.run ?? {})) {
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    }
     entry.record = next as unknown as RunRecord;
     if (commit.triggers !== undefined) this.#tables.pushTriggers(commit.triggers);
     const status = commit.run?.status;
