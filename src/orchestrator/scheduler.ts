@@ -398,8 +398,11 @@ export class Scheduler {
       .map(({ run }) => run);
     for (const run of queued) {
       const registered = this.#project.dags.get(run.dagId);
-      if (registered === undefined || paused.has(run.dagId) || this.#running.has(run.runId))
+      if (registered === undefined || this.#running.has(run.runId)) continue;
+      if (paused.has(run.dagId)) {
+        this.#hold(run.dagId, run.runId, 'paused');
         continue;
+      }
       const def = registered.definition;
       const max = def.scheduling.maxActiveRuns;
       if (max !== undefined) {
