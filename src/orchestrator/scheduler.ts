@@ -17,7 +17,12 @@ import {
   type RunSummary,
   type StoredRunStatus,
 } from '../store/index.js';
-import { UNPARTITIONED, type CronSchedule, type Period } from '../time/index.js';
+import {
+  UNPARTITIONED,
+  UNPARTITIONED_SPACE,
+  type CronSchedule,
+  type Period,
+} from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
 
@@ -348,7 +353,13 @@ export class Scheduler {
         upstream: upstream.scheduling.periods,
         downstream: target.scheduling.periods,
       };
-      for (const downstream of trigger.mapping.downstream(period, spaces)) {
+      // A DAG without a schedule has one period, which no window of the upstream's contains:
+      // each upstream run, of whatever period, triggers a run of its own.
+      const periods =
+        spaces.downstream === UNPARTITIONED_SPACE
+          ? [UNPARTITIONED]
+          : trigger.mapping.downstream(period, spaces);
+      for (const downstream of periods) {
         // A period has one run; an unpartitioned DAG has one period, so there each upstream
         // run triggers a run of its own (keyed by it: a repeated pass finds it again).
         const runKey = downstream.key === '' ? `run:${change.subject}` : '';

@@ -108,6 +108,27 @@ describe('the scheduler', () => {
     expect(await store.listRuns({ dagId: 'load' })).toHaveLength(1);
   });
 
+  it('a scheduled upstream triggers a DAG without a schedule once per upstream run', async () => {
+    const store = new MemoryStore();
+    const p = project(
+      dag('hourly', {
+        schedule: { cron: '0 * * * *', timezone: 'UTC' },
+        triggers: [{ dag: 'check' }],
+      }),
+      dag('check'),
+    );
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 10, 30));
+    await s.at(Date.UTC(2026, 11, 4, 10, 30));
+    await s.at(Date.UTC(2026, 11, 4, 13, 0)); // the hours ending at 11:00, 12:00 and 13:00 closed
+    await s.at(Date.UTC(2026, 11, 4, 13, 1)); // their successes reach the feed
+    const hours = await store.listRuns({ dagId: 'hourly' });
+    const checks = await store.listRuns({ dagId: 'check' });
+    expect(hours).toHaveLength(3);
+    expect(checks.map((r) => [r.partitionKey, r.runKey, r.status]).sort()).toEqual(
+      hours.map((h) => [undefined, `run:${h.runId}`, 'succeeded']).sort(),
+    );
+  });
+
   it('a declared dependency waits for the aligned period, then runs; a failed upstream blocks it', async () => {
     const store = new MemoryStore();
     let salesFails = false;
