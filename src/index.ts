@@ -124,6 +124,8 @@ export type {
   PausedDag,
   SchedulerStore,
   StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
 } from './store/index.js';
 
 export {

@@ -16,6 +16,7 @@ import { registerDags } from './commands/dags.js';
 import { registerPause } from './commands/pause.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerTrigger } from './commands/trigger.js';
+import { registerTriggers } from './commands/triggers.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
@@ -40,6 +41,7 @@ const COMMANDS = [
   registerPause,
   registerScheduler,
   registerTrigger,
+  registerTriggers,
 ] as const;
 
 /**

@@ -15,6 +15,8 @@ export interface DurableRunOptions {
    * the run id, so a manual run never collides.
    */
   readonly runKey?: string;
+  /** What makes the run, recorded with it (see `RunRecord.origin`): `cli:<user>`, `schedule`, ... */
+  readonly origin?: string;
   /** Absolute path of the definition module, recorded so `resume <runId>` can reload it. */
   readonly module?: string;
   /** How results and events are encoded. Recorded by name with the run; a resume must use the same. */
@@ -57,7 +59,7 @@ export interface DurableRunOptions {
 /** Options of {@link resumeRun}. */
 export interface ResumeOptions extends Omit<
   DurableRunOptions,
-  'params' | 'runId' | 'partitionKey' | 'runKey' | 'module'
+  'params' | 'runId' | 'partitionKey' | 'runKey' | 'module' | 'origin'
 > {
   /**
    * Take the run's lease even when its owner looks alive: for an owner on another host that is

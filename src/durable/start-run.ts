@@ -94,6 +94,7 @@ async function recordRun(
     ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
     ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
     ...(options.module === undefined ? {} : { module: options.module }),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
     graph: JSON.stringify(def.dag.toJSON()),
     createdAt: now,
     updatedAt: now,

@@ -16,6 +16,7 @@ import {
   type RunStore,
   type RunSummary,
   type StoredRunStatus,
+  type TriggerOutcome,
 } from '../store/index.js';
 import {
   UNPARTITIONED,
@@ -292,24 +293,25 @@ export class Scheduler {
     for (const trigger of await this.#store.pendingTriggers()) {
       const target = this.#project.dags.get(trigger.dagId)?.definition;
       if (target === undefined) continue; // not this project's: left for the one that has it
-      let runId = '';
+      let outcome: TriggerOutcome;
       try {
         const period = runPeriod(target, trigger.periodKey) ?? UNPARTITIONED;
         const params =
           trigger.params === undefined
             ? {}
             : (JSON.parse(trigger.params) as Record<string, unknown>);
-        runId = await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey);
+        outcome = {
+          runId: await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey),
+        };
       } catch (error) {
         // A trigger that cannot become a run (a period key the schedule does not write, params
-        // its schema refuses) is reported and done with (run id ''), not retried every pass.
+        // its schema refuses) is refused with its reason, reported, and not tried again.
         if (error instanceof TributaryError && error.code === 'LEASE_LOST') throw error;
-        this.#emit({
-          kind: 'error',
-          error: refused(`trigger ${trigger.id} of ${target.id}`, error),
-        });
+        const why = refused(`trigger ${trigger.id} of ${target.id}`, error);
+        this.#emit({ kind: 'error', error: why });
+        outcome = { refused: toError(error).message };
       }
-      await this.#store.completeTrigger(trigger.id, runId, this.#fenced());
+      await this.#store.completeTrigger(trigger.id, outcome, this.#fenced());
     }
   }
 
@@ -384,6 +386,7 @@ export class Scheduler {
         params,
         ...(period.key === '' ? {} : { partitionKey: period.key }),
         runKey,
+        origin,
         module: this.#project.dags.get(def.id)!.module,
       });
       this.#emit({ kind: 'queued', dagId: def.id, runId, periodKey: period.key, origin });

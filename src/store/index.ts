@@ -23,4 +23,6 @@ export type {
   PausedDag,
   SchedulerStore,
   StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
 } from './scheduler-state.js';

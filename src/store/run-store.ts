@@ -30,6 +30,12 @@ export interface RunRecord {
    * manual run without a key is its own identity (absent: the run id is the key).
    */
   readonly runKey?: string;
+  /**
+   * What made the run: `schedule`, `run:<id>` (a declared trigger of that run), `task:<run>/<node>`
+   * (a task's trigger), `cli:<user>` or `api:<user>` (a person). Absent for runs made before
+   * origins were recorded.
+   */
+  readonly origin?: string;
   /** The definition's graph as `DAG.toJSON()` text, for display and drift checks. */
   readonly graph: string;
   readonly createdAt: number;

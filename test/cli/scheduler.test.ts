@@ -86,7 +86,22 @@ describe('tributary scheduler', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { kind: string }).kind);
     expect(kinds).toEqual(expect.arrayContaining(['role', 'queued', 'started', 'finished']));
-    expect(cli(['runs', '--dag', 'extract', '--db', db, '--json'], dir).code).toBe(0);
+    // The outbox keeps what came of each trigger: the two with key k1 led to one run.
+    const triggers = cliJson<{ state: string; runKey: string; runId: string; origin: string }[]>(
+      ['triggers', '--dag', 'extract', '--db', db],
+      dir,
+    ).value;
+    expect(triggers.map((t) => [t.state, t.runKey, t.origin.startsWith('cli:')])).toEqual([
+      ['done', 'k1', true],
+      ['done', 'k1', true],
+      ['done', expect.any(String), true],
+    ]);
+    expect(triggers[0]!.runId).toBe(triggers[1]!.runId);
+    // Each run says what made it: the trigger's origin, or the run whose trigger fired.
+    const extracts = cliJson<{ origin: string }[]>(['runs', '--dag', 'extract', '--db', db], dir);
+    expect(extracts.value.every((r) => r.origin.startsWith('cli:'))).toBe(true);
+    const [load] = cliJson<{ origin: string }[]>(['runs', '--dag', 'load', '--db', db], dir).value;
+    expect(load!.origin).toMatch(/^run:/);
   });
 
   it('a trigger with a period key its DAG does not write is a usage error (exit 2)', () => {

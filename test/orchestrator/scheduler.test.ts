@@ -95,8 +95,8 @@ describe('the scheduler', () => {
     await startRun(p.dags.get('extract')!.definition, { store, runId: 'e1' });
     await s.at(1);
     const loads = await store.listRuns({ dagId: 'load' });
-    expect(loads.map((r) => [r.status, r.params, r.runKey])).toEqual([
-      ['succeeded', { from: 'extract' }, 'run:e1'],
+    expect(loads.map((r) => [r.status, r.params, r.runKey, r.origin])).toEqual([
+      ['succeeded', { from: 'extract' }, 'run:e1', 'run:e1'],
     ]);
     fail = true;
     await startRun(p.dags.get('extract')!.definition, { store, runId: 'e2' });
@@ -244,7 +244,14 @@ describe('the scheduler', () => {
       error: { code: 'INVALID_PERIOD_KEY', message: expect.stringContaining('trigger 1 of sales') },
     });
     expect(await store.pendingTriggers()).toEqual([]);
+    const [second, first] = await store.listTriggers();
+    expect(first).toMatchObject({
+      state: 'refused',
+      reason: expect.stringContaining('"yesterday"'),
+    });
+    expect(second).toMatchObject({ state: 'done', runId: expect.any(String) });
     expect(await statuses(store, 'sales')).toEqual([['2026-12-02T00:00+01:00', 'succeeded']]);
+    expect((await store.getRun(second!.runId!))?.origin).toBe('test');
   });
 
   it('one scheduler acts on a store; a second waits for the role', async () => {

@@ -44,7 +44,7 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
     else {
       output.out(
         table(
-          ['run', 'dag', 'period', 'status', 'created', 'duration'],
+          ['run', 'dag', 'period', 'status', 'created', 'duration', 'by'],
           runs.map((r) => [
             r.runId,
             r.dagId,
@@ -52,6 +52,7 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
             r.status,
             time(r.createdAt),
             r.finishedAt === undefined ? '' : duration(r.finishedAt - r.createdAt),
+            r.origin ?? '',
           ]),
         ),
       );

@@ -27,10 +27,15 @@ export async function showCommand(
     }
     const counts: Record<string, number> = {};
     for (const n of nodes) counts[n.state] = (counts[n.state] ?? 0) + 1;
-    output.out(`Run ${runId} of ${view.run.dagId}: ${view.run.status} (${countsLine(counts)})`);
-    output.out(
-      `params ${JSON.stringify(view.run.params)}; created ${time(view.run.createdAt)}${view.run.owner === undefined ? '' : `; owner ${view.run.owner}`}\n`,
-    );
+    const { run } = view;
+    const period = run.partitionKey === undefined ? '' : ` for ${run.partitionKey}`;
+    output.out(`Run ${runId} of ${run.dagId}${period}: ${run.status} (${countsLine(counts)})`);
+    const details = [
+      `params ${JSON.stringify(run.params)}`,
+      `created ${time(run.createdAt)}${run.origin === undefined ? '' : ` by ${run.origin}`}`,
+      ...(run.owner === undefined ? [] : [`owner ${run.owner}`]),
+    ];
+    output.out(`${details.join('; ')}\n`);
     output.out(
       table(
         ['node', 'state', 'attempts', 'duration', 'error'],

@@ -21,7 +21,14 @@ import {
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
-import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
+} from '../scheduler-state.js';
 import { MemorySchedulerTables } from './scheduler-tables.js';
 
 const identityOf = (dagId: string, periodKey: string, runKey: string): string =>
@@ -251,8 +258,12 @@ export class MemoryStore implements RunStore {
     return this.#tables.pendingTriggers(limit);
   }
 
-  completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
-    return this.#tables.completeTrigger(id, runId, fenced);
+  completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
+    return this.#tables.completeTrigger(id, outcome, fenced);
+  }
+
+  listTriggers(filter?: TriggerFilter): Promise<StoredTrigger[]> {
+    return this.#tables.listTriggers(filter);
   }
 
   clearSignal(

@@ -8,6 +8,8 @@ import type {
   PausedDag,
   SchedulerStore,
   StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
 } from '../scheduler-state.js';
 import {
   checkSignalKey,
@@ -102,11 +104,25 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     return this.#triggers.filter((t) => t.state === 'pending').slice(0, limit);
   }
 
-  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+  async completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
     if (fenced !== undefined) this.#checkFence(fenced);
     const i = this.#triggers.findIndex((t) => t.id === id);
     if (i < 0) throw unknownTrigger(id);
-    this.#triggers[i] = { ...this.#triggers[i]!, state: 'done', runId };
+    this.#triggers[i] =
+      'runId' in outcome
+        ? { ...this.#triggers[i]!, state: 'done', runId: outcome.runId }
+        : { ...this.#triggers[i]!, state: 'refused', reason: outcome.refused };
+  }
+
+  async listTriggers(filter: TriggerFilter = {}): Promise<StoredTrigger[]> {
+    const out: StoredTrigger[] = [];
+    for (let i = this.#triggers.length - 1; i >= 0 && out.length < (filter.limit ?? 50); i--) {
+      const t = this.#triggers[i]!;
+      if (filter.dagId !== undefined && t.dagId !== filter.dagId) continue;
+      if (filter.state !== undefined && t.state !== filter.state) continue;
+      out.push(t);
+    }
+    return out;
   }
 
   async setSignal(input: SignalInput): Promise<StoredSignal> {

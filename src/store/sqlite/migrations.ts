@@ -135,6 +135,10 @@ export const MIGRATIONS: readonly string[] = [
      run_id TEXT
    );
    CREATE INDEX triggers_by_state ON triggers (state, id);`,
+  // 4: what made each run (a schedule, a trigger of a run or a task, a person), and why a
+  // trigger the scheduler could not turn into a run was refused.
+  `ALTER TABLE runs ADD COLUMN origin TEXT;
+   ALTER TABLE triggers ADD COLUMN reason TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -29,7 +29,14 @@ import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
-import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
+} from '../scheduler-state.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -57,6 +64,7 @@ interface RunRow {
   durability: string | null;
   codec: string | null;
   run_key: string | null;
+  origin: string | null;
   lease_owner: string | null;
 }
 
@@ -91,7 +99,7 @@ interface LogRow {
 
 /** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
 const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
-  finished_at, module, durability, codec, run_key, NULLIF(leases.owner, '') AS lease_owner`;
+  finished_at, module, durability, codec, run_key, origin, NULLIF(leases.owner, '') AS lease_owner`;
 const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
@@ -257,6 +265,7 @@ export class SqliteStore implements RunStore {
       durability: record.durability ?? null,
       codec: record.codec ?? null,
       run_key: record.runKey ?? null,
+      origin: record.origin ?? null,
     });
     this.#tables.record('run.created', record.runId, record.createdAt, {
       dagId: record.dagId,
@@ -548,10 +557,14 @@ export class SqliteStore implements RunStore {
     return this.#read('the trigger outbox', undefined, () => this.#tables.pendingTriggers(limit));
   }
 
-  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+  async completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
     this.#read('the trigger outbox', undefined, () =>
-      this.#write(() => this.#tables.completeTrigger(id, runId, fenced)),
+      this.#write(() => this.#tables.completeTrigger(id, outcome, fenced)),
     );
+  }
+
+  async listTriggers(filter?: TriggerFilter): Promise<StoredTrigger[]> {
+    return this.#read('the trigger outbox', undefined, () => this.#tables.listTriggers(filter));
   }
 
   async setSignal(input: SignalInput): Promise<StoredSignal> {
@@ -625,6 +638,7 @@ export class SqliteStore implements RunStore {
       ...(row.durability === null ? {} : { durability: row.durability as Durability }),
       ...(row.codec === null ? {} : { codec: row.codec }),
       ...(row.run_key === null ? {} : { runKey: row.run_key }),
+      ...(row.origin === null ? {} : { origin: row.origin }),
       ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
     };
   }
@@ -644,8 +658,8 @@ function prepare(db: Database) {
   const pluck = (sql: string): Statement => db.prepare(sql).pluck();
   return {
     insertRun: db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key)`,
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key, origin)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key, @origin)`,
     ),
     findRunId: pluck(
       `SELECT run_id FROM runs WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, run_id) = ?`,
