@@ -136,6 +136,7 @@ export {
   cancelRun,
   clearRun,
   markNode,
+  sensor,
 } from './durable/index.js';
 export { defineProject, loadProject, DagRegistry, Scheduler } from './orchestrator/index.js';
 export type {
@@ -156,6 +157,16 @@ export type {
   ResumeOutcome,
   RunControlOptions,
   RunControlOutcome,
+  CheckSensorOptions,
+  FileSensorOptions,
+  HttpSensorOptions,
+  RunSensorOptions,
+  Sensor,
+  SensorContext,
+  SensorDefinition,
+  SensorKind,
+  SensorOptions,
+  SignalSensorOptions,
   TaskDefinition,
   TaskOptions,
   DagScheduling,

@@ -43,6 +43,7 @@ const SURFACE = {
     'resumeRun',
     'runLeaseKey',
     'sameWindowMapping',
+    'sensor',
     'startRun',
   ],
   'tributary/engine': [

@@ -18,7 +18,22 @@ export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
 export { viewRun } from './run-view.js';
 export type { NodeView, RunView } from './run-view.js';
-export { dagScheduling, referencedDags } from './scheduling.js';
+export { dagScheduling } from './scheduling.js';
+export { referencedDags } from './references.js';
+export type { DagReference, ReferenceKind } from './references.js';
+export { isSensorDefinition, sensor } from './sensors.js';
+export type {
+  CheckSensorOptions,
+  FileSensorOptions,
+  HttpSensorOptions,
+  RunSensorOptions,
+  Sensor,
+  SensorContext,
+  SensorDefinition,
+  SensorKind,
+  SensorOptions,
+  SignalSensorOptions,
+} from './sensors.js';
 export type {
   DagScheduling,
   Dependency,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, cliSpawn, ROOT, until } from './helpers.js';
+import { cliJson, cliSpawn, ROOT, until } from './helpers.js';
 
 // `tributary scheduler` in a process of its own: a trigger set by another process reaches it
 // through the store, the triggered run fires its DAG's declared trigger, and SIGTERM stops it
