@@ -14,6 +14,7 @@ import { Journal } from './journal.js';
 import { JournalRecorder } from './journal-recorder.js';
 import type { DurableRunOptions } from './options.js';
 import { definitionResolver } from './resolver.js';
+import { SensorWatch } from './sensor-watch.js';
 import { controlEvent, type ControlRequest } from './control-event.js';
 import type { Period } from '../time/index.js';
 
@@ -45,6 +46,8 @@ export interface Session {
   readonly params: Readonly<Record<string, unknown>>;
   /** The run's period (undefined: unpartitioned). */
   readonly period: Period | undefined;
+  /** The run's period key as recorded (`''`: none; a free label for a DAG without a schedule). */
+  readonly periodKey: string;
   /** The seq the next journal entry gets. */
   readonly nextSeq: number;
   readonly lease: Lease;
@@ -84,6 +87,27 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
   const { retry, nodeTimeoutMs, timeoutMs, maxWorkers } = def.options;
   const started = performance.now();
+  const waits =
+    def.sensors.size === 0
+      ? undefined
+      : new SensorWatch({
+          def,
+          store,
+          runId,
+          period: session.period,
+          periodKey: session.periodKey,
+          params: session.params,
+          dags: options.dags,
+          onCheckFailed: (node, error) =>
+            journal.log({
+              node,
+              attempt: engine.attemptOf(engine.graph.requireId(node)),
+              at: Date.now(),
+              level: 'warn',
+              source: 'log',
+              message: `sensor check failed: ${error.message}`,
+            }),
+        });
   const driver = new RunDriver(engine, {
     runId,
     params: session.params,
@@ -114,6 +138,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     logSink: (ctx, line) => keepLog(journal, ctx, line, maxLogBytes),
     ...(options.captureConsole === true ? { captureConsole: true } : {}),
     signal: stop.signal,
+    ...(waits === undefined ? {} : { waits }),
     now,
     ...(retry === undefined ? {} : { retry }),
     ...(nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs }),
@@ -144,6 +169,12 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   requests.apply(await store.pendingRequests(runId));
   // From here on nothing awaits before the driver runs: its timers cannot be left behind.
   for (const [id, dueAt] of session.retries) driver.scheduleRetry(id, dueAt);
+  // Sensors that were waiting when the previous owner died wait on, from when they began.
+  if (waits !== undefined) {
+    for (const id of engine.graph.ids())
+      if (engine.stateOf(id) === 'waiting')
+        driver.resumeWait(id, engine.attemptStartedAt(id) ?? at);
+  }
   const userSignal = options.signal;
   const onUserAbort = (): void => stop.abort();
   if (userSignal?.aborted === true) stop.abort();
@@ -177,6 +208,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     await driver.run();
   } finally {
     clearInterval(poll);
+    waits?.close();
     requests.close();
     userSignal?.removeEventListener('abort', onUserAbort);
   }

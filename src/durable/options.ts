@@ -1,6 +1,7 @@
 import type { Codec } from '../codec/index.js';
 import type { ExecutionResult, ExecutorHooks, Interceptor, TaskLogger } from '../executor/index.js';
 import type { Durability, RunRecord, RunStore } from '../store/index.js';
+import type { DagDefinition } from './define.js';
 
 /** Options of {@link startRun} and {@link resumeRun}. */
 export interface DurableRunOptions {
@@ -40,6 +41,12 @@ export interface DurableRunOptions {
    */
   readonly captureConsole?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Other DAGs' definitions by id, so a run sensor maps this run's period onto its upstream's
+   * periods (the scheduler passes its project's). Without it, the upstream period is the one
+   * with this run's key.
+   */
+  readonly dags?: (id: string) => DagDefinition | undefined;
   /** Called once the run is recorded and this process owns it, before any task starts. */
   readonly onCreated?: (runId: string) => void;
   readonly hooks?: ExecutorHooks;

@@ -6,6 +6,7 @@ import type { RunStore } from '../store/index.js';
 import { definitionResolver } from './resolver.js';
 import type { DagDefinition } from './define.js';
 import { isRunEvent, type JournalEntry } from './journal-entry.js';
+import { sensorReason } from './sensors.js';
 
 /** A fresh engine for a definition, as every durable run starts: data-only modifications. */
 export function createEngine(def: DagDefinition): RunEngine {
@@ -18,6 +19,7 @@ function engineOptions(def: DagDefinition): EngineOptions {
   return {
     requireSerializable: true,
     registry: definitionResolver(def),
+    ...(def.sensors.size === 0 ? {} : { waitReason: (spec) => sensorReason(def, spec.name) }),
     ...(limits === undefined ? {} : { limits }),
     ...(failFast === undefined ? {} : { failFast }),
   };

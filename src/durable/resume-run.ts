@@ -64,6 +64,7 @@ export async function resumeRun(
     runId,
     params: run.params,
     period: runPeriod(def, run.partitionKey),
+    periodKey: run.partitionKey ?? '',
     nextSeq,
     lease,
     codec,

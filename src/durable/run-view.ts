@@ -61,6 +61,11 @@ export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunVi
     if (entry.type === 'task_started') {
       node.attempts = entry.attempt;
       node.startedAt ??= entry.at;
+    } else if (entry.type === 'node_waiting') {
+      node.attempts += 1;
+      node.startedAt ??= entry.at;
+    } else if (entry.type === 'wait_ended') {
+      if (entry.error !== undefined) node.error = errorText(entry.error);
     } else if (entry.type === 'task_failed') {
       node.error = errorText(entry.error);
     } else if (entry.type === 'task_succeeded') {

@@ -214,3 +214,32 @@ function checkSensor(def: SensorDefinition, where: string): void {
       invalidArgument(where, 'a sensor kind', (def as { kind: unknown }).kind);
   }
 }
+
+/**
+ * What a sensor node of `def` waits for, for people (the reason of its `waiting` state), or
+ * undefined for a node that is not a sensor.
+ *
+ * @example
+ * ```ts
+ * sensorReason(report, 'sales_done'); // 'sensor: a run of sales (succeeded)'
+ * ```
+ */
+export function sensorReason(
+  def: { readonly sensors: ReadonlyMap<string, Sensor> },
+  node: string,
+): string | undefined {
+  const s = def.sensors.get(node);
+  if (s === undefined) return undefined;
+  switch (s.kind) {
+    case 'run':
+      return `sensor: ${s.task === undefined ? 'a run' : `task ${s.task} of a run`} of ${s.dag} (${(s.accept ?? ['succeeded']).join(' or ')})`;
+    case 'signal':
+      return `sensor: signal ${s.name}${s.period === 'none' ? '' : ' for the period'}`;
+    case 'file':
+      return `sensor: file ${s.path}${s.changed === true ? ' changed' : ''}`;
+    case 'http':
+      return `sensor: ${s.url} answering ${s.status ?? '2xx'}`;
+    case 'check':
+      return `sensor: check every ${s.intervalMs ?? 30_000} ms`;
+  }
+}

@@ -37,6 +37,7 @@ export async function startRun(
     runId,
     params,
     period,
+    periodKey: options.partitionKey ?? '',
     nextSeq: 1,
     lease,
     codec: options.codec ?? jsonCodec,

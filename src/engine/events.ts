@@ -53,6 +53,28 @@ export type RunEvent =
     }
   | { readonly type: 'run_cancelled'; readonly at: number; readonly reason: CancelReason }
   /**
+   * A node that waits for a condition instead of running (a sensor) began waiting: `ready →
+   * waiting`, as its next attempt. It holds no worker slot.
+   */
+  | {
+      readonly type: 'node_waiting';
+      readonly node: string;
+      readonly at: number;
+      /** What it waits for, for people: `run of sales for 2026-12-05 (succeeded)`. */
+      readonly reason: string;
+    }
+  /** A waiting node's wait is over: its condition was met, it timed out or it cannot be met. */
+  | {
+      readonly type: 'wait_ended';
+      readonly node: string;
+      readonly at: number;
+      readonly outcome: 'succeeded' | 'failed' | 'skipped';
+      /** What a met condition hands the node's children (a succeeded outcome). */
+      readonly result?: unknown;
+      /** Why it failed or was skipped. */
+      readonly error?: Error;
+    }
+  /**
    * A clear: each listed node that had finished goes back to `pending` and runs again as its
    * next attempt once its parents are done; what it did before stays in the journal. A run
    * stopped early is no longer stopped once no node it cancelled stays cancelled.
@@ -105,6 +127,7 @@ export type NodeEvent = Extract<RunEvent, { readonly node: string }>;
  *   else `failed`
  * - `task_retry_due`, `task_interrupted` → `ready`
  * - `node_marked` → the state it names
+ * - `node_waiting` → `waiting`; `wait_ended` → its outcome
  *
  * @example
  * ```ts
@@ -128,6 +151,10 @@ export function eventNodeState(event: RunEvent): NodeState | undefined {
       return 'ready';
     case 'node_marked':
       return event.state;
+    case 'node_waiting':
+      return 'waiting';
+    case 'wait_ended':
+      return event.outcome;
     case 'graph_modified':
     case 'run_cancelled':
     case 'nodes_cleared':

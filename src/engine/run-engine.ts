@@ -61,6 +61,7 @@ export class RunEngine {
   #onModification: EngineObserver['onModification'];
   #onStopped: EngineObserver['onStopped'];
   readonly #failFast: boolean;
+  readonly #waitReason: EngineOptions['waitReason'];
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
   #state: NodeState[] = [];
@@ -90,6 +91,7 @@ export class RunEngine {
     pending: 0,
     ready: 0,
     running: 0,
+    waiting: 0,
     retrying: 0,
     succeeded: 0,
     failed: 0,
@@ -130,6 +132,7 @@ export class RunEngine {
       registry: options.registry,
     };
     this.#failFast = options.failFast === true;
+    this.#waitReason = options.waitReason;
     this.observe(observer);
     if (from !== undefined) {
       this.#load(from);
@@ -396,6 +399,13 @@ export class RunEngine {
       if (id < 0) return -1;
       if (this.#state[id] !== 'ready' || !this.graph.isLive(id)) continue; // stale entry
       const attempt = this.#attempt[id]! + 1;
+      if (this.#waitReason !== undefined) {
+        const reason = this.#waitReason(this.graph.data(id));
+        if (reason !== undefined) {
+          this.apply({ type: 'node_waiting', node: this.graph.nameOf(id), at, reason });
+          return id;
+        }
+      }
       if (this.#onEvent === undefined && !this.#applying) {
         this.#now = at;
         this.#start(id, attempt, at);
@@ -568,6 +578,23 @@ export class RunEngine {
       case 'run_cancelled':
         this.#cancel(event.reason);
         break;
+      case 'node_waiting': {
+        const id = this.#require(event.node);
+        this.#expectAttempt(id, this.#attempt[id]!, 'ready');
+        this.#attempt[id]!++;
+        if (this.#startedAt[id]! < 0) this.#startedAt[id] = event.at;
+        this.#attemptStartedAt[id] = event.at;
+        this.#transition(id, 'waiting');
+        break;
+      }
+      case 'wait_ended': {
+        const id = this.#require(event.node);
+        this.#expectAttempt(id, this.#attempt[id]!, 'waiting');
+        if (event.outcome === 'succeeded') this.#result[id] = event.result;
+        else if (event.error !== undefined) this.#attemptFailed(id, event.at, event.error, false);
+        this.#finish(id, event.outcome);
+        break;
+      }
       case 'nodes_cleared':
         this.#clear(event.nodes);
         break;
@@ -782,7 +809,7 @@ export class RunEngine {
       if (spareCleanup && this.graph.data(id).cleanup === true) continue;
       const to = reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled';
       this.#finish(id, to);
-      if (state === 'running') this.#onStopped?.(id, to);
+      if (state === 'running' || state === 'waiting') this.#onStopped?.(id, to);
     }
     // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
     if (!spareCleanup) this.#work.length = 0;
@@ -902,7 +929,8 @@ export class RunEngine {
     for (const name of names) {
       const id = this.#require(name);
       const state = this.#state[id]!;
-      if (state === 'running' || state === 'retrying') throw nodeActive(name, state);
+      if (state === 'running' || state === 'retrying' || state === 'waiting')
+        throw nodeActive(name, state);
       if (changedGraph.has(name)) {
         throw new TributaryError(
           'NOT_CLEARABLE',
@@ -934,7 +962,7 @@ export class RunEngine {
   #checkChildrenIdle(id: number): void {
     for (const child of this.graph.successorIds(id)) {
       const state = this.#state[child]!;
-      if (state !== 'running' && state !== 'retrying') continue;
+      if (state !== 'running' && state !== 'retrying' && state !== 'waiting') continue;
       const name = this.graph.nameOf(id);
       const childName = this.graph.nameOf(child);
       throw new TributaryError(

@@ -66,6 +66,10 @@ export const ErrorCode = {
   NOT_CLEARABLE: 'NOT_CLEARABLE',
   /** The error of a node marked `failed` by hand. */
   MARKED_FAILED: 'MARKED_FAILED',
+  /** A sensor waited longer than its `timeoutMs`. */
+  SENSOR_TIMEOUT: 'SENSOR_TIMEOUT',
+  /** A sensor's upstream run ended in a state it does not accept: it fails at once. */
+  UPSTREAM_FAILED: 'UPSTREAM_FAILED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

@@ -487,7 +487,10 @@ export class Scheduler {
   #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
     this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
-    const done = resumeRun(def, runId, { store: this.#store })
+    const done = resumeRun(def, runId, {
+      store: this.#store,
+      dags: (id) => this.#project.dags.get(id)?.definition,
+    })
       .then(() => undefined)
       .catch(() => undefined) // the run's own failure is in its record; a lost lease, another owner's
       .finally(() => this.#running.delete(runId));

@@ -11,8 +11,9 @@ import {
 // The transition table, written out by hand: the test fails if the source table drifts from it.
 const ALLOWED: Record<NodeState, readonly NodeState[]> = {
   pending: ['ready', 'skipped', 'upstream_failed', 'cancelled'],
-  ready: ['running', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
+  ready: ['running', 'waiting', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
   running: ['succeeded', 'failed', 'timed_out', 'retrying', 'ready', 'cancelled'],
+  waiting: ['succeeded', 'failed', 'skipped', 'cancelled'],
   retrying: ['ready', 'cancelled'],
   succeeded: [],
   failed: [],

@@ -106,6 +106,22 @@ function auditLine(entry: JournalEntry): AuditLine {
       };
     case 'run_cancelled':
       return { at: entry.at, actor: 'run', event: 'cancelled', detail: entry.reason };
+    case 'node_waiting':
+      return {
+        at: entry.at,
+        actor: 'engine',
+        event: 'waiting',
+        node: entry.node,
+        detail: entry.reason,
+      };
+    case 'wait_ended':
+      return {
+        at: entry.at,
+        actor: 'sensor',
+        event: `wait ${entry.outcome}`,
+        node: entry.node,
+        detail: entry.error?.message ?? '',
+      };
     case 'nodes_cleared':
       return {
         at: entry.at,
