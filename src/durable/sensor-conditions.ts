@@ -19,8 +19,6 @@ export type Verdict =
 export interface ConditionContext extends SensorContext {
   readonly def: DagDefinition;
   readonly store: RunStore;
-  /** The run's period key as recorded (`''`: none; a free label for a DAG without a schedule). */
-  readonly periodKey: string;
   /** Other DAGs' definitions, to map this run's period onto theirs. */
   readonly dags: ((id: string) => DagDefinition | undefined) | undefined;
 }

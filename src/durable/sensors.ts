@@ -79,6 +79,8 @@ export interface SensorContext {
   readonly node: string;
   /** The run's period (undefined: unpartitioned). */
   readonly period: Period | undefined;
+  /** The run's period key as recorded (`''`: none; a free label for a DAG without a schedule). */
+  readonly periodKey: string;
   readonly params: Readonly<Record<string, unknown>>;
   /** When the sensor began waiting (epoch ms). */
   readonly since: number;

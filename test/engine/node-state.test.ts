@@ -40,11 +40,12 @@ function pairs(filter: (from: NodeState, to: NodeState) => boolean): [NodeState,
 }
 
 describe('NodeState', () => {
-  it('has exactly the ten states, each mapped to its own name', () => {
+  it('has exactly the eleven states, each mapped to its own name', () => {
     expect(ALL).toEqual([
       'pending',
       'ready',
       'running',
+      'waiting',
       'retrying',
       'succeeded',
       'failed',
@@ -79,6 +80,9 @@ describe('NodeState', () => {
     ['running', 'skipped'],
     ['running', 'upstream_failed'],
     ['running', 'running'],
+    ['waiting', 'running'],
+    ['waiting', 'ready'],
+    ['running', 'waiting'],
     ['retrying', 'running'],
     ['retrying', 'failed'],
     ['retrying', 'succeeded'],
@@ -108,7 +112,7 @@ describe('NodeState', () => {
 
   it('forbids every pair outside the table', () => {
     const forbidden = pairs((from, to) => !ALLOWED[from].includes(to));
-    expect(forbidden).toHaveLength(ALL.length * ALL.length - 17);
+    expect(forbidden).toHaveLength(ALL.length * ALL.length - 22);
     for (const [from, to] of forbidden)
       expect(() => assertTransition(from, to, 'n')).toThrow(TributaryError);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearRun, defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
+import { clearRun, defineDag, sensor, startRun, type DagOptions } from '../../src/durable/index.js';
 import {
   DagRegistry,
   Scheduler,
@@ -42,6 +42,11 @@ async function scheduler(p: Project, store: RunStore, start: number) {
       await s.idle();
     },
   };
+}
+
+/** Poll until `ready()` holds (ordering, not timing, decides). */
+async function until(ready: () => Promise<boolean>): Promise<void> {
+  while (!(await ready())) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** [period key, status] of a DAG's runs, by period. */
@@ -190,6 +195,41 @@ describe('the scheduler', () => {
     expect(calls).toEqual(['sales#1', 'sales#2']);
     expect(await statuses(store, 'sales')).toEqual([['', 'succeeded']]);
     expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+  });
+
+  it("a run sensor maps its run's period onto the upstream's through the project (hourly runs wait for their day)", async () => {
+    const store = new MemoryStore();
+    const p = project(
+      dag('daily', { schedule: { cron: '0 0 * * *', timezone: 'UTC' } }),
+      defineDag({
+        id: 'hourly',
+        dag: (b) => b.addEdge('day_done', 'work'),
+        tasks: { work: () => 'ok' },
+        schedule: { cron: '0 * * * *', timezone: 'UTC' },
+        sensors: { day_done: sensor.run({ dag: 'daily' }) },
+      }),
+    );
+    let now = Date.UTC(2026, 11, 5, 22, 30);
+    const s = new Scheduler({ project: p, store, now: () => now });
+    expect(await s.acquire()).toBe(true);
+    await s.step(); // first sight
+    // 23:00 closes the hour 22:00-23:00, whose day (Dec 5) has no run yet: its sensor waits,
+    // holding no slot, while the scheduler goes on.
+    now = Date.UTC(2026, 11, 5, 23, 0, 1);
+    await s.step();
+    const [first] = await store.listRuns({ dagId: 'hourly' });
+    await until(async () =>
+      (await store.loadEvents(first!.runId)).some((e) => e.type === 'node_waiting'),
+    );
+    // Midnight closes Dec 5: the daily run succeeds, and both hours' sensors are met through it.
+    now = Date.UTC(2026, 11, 6, 0, 0, 1);
+    await s.step();
+    await s.idle();
+    expect(await statuses(store, 'daily')).toEqual([['2026-12-05T00:00Z', 'succeeded']]);
+    expect(await statuses(store, 'hourly')).toEqual([
+      ['2026-12-05T22:00Z', 'succeeded'],
+      ['2026-12-05T23:00Z', 'succeeded'],
+    ]);
   });
 
   it('a paused DAG starts nothing until it is unpaused; maxActiveRuns holds the rest', async () => {
