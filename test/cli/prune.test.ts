@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineDag } from '../../src/index.js';
-import { startRun } from '../../src/durable/index.js';
+import { clearRun, startRun } from '../../src/durable/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { cliInProcess } from './helpers.js';
 
@@ -108,6 +108,19 @@ describe('tributary prune', () => {
       /journal was pruned at .*: node states, logs and artifacts are gone/,
     );
     expect((await json<{ pruned: boolean }>(['show', 'old1'])).value.pruned).toBe(true);
+    const audit = await run(['audit', 'old1']);
+    expect([audit.code, audit.err.join('\n')]).toEqual([
+      1,
+      expect.stringContaining('error RUN_PRUNED'),
+    ]);
+    const store = SqliteStore.open(db);
+    try {
+      await expect(clearRun(chain, 'old1', {}, { store, actor: 'test' })).rejects.toMatchObject({
+        code: 'RUN_PRUNED',
+      });
+    } finally {
+      await store.close();
+    }
     const logs = await run(['logs', 'old2']);
     expect(logs.code).toBe(1);
     expect(logs.err.join('\n')).toContain('error RUN_PRUNED: Run "old2" was pruned');
