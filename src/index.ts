@@ -126,6 +126,10 @@ export type {
   StoredTrigger,
   TriggerFilter,
   TriggerOutcome,
+  PruneOptions,
+  PruneResult,
+  ReclaimOptions,
+  SpaceReclaimed,
 } from './store/index.js';
 
 export {
@@ -144,6 +148,7 @@ export type {
   ProjectDefinition,
   ProjectOptions,
   RegisteredDag,
+  RetentionOptions,
   SchedulerEvent,
   SchedulerOptions,
 } from './orchestrator/index.js';

@@ -14,6 +14,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerDags } from './commands/dags.js';
 import { registerPause } from './commands/pause.js';
+import { registerPrune } from './commands/prune.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerTriggers } from './commands/triggers.js';
@@ -42,6 +43,7 @@ const COMMANDS = [
   registerScheduler,
   registerTrigger,
   registerTriggers,
+  registerPrune,
 ] as const;
 
 /**

@@ -25,6 +25,8 @@ export const ErrorCode = {
   RUN_FINISHED: 'RUN_FINISHED',
   RUN_ACTIVE: 'RUN_ACTIVE',
   RUN_EXISTS: 'RUN_EXISTS',
+  /** The run's journal, logs and artifacts were removed by retention; its summary is kept. */
+  RUN_PRUNED: 'RUN_PRUNED',
   DAG_NOT_FOUND: 'DAG_NOT_FOUND',
   STORE_CORRUPT: 'STORE_CORRUPT',
   SCHEMA_VERSION: 'SCHEMA_VERSION',

@@ -13,6 +13,7 @@ import {
   runLeaseKey,
   type Change,
   type Lease,
+  type PruneResult,
   type RunStore,
   type RunSummary,
   type StoredRunStatus,
@@ -26,6 +27,7 @@ import {
 } from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
+import { Retention, type RetentionOptions } from './retention.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -57,6 +59,7 @@ export type SchedulerEvent =
       readonly status: string;
     }
   | { readonly kind: 'role'; readonly acquired: boolean; readonly owner: string }
+  | { readonly kind: 'pruned'; readonly result: PruneResult }
   | { readonly kind: 'error'; readonly error: Error };
 
 /** Options of {@link Scheduler}. */
@@ -70,6 +73,8 @@ export interface SchedulerOptions {
   /** Longest sleep between passes when nothing changes. Default 1 s. */
   readonly pollMs?: number;
   readonly onEvent?: (event: SchedulerEvent) => void;
+  /** Prune old finished runs during passes (see `RetentionOptions`); default the project's. */
+  readonly retention?: RetentionOptions;
 }
 
 const ENDED: ReadonlySet<StoredRunStatus> = new Set([
@@ -138,6 +143,7 @@ export class Scheduler {
   /** The reason each held run was last reported held for: a hold is reported when it changes. */
   readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
+  readonly #retention: Retention | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#project = options.project;
@@ -146,6 +152,10 @@ export class Scheduler {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#emit = options.onEvent ?? (() => undefined);
+    const retention = options.retention ?? options.project.retention;
+    this.#retention =
+      retention &&
+      new Retention(this.#store, retention, (r) => this.#emit({ kind: 'pruned', result: r }));
   }
 
   /** Run passes until `signal` aborts; then release the role and wait for the runs it started. */
@@ -226,6 +236,7 @@ export class Scheduler {
     await this.#readFeed();
     await this.#startQueued(paused);
     await this.#recover();
+    await this.#retention?.step(now);
   }
 
   /**

@@ -5,6 +5,7 @@ import type { NewTrigger, SchedulerStore } from './scheduler-state.js';
 import type { SignalStore } from './signals.js';
 import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
 import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
+import type { PruneOptions, PruneResult, ReclaimOptions, SpaceReclaimed } from './retention.js';
 
 /** How hard each commit is made durable. */
 export type Durability = 'normal' | 'full';
@@ -52,6 +53,11 @@ export interface RunRecord {
    * it. `createRun` ignores it.
    */
   readonly owner?: string;
+  /**
+   * Read only: when retention removed the run's journal, logs and artifacts, keeping this
+   * summary (see {@link RunStore.prune}). `createRun` ignores it.
+   */
+  readonly prunedAt?: number;
 }
 
 /** A run without its graph: what `listRuns` returns (a graph can be megabytes). */
@@ -111,7 +117,8 @@ export interface RunFilter {
  * append whose `seq`s do not continue it one by one fails with `STORE_CORRUPT` and writes
  * nothing. Ownership is a lease per run ({@link LeaseStore}, key {@link runLeaseKey}); a commit
  * that carries a stale fence fails with `LEASE_LOST`. Operations on an unknown run fail with
- * `RUN_NOT_FOUND` (`getRun` returns undefined).
+ * `RUN_NOT_FOUND` (`getRun` returns undefined); reading the journal or logs of a run that
+ * retention pruned to its summary, or writing to it, fails with `RUN_PRUNED`.
  *
  * @example
  * ```ts
@@ -150,5 +157,13 @@ export interface RunStore extends LeaseStore, SignalStore, FeedStore, SchedulerS
   getSnapshot(runId: string): Promise<{ readonly seq: number; readonly body: string } | undefined>;
   putArtifact(runId: string, key: string, body: string): Promise<void>;
   getArtifact(runId: string, key: string): Promise<string | undefined>;
+  /**
+   * Remove finished runs' details older than a cutoff, and old feed entries, completed triggers
+   * and superseded signal entries, in one transaction; or count them (`dryRun`). Never touches
+   * a queued or running run, nor one whose lease is held. The rules are in `retention.ts`.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
+  /** Give the space freed by {@link prune} back to the file system, where the backend can. */
+  reclaimSpace(options?: ReclaimOptions): Promise<SpaceReclaimed>;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Lease } from '../../src/store/lease.js';
 import type { LogLine } from '../../src/store/logs.js';
 import type { RunRecord, RunStore, RunSummary, StoredEvent } from '../../src/store/run-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { retentionCases } from './retention-cases.js';
 
 /** Temp directories made by `open`, removed after each test. */
 const tempDirs: string[] = [];
@@ -856,6 +857,8 @@ for (const backend of BACKENDS) {
         expect(await store.pendingTriggers()).toEqual([]);
       });
     });
+
+    retentionCases(() => store);
 
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {

@@ -49,7 +49,7 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
             r.runId,
             r.dagId,
             r.partitionKey ?? '',
-            r.status,
+            r.prunedAt === undefined ? r.status : `${r.status} (pruned)`,
             time(r.createdAt),
             r.finishedAt === undefined ? '' : duration(r.finishedAt - r.createdAt),
             r.origin ?? '',

@@ -139,6 +139,10 @@ export const MIGRATIONS: readonly string[] = [
   // trigger the scheduler could not turn into a run was refused.
   `ALTER TABLE runs ADD COLUMN origin TEXT;
    ALTER TABLE triggers ADD COLUMN reason TEXT;`,
+  // 5: retention. A run pruned to its summary keeps its row, with when it was pruned; prune
+  // finds finished runs by their finish time.
+  `ALTER TABLE runs ADD COLUMN pruned_at REAL;
+   CREATE INDEX runs_by_finished ON runs (finished_at) WHERE finished_at IS NOT NULL;`,
 ];
 
 /** The schema version this code writes. */

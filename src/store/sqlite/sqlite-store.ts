@@ -22,8 +22,17 @@ import {
   identityTaken,
   runExists,
   runNotFound,
+  runPruned,
   unknownRequest,
 } from '../errors.js';
+import {
+  checkPruneOptions,
+  type PruneOptions,
+  type PruneResult,
+  type ReclaimOptions,
+  type SpaceReclaimed,
+} from '../retention.js';
+import { pruneSqlite, reclaimSqlite } from './prune.js';
 import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
@@ -65,6 +74,7 @@ interface RunRow {
   codec: string | null;
   run_key: string | null;
   origin: string | null;
+  pruned_at: number | null;
   lease_owner: string | null;
 }
 
@@ -99,7 +109,7 @@ interface LogRow {
 
 /** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
 const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
-  finished_at, module, durability, codec, run_key, origin, NULLIF(leases.owner, '') AS lease_owner`;
+  finished_at, module, durability, codec, run_key, origin, pruned_at, NULLIF(leases.owner, '') AS lease_owner`;
 const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
@@ -173,7 +183,10 @@ export class SqliteStore implements RunStore {
         db = new Driver(path);
         db.pragma('busy_timeout = 5000');
         // Refuse a database that is not ours before changing it: the journal mode is persistent.
-        checkVersion(db, path);
+        // A new one gets incremental vacuum, which can only be chosen before its first table
+        // (a no-op if another process creates the tables first): space that retention frees can
+        // then be returned without rewriting the file.
+        if (checkVersion(db, path) === 0 && !memory) db.pragma('auto_vacuum = INCREMENTAL');
         db.pragma('journal_mode = WAL');
         const durability = options.durability ?? 'normal';
         db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -338,10 +351,10 @@ export class SqliteStore implements RunStore {
       sets.push('finished_at = ?');
       args.push(run.finishedAt);
     }
-    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`;
+    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ? AND pruned_at IS NULL`;
     let update = this.#updates.get(sql);
     if (update === undefined) this.#updates.set(sql, (update = this.#db.prepare(sql)));
-    if (update.run(...args, runId).changes === 0) throw runNotFound(runId);
+    if (update.run(...args, runId).changes === 0) this.#requireLive(runId);
     if (run.status !== undefined) {
       const { dag_id, partition_key } = s.runKey.get(runId) as {
         dag_id: string;
@@ -383,8 +396,7 @@ export class SqliteStore implements RunStore {
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
     const rows = this.#read('the journal', runId, () => {
       const found = this.#s.selectJournal.all(runId, afterSeq) as string[];
-      if (found.length === 0 && this.#s.runExists.get(runId) === undefined)
-        throw runNotFound(runId);
+      if (found.length === 0) this.#requireLive(runId);
       return found;
     });
     const events: StoredEvent[] = [];
@@ -406,7 +418,7 @@ export class SqliteStore implements RunStore {
 
   async addRequest(runId: string, request: NewRunRequest): Promise<number> {
     return this.#read('the requests table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       const info = this.#s.insertRequest.run(
         runId,
         request.kind,
@@ -436,7 +448,7 @@ export class SqliteStore implements RunStore {
 
   async loadLogs(runId: string, filter: LogFilter = {}): Promise<StoredLogLine[]> {
     const rows = this.#read('the logs table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       return this.#s.selectLogs.all({
         run: runId,
         after: filter.afterId ?? 0,
@@ -502,7 +514,7 @@ export class SqliteStore implements RunStore {
 
   async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
     this.#read('the snapshots table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       // Never replace a newer snapshot with an older one.
       this.#s.putSnapshot.run(runId, seq, body);
     });
@@ -521,6 +533,28 @@ export class SqliteStore implements RunStore {
     return (
       (this.#read(`artifact "${key}"`, runId, () => this.#s.getArtifact.get(runId, key)) as
         string | undefined) ?? undefined
+    );
+  }
+
+  /** `RUN_NOT_FOUND` for an unknown run, `RUN_PRUNED` for one pruned to its summary. */
+  #requireLive(runId: string): void {
+    const row = this.#s.prunedAt.get(runId) as { pruned_at: number | null } | undefined;
+    if (row === undefined) throw runNotFound(runId);
+    if (row.pruned_at !== null) throw runPruned(runId, row.pruned_at);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    checkPruneOptions(options);
+    const prune = this.#db.transaction(() => pruneSqlite(this.#db, options, Date.now()));
+    // A dry run only reads: a deferred transaction, which does not hold up writers.
+    return this.#read('the database for pruning', undefined, () =>
+      options.dryRun === true ? prune.deferred() : prune.immediate(),
+    );
+  }
+
+  async reclaimSpace(options: ReclaimOptions = {}): Promise<SpaceReclaimed> {
+    return this.#read('the database for vacuuming', undefined, () =>
+      reclaimSqlite(this.#db, options.full === true),
     );
   }
 
@@ -639,6 +673,7 @@ export class SqliteStore implements RunStore {
       ...(row.codec === null ? {} : { codec: row.codec }),
       ...(row.run_key === null ? {} : { runKey: row.run_key }),
       ...(row.origin === null ? {} : { origin: row.origin }),
+      ...(row.pruned_at === null ? {} : { prunedAt: row.pruned_at }),
       ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
     };
   }
@@ -673,6 +708,7 @@ function prepare(db: Database) {
        JOIN run_graphs ON run_graphs.run_id = runs.run_id WHERE runs.run_id = ?`,
     ),
     runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
+    prunedAt: db.prepare(`SELECT pruned_at FROM runs WHERE run_id = ?`),
     runKey: db.prepare(`SELECT dag_id, partition_key FROM runs WHERE run_id = ?`),
     insertJournal: db.prepare(
       `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
