@@ -18,6 +18,7 @@ import { registerPrune } from './commands/prune.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerTriggers } from './commands/triggers.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
@@ -43,6 +44,7 @@ const COMMANDS = [
   registerScheduler,
   registerTrigger,
   registerTriggers,
+  registerAlerts,
   registerPrune,
 ] as const;
 

@@ -19,6 +19,7 @@ import {
 import type { CronSchedule } from '../time/index.js';
 import { isParamsSchema, type ParamsSchema } from './params-schema.js';
 import { sensorsOf, type Sensor, type SensorDefinition } from './sensors.js';
+import { dagAlerts, type AlertOptions, type DagAlerts } from './alerts.js';
 import {
   dagScheduling,
   type DagScheduling,
@@ -133,6 +134,11 @@ export interface DagOptions {
    * signal, a file, an HTTP endpoint, a check) instead of running a task; see {@link sensor}.
    */
   readonly sensors?: Readonly<Record<string, SensorDefinition>>;
+  /**
+   * Alerts of failures, successes and late periods (an SLA: a period's run must succeed within
+   * `slaMs` of the period's end), to webhooks or hooks; the scheduler delivers them, each once.
+   */
+  readonly alerts?: AlertOptions;
 }
 
 /** A validated DAG definition that the CLI, the durable runner and (later) workers load by id. */
@@ -148,6 +154,8 @@ export interface DagDefinition {
   readonly scheduling: DagScheduling;
   /** Its sensor nodes by name (empty without sensors). */
   readonly sensors: ReadonlyMap<string, Sensor>;
+  /** Its alerts, checked (no targets without `alerts`). */
+  readonly alerts: DagAlerts;
   readonly paramsSchema?: ParamsSchema;
   readonly options: Omit<
     DagOptions,
@@ -163,6 +171,7 @@ export interface DagDefinition {
     | 'triggers'
     | 'maxActiveRuns'
     | 'sensors'
+    | 'alerts'
   >;
 }
 
@@ -196,6 +205,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     triggers,
     maxActiveRuns,
     sensors: sensorOptions,
+    alerts,
     ...rest
   } = options;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
@@ -280,6 +290,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     params: { ...params },
     scheduling,
     sensors,
+    alerts: dagAlerts(id, alerts),
     ...(paramsSchema === undefined ? {} : { paramsSchema }),
     options: rest,
   });

@@ -22,6 +22,10 @@ export { dagScheduling } from './scheduling.js';
 export { referencedDags } from './references.js';
 export type { DagReference, ReferenceKind } from './references.js';
 export { isSensorDefinition, sensor } from './sensors.js';
+export { dagAlerts } from './alerts.js';
+export type { Alert, AlertOptions, AlertTarget, DagAlerts } from './alerts.js';
+export { httpRequest } from './http-request.js';
+export type { HttpAnswer } from './http-request.js';
 export type {
   CheckSensorOptions,
   FileSensorOptions,

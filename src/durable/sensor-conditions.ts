@@ -1,11 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
-import { get as httpGetRequest } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TributaryError } from '../errors/index.js';
 import type { RunStore, RunSummary } from '../store/index.js';
 import { requirementMet, sameWindowMapping, UNPARTITIONED, type Period } from '../time/index.js';
 import type { DagDefinition } from './define.js';
+import { httpRequest } from './http-request.js';
 import type { Sensor, SensorContext } from './sensors.js';
 
 /** What one look at a sensor's condition found. */
@@ -186,31 +185,11 @@ async function fileCondition(
 
 /** An HTTP sensor: the endpoint answers with the expected status (any 2xx by default) and body. */
 async function httpCondition(sensor: Extract<Sensor, { kind: 'http' }>): Promise<Verdict> {
-  const { status, text } = await httpGet(sensor.url, sensor.requestTimeoutMs ?? 10_000);
+  const { status, text } = await httpRequest('GET', sensor.url, {
+    timeoutMs: sensor.requestTimeoutMs ?? 10_000,
+  });
   const statusOk =
     sensor.status === undefined ? status >= 200 && status < 300 : status === sensor.status;
   if (!statusOk || (sensor.body !== undefined && !sensor.body(text))) return WAITING;
   return { state: 'met', result: { status } };
-}
-
-/**
- * One GET on a connection of its own (no keep-alive pool: a sensor looks rarely, and a pooled
- * socket would outlive the run). Rejects on a network error or after `timeoutMs`.
- */
-function httpGet(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  const get = url.startsWith('https:') ? httpsGet : httpGetRequest;
-  return new Promise((resolve, reject) => {
-    const request = get(url, { agent: false, timeout: timeoutMs }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      response.on('error', reject);
-    });
-    request.on('timeout', () =>
-      request.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)),
-    );
-    request.on('error', reject);
-  });
 }

@@ -28,6 +28,7 @@ import {
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
 import { Retention, type RetentionOptions } from './retention.js';
+import { AlertDesk } from './alerts.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -144,6 +145,7 @@ export class Scheduler {
   readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
   readonly #retention: Retention | undefined;
+  readonly #alerts: AlertDesk;
 
   constructor(options: SchedulerOptions) {
     this.#project = options.project;
@@ -152,6 +154,12 @@ export class Scheduler {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#emit = options.onEvent ?? (() => undefined);
+    this.#alerts = new AlertDesk(
+      this.#project,
+      this.#store,
+      () => this.#fenced(),
+      (error) => this.#emit({ kind: 'error', error }),
+    );
     const retention = options.retention ?? options.project.retention;
     this.#retention =
       retention &&
@@ -195,6 +203,7 @@ export class Scheduler {
   /** Resolve once every run this scheduler started has ended. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running.values());
+    await this.#alerts.idle();
   }
 
   /** Take the role, or keep it; false (standby) while another scheduler holds it. */
@@ -237,6 +246,8 @@ export class Scheduler {
     await this.#startQueued(paused);
     await this.#recover();
     await this.#retention?.step(now);
+    await this.#alerts.checkSla(now);
+    this.#alerts.deliver(now);
   }
 
   /**
@@ -357,6 +368,7 @@ export class Scheduler {
       runId: change.subject,
       status: change.status,
     });
+    await this.#alerts.runEnded(upstream, change, this.#now());
     const period = runPeriod(upstream, change.periodKey) ?? UNPARTITIONED;
     for (const trigger of upstream.scheduling.triggers) {
       if (!fires(trigger, change.status)) continue;

@@ -28,3 +28,11 @@ export type {
   TriggerFilter,
   TriggerOutcome,
 } from './scheduler-state.js';
+export type {
+  AlertKind,
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  NotificationStore,
+  StoredNotification,
+} from './notifications.js';

@@ -1,5 +1,6 @@
 import type { RunStatus } from '../engine/index.js';
 import type { FeedStore } from './feed.js';
+import type { NotificationStore } from './notifications.js';
 import type { LeaseStore } from './lease.js';
 import type { NewTrigger, SchedulerStore } from './scheduler-state.js';
 import type { SignalStore } from './signals.js';
@@ -128,7 +129,8 @@ export interface RunFilter {
  *   await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }], fence: attempt.lease.fence });
  * ```
  */
-export interface RunStore extends LeaseStore, SignalStore, FeedStore, SchedulerStore {
+export interface RunStore
+  extends LeaseStore, SignalStore, FeedStore, SchedulerStore, NotificationStore {
   readonly kind: string;
   /**
    * Record a new run. `RUN_EXISTS` when its id is taken, or when a run with the same identity

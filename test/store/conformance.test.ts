@@ -9,6 +9,7 @@ import type { LogLine } from '../../src/store/logs.js';
 import type { RunRecord, RunStore, RunSummary, StoredEvent } from '../../src/store/run-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { retentionCases } from './retention-cases.js';
+import { notificationCases } from './notification-cases.js';
 
 /** Temp directories made by `open`, removed after each test. */
 const tempDirs: string[] = [];
@@ -859,6 +860,7 @@ for (const backend of BACKENDS) {
     });
 
     retentionCases(() => store);
+    notificationCases(() => store);
 
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {

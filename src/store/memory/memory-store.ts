@@ -29,6 +29,13 @@ import {
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
+import { MemoryNotificationTable } from './notification-table.js';
+import type {
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  StoredNotification,
+} from '../notifications.js';
 import type {
   Fenced,
   NewTrigger,
@@ -68,6 +75,9 @@ export class MemoryStore implements RunStore {
   #requestIds = 0;
   #logIds = 0;
   readonly #tables = new MemorySchedulerTables((fenced) =>
+    checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
+  );
+  readonly #notifications = new MemoryNotificationTable((fenced) =>
     checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
   );
   /** Run ids by identity (dag, period, key). */
@@ -386,6 +396,22 @@ export class MemoryStore implements RunStore {
 
   waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
     return this.#tables.waitForChange(afterSeq, options);
+  }
+
+  addNotifications(list: readonly NewNotification[], fenced?: Fenced): Promise<number> {
+    return this.#notifications.addNotifications(list, fenced);
+  }
+
+  dueNotifications(now: number, limit?: number): Promise<StoredNotification[]> {
+    return this.#notifications.dueNotifications(now, limit);
+  }
+
+  recordDelivery(id: number, outcome: DeliveryOutcome, fenced?: Fenced): Promise<void> {
+    return this.#notifications.recordDelivery(id, outcome, fenced);
+  }
+
+  listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
+    return this.#notifications.listNotifications(filter);
   }
 
   async close(): Promise<void> {}

@@ -143,6 +143,25 @@ export const MIGRATIONS: readonly string[] = [
   // finds finished runs by their finish time.
   `ALTER TABLE runs ADD COLUMN pruned_at REAL;
    CREATE INDEX runs_by_finished ON runs (finished_at) WHERE finished_at IS NOT NULL;`,
+  // 6: the notification outbox (alerts of failures, successes and late periods), one row per
+  // event and target, with every delivery attempt's outcome.
+  `CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     dag_id TEXT NOT NULL,
+     run_id TEXT,
+     period_key TEXT,
+     target TEXT NOT NULL,
+     body TEXT NOT NULL,
+     at REAL NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     next_at REAL NOT NULL,
+     last_error TEXT,
+     delivered_at REAL
+   );
+   CREATE INDEX notifications_due ON notifications (state, next_at);`,
 ];
 
 /** The schema version this code writes. */

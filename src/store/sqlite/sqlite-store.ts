@@ -38,6 +38,13 @@ import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
+import { SqliteNotificationTable } from './notification-table.js';
+import type {
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  StoredNotification,
+} from '../notifications.js';
 import type {
   Fenced,
   NewTrigger,
@@ -135,6 +142,7 @@ export class SqliteStore implements RunStore {
   /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
   readonly #tables: SqliteSchedulerTables;
+  readonly #notifications: SqliteNotificationTable;
   readonly #write: <T>(fn: () => T) => T;
 
   private constructor(path: string, db: Database, durability: Durability) {
@@ -154,13 +162,14 @@ export class SqliteStore implements RunStore {
     this.#lease = (fn) => tx.immediate(fn);
     const write = db.transaction((fn: () => unknown) => fn());
     this.#write = <T>(fn: () => T) => write.immediate(fn) as T;
-    this.#tables = new SqliteSchedulerTables(db, (fenced) =>
+    const fence = (fenced: Fenced): void =>
       checkFence(
         fenced.key,
         fenced.fence,
         toLease(this.#s.getLease.get(fenced.key) as LeaseRow | undefined),
-      ),
-    );
+      );
+    this.#tables = new SqliteSchedulerTables(db, fence);
+    this.#notifications = new SqliteNotificationTable(db, fence);
   }
 
   /**
@@ -652,6 +661,26 @@ export class SqliteStore implements RunStore {
     return this.#read('the change feed', undefined, () =>
       this.#tables.waitForChange(afterSeq, options),
     );
+  }
+
+  async addNotifications(list: readonly NewNotification[], fenced?: Fenced): Promise<number> {
+    return this.#read('the notifications', undefined, () =>
+      this.#write(() => this.#notifications.add(list, fenced)),
+    );
+  }
+
+  async dueNotifications(now: number, limit?: number): Promise<StoredNotification[]> {
+    return this.#read('the notifications', undefined, () => this.#notifications.due(now, limit));
+  }
+
+  async recordDelivery(id: number, outcome: DeliveryOutcome, fenced?: Fenced): Promise<void> {
+    this.#read('the notifications', undefined, () =>
+      this.#write(() => this.#notifications.record(id, outcome, fenced)),
+    );
+  }
+
+  async listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
+    return this.#read('the notifications', undefined, () => this.#notifications.list(filter));
   }
 
   async close(): Promise<void> {
