@@ -23,7 +23,14 @@ export interface ProjectLintWarning {
   readonly path?: readonly string[];
 }
 
-/** The default thresholds of {@link lintProject}. */
+/**
+ * The default thresholds of {@link lintProject}.
+ *
+ * @example
+ * ```ts
+ * lintProject(project.dags, { ...DEFAULT_LINT, maxNodes: 500 });
+ * ```
+ */
 export const DEFAULT_LINT: Required<ProjectLintOptions> = Object.freeze({
   maxNodes: 200,
   maxTriggerDepth: 4,

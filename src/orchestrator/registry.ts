@@ -7,7 +7,14 @@ import {
   type Dependency,
 } from '../durable/index.js';
 
-/** The environment of a DAG when neither it nor its project names one. */
+/**
+ * The environment of a DAG when neither it nor its project names one.
+ *
+ * @example
+ * ```ts
+ * new DagRegistry('/repo').environment === DEFAULT_ENVIRONMENT; // true
+ * ```
+ */
 export const DEFAULT_ENVIRONMENT = 'default';
 
 /** A DAG of a project, with the module that defines it. */
