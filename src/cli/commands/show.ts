@@ -58,7 +58,7 @@ export async function showCommand(
     output.out(`Run ${runId} of ${run.dagId}${period}: ${run.status} (${countsLine(counts)})`);
     const details = [
       `params ${JSON.stringify(run.params)}`,
-      `created ${time(run.createdAt)}${run.origin === undefined ? '' : ` by ${run.origin}`}`,
+      `created ${time(run.createdAt)}`,
       ...(run.owner === undefined ? [] : [`owner ${run.owner}`]),
     ];
     output.out(details.join('; '));
