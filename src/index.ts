@@ -148,13 +148,35 @@ export {
   markNode,
   sensor,
 } from './durable/index.js';
-export { defineProject, loadProject, DagRegistry, Scheduler } from './orchestrator/index.js';
+export {
+  defineProject,
+  loadProject,
+  DagRegistry,
+  DEFAULT_ENVIRONMENT,
+  Scheduler,
+  ProjectGraph,
+  checkProjectGraph,
+  dagLineage,
+  lintProject,
+  runLineage,
+  parseRunOrigin,
+  describeRunOrigin,
+} from './orchestrator/index.js';
 export type {
+  DagLineage,
+  LineageEdge,
   Project,
   ProjectDefinition,
+  ProjectEdge,
+  ProjectEdgeKind,
+  ProjectLintOptions,
+  ProjectLintRule,
+  ProjectLintWarning,
   ProjectOptions,
   RegisteredDag,
   RetentionOptions,
+  RunLineage,
+  RunOrigin,
   SchedulerEvent,
   SchedulerOptions,
 } from './orchestrator/index.js';

@@ -38,6 +38,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UNKNOWN_TIMEZONE',
   'INVALID_PERIOD_KEY',
   'UNKNOWN_NODE',
+  'CROSS_ENVIRONMENT',
 ]);
 
 /**

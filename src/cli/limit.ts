@@ -10,13 +10,26 @@ import { TributaryError } from '../errors/index.js';
  * ```
  */
 export function parseLimit(text: string): number {
-  const limit = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
+  return parsePositiveInteger('--limit', text);
+}
+
+/**
+ * The value of an integer option (`--depth`, `--max-nodes`): digits only, then a safe integer
+ * >= 1; `INVALID_ARGUMENT` naming the option and quoting the text otherwise.
+ *
+ * @example
+ * ```ts
+ * parsePositiveInteger('--depth', '2'); // 2
+ * ```
+ */
+export function parsePositiveInteger(option: string, text: string): number {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new TributaryError(
       'INVALID_ARGUMENT',
-      `Expected --limit to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
+      `Expected ${option} to be an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
       { context: { received: text } },
     );
   }
-  return limit;
+  return value;
 }

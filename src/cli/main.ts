@@ -6,6 +6,8 @@ import { registerCancel } from './commands/cancel.js';
 import { registerClear } from './commands/clear.js';
 import { registerMark } from './commands/mark.js';
 import { registerGraph } from './commands/graph.js';
+import { registerLineage } from './commands/lineage.js';
+import { registerLint } from './commands/lint.js';
 import { registerLogs } from './commands/logs.js';
 import { registerModify } from './commands/modify.js';
 import { registerResume } from './commands/resume.js';
@@ -29,6 +31,7 @@ const COMMANDS = [
   registerRun,
   registerResume,
   registerValidate,
+  registerLint,
   registerGraph,
   registerRuns,
   registerShow,
@@ -40,6 +43,7 @@ const COMMANDS = [
   registerMark,
   registerSignal,
   registerDags,
+  registerLineage,
   registerPause,
   registerScheduler,
   registerTrigger,

@@ -93,6 +93,13 @@ export interface DagOptions {
   /** Stable id: runs are recorded under it. */
   readonly id: string;
   readonly description?: string;
+  /**
+   * The environment the DAG belongs to (`prod`, `staging`, ...): letters, digits, `_`, `.`, `-`.
+   * Default: the project's (`defineProject({ environment })`), else `default`. A dependency,
+   * trigger or run sensor on a DAG of another environment is refused by `validate` unless it
+   * says `crossEnvironment: true`.
+   */
+  readonly environment?: string;
   /** The graph, or a function that fills a builder. Node `n` runs task `n` unless its payload names one. */
   readonly dag: DAG | ((builder: DagBuilder<DAG>) => DagBuilder<DAG> | DAG);
   /** Registered tasks: definitions, or plain functions keyed by task name. */
@@ -146,6 +153,8 @@ export interface DagDefinition {
   readonly [DAG_BRAND]: true;
   readonly id: string;
   readonly description?: string;
+  /** Its environment as declared; undefined: the project's default (see `DagRegistry`). */
+  readonly environment?: string;
   readonly dag: DAG;
   readonly tasks: ReadonlyMap<string, TaskDefinition>;
   readonly expanders: ReadonlyMap<string, Expander>;
@@ -161,6 +170,7 @@ export interface DagDefinition {
     DagOptions,
     | 'id'
     | 'description'
+    | 'environment'
     | 'dag'
     | 'tasks'
     | 'expanders'
@@ -195,6 +205,7 @@ export function defineDag(options: DagOptions): DagDefinition {
   const {
     id,
     description,
+    environment,
     dag,
     tasks,
     expanders,
@@ -211,6 +222,12 @@ export function defineDag(options: DagOptions): DagDefinition {
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
     invalidArgument('`id`', 'a non-empty string of letters, digits, `_`, `.` or `-`', id);
   }
+  if (environment !== undefined && !isEnvironmentName(environment))
+    invalidArgument(
+      `\`environment\` of "${id}"`,
+      'a non-empty string of letters, digits, `_`, `.` or `-`',
+      environment,
+    );
   const graph =
     dag instanceof DAG
       ? dag
@@ -284,6 +301,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     [DAG_BRAND]: true as const,
     id,
     ...(description === undefined ? {} : { description }),
+    ...(environment === undefined ? {} : { environment }),
     dag: graph,
     tasks: registry,
     expanders: new Map(Object.entries(expanders ?? {})),
@@ -294,6 +312,19 @@ export function defineDag(options: DagOptions): DagDefinition {
     ...(paramsSchema === undefined ? {} : { paramsSchema }),
     options: rest,
   });
+}
+
+/**
+ * True for a valid environment name: 1 to 100 letters, digits, `_`, `.` or `-`.
+ *
+ * @example
+ * ```ts
+ * isEnvironmentName('prod'); // true
+ * isEnvironmentName('prod eu'); // false
+ * ```
+ */
+export function isEnvironmentName(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(value);
 }
 
 function finish(value: DagBuilder<DAG> | DAG): DAG {

@@ -3,6 +3,7 @@ export {
   defineDag,
   defineTask,
   isDagDefinition,
+  isEnvironmentName,
   isTaskDefinition,
 } from './define.js';
 export type { DagDefinition, DagOptions, TaskDefinition, TaskOptions } from './define.js';

@@ -12,6 +12,8 @@ export interface DagReference {
   readonly node?: string;
   /** The upstream task a sensor waits for, when it waits for one task rather than the run. */
   readonly task?: string;
+  /** The reference says `crossEnvironment: true`: the other DAG may be in another environment. */
+  readonly crossEnvironment: boolean;
 }
 
 /**
@@ -25,8 +27,10 @@ export interface DagReference {
  */
 export function referencedDags(def: DagDefinition): DagReference[] {
   const out: DagReference[] = [];
-  for (const d of def.scheduling.dependsOn) out.push({ dag: d.dag, kind: 'dependsOn' });
-  for (const t of def.scheduling.triggers) out.push({ dag: t.dag, kind: 'trigger' });
+  for (const d of def.scheduling.dependsOn)
+    out.push({ dag: d.dag, kind: 'dependsOn', crossEnvironment: d.crossEnvironment });
+  for (const t of def.scheduling.triggers)
+    out.push({ dag: t.dag, kind: 'trigger', crossEnvironment: t.crossEnvironment });
   for (const s of def.sensors.values()) {
     if (s.kind !== 'run') continue;
     out.push({
@@ -34,6 +38,7 @@ export function referencedDags(def: DagDefinition): DagReference[] {
       kind: 'sensor',
       node: s.node,
       ...(s.task === undefined ? {} : { task: s.task }),
+      crossEnvironment: s.crossEnvironment === true,
     });
   }
   return out;

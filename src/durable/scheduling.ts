@@ -29,6 +29,11 @@ export interface DependencyOptions {
   readonly accept?: readonly RunStatus[];
   /** Which upstream periods a downstream period needs. Default: the same window. */
   readonly mapping?: PartitionMapping;
+  /**
+   * The upstream is in another environment, on purpose (a migration): without it `validate`
+   * refuses the dependency with `CROSS_ENVIRONMENT`. Default false.
+   */
+  readonly crossEnvironment?: boolean;
 }
 
 /** When a trigger fires, by the upstream run's final status. */
@@ -43,6 +48,11 @@ export interface TriggerOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Which periods of the triggered DAG the finished period maps to. Default: the same window. */
   readonly mapping?: PartitionMapping;
+  /**
+   * The triggered DAG is in another environment, on purpose: without it `validate` refuses the
+   * trigger with `CROSS_ENVIRONMENT`. Default false.
+   */
+  readonly crossEnvironment?: boolean;
 }
 
 /** A dependency with its defaults filled in. */
@@ -50,6 +60,7 @@ export interface Dependency {
   readonly dag: string;
   readonly accept: readonly RunStatus[];
   readonly mapping: PartitionMapping;
+  readonly crossEnvironment: boolean;
 }
 
 /** A dependency on an external signal (see `tributary signal`). */
@@ -72,6 +83,7 @@ export interface Trigger {
   readonly on: TriggerOn;
   readonly params: Readonly<Record<string, unknown>>;
   readonly mapping: PartitionMapping;
+  readonly crossEnvironment: boolean;
 }
 
 /** How a DAG is scheduled, checked and with defaults: what the scheduler reads. */
@@ -204,7 +216,7 @@ function mappingOf(
 function dependencyOf(id: string, given: DependencyOptions, i: number): Dependency {
   const where = `dependsOn[${i}]`;
   if (typeof given !== 'object' || given === null)
-    invalidArgument(`${where} of "${id}"`, '{ dag, accept?, mapping? }', given);
+    invalidArgument(`${where} of "${id}"`, '{ dag, accept?, mapping?, crossEnvironment? }', given);
   const dag = dagRef(id, where, given.dag);
   const accept: unknown = given.accept ?? ['succeeded'];
   if (!Array.isArray(accept) || accept.length === 0)
@@ -223,7 +235,12 @@ function dependencyOf(id: string, given: DependencyOptions, i: number): Dependen
       );
     statuses.push(status as RunStatus);
   }
-  return { dag, accept: statuses, mapping: mappingOf(id, where, given.mapping) };
+  return {
+    dag,
+    accept: statuses,
+    mapping: mappingOf(id, where, given.mapping),
+    crossEnvironment: crossEnvironmentOf(id, where, given.crossEnvironment),
+  };
 }
 
 function signalDependencyOf(
@@ -250,7 +267,11 @@ function signalDependencyOf(
 function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {
   const where = `triggers[${i}]`;
   if (typeof given !== 'object' || given === null)
-    invalidArgument(`${where} of "${id}"`, '{ dag, on?, params?, mapping? }', given);
+    invalidArgument(
+      `${where} of "${id}"`,
+      '{ dag, on?, params?, mapping?, crossEnvironment? }',
+      given,
+    );
   const dag = dagRef(id, where, given.dag);
   const on = given.on ?? 'success';
   if (!TRIGGER_ON.includes(on))
@@ -258,5 +279,17 @@ function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {
   const params = given.params ?? {};
   if (typeof params !== 'object' || params === null || Array.isArray(params))
     invalidArgument(`\`params\` of ${where} of "${id}"`, 'an object', params);
-  return { dag, on, params: { ...params }, mapping: mappingOf(id, where, given.mapping) };
+  return {
+    dag,
+    on,
+    params: { ...params },
+    mapping: mappingOf(id, where, given.mapping),
+    crossEnvironment: crossEnvironmentOf(id, where, given.crossEnvironment),
+  };
+}
+
+function crossEnvironmentOf(id: string, where: string, given: unknown): boolean {
+  if (given !== undefined && typeof given !== 'boolean')
+    invalidArgument(`\`crossEnvironment\` of ${where} of "${id}"`, 'true or false', given);
+  return given === true;
 }

@@ -191,6 +191,8 @@ function checkSensor(def: SensorDefinition, where: string): void {
       }
       if (def.task !== undefined && (typeof def.task !== 'string' || def.task === ''))
         invalidArgument(`\`task\` of ${where}`, 'a node name', def.task);
+      if (def.crossEnvironment !== undefined && typeof def.crossEnvironment !== 'boolean')
+        invalidArgument(`\`crossEnvironment\` of ${where}`, 'true or false', def.crossEnvironment);
       break;
     }
     case 'signal':

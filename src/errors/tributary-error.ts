@@ -72,6 +72,11 @@ export const ErrorCode = {
   SENSOR_TIMEOUT: 'SENSOR_TIMEOUT',
   /** A sensor's upstream run ended in a state it does not accept: it fails at once. */
   UPSTREAM_FAILED: 'UPSTREAM_FAILED',
+  /**
+   * A dependency, trigger or sensor joins DAGs of two environments without saying
+   * `crossEnvironment: true`.
+   */
+  CROSS_ENVIRONMENT: 'CROSS_ENVIRONMENT',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

@@ -5,9 +5,18 @@ export {
   pickDefinition,
 } from './definition-module.js';
 export { expandGlob, isGlob } from './glob.js';
-export { defineProject, isProjectDefinition } from './project.js';
-export type { ProjectDefinition, ProjectOptions } from './project.js';
-export { DagRegistry } from './registry.js';
+export { checkLintOptions, defineProject, isProjectDefinition } from './project.js';
+export type { ProjectDefinition, ProjectLintOptions, ProjectOptions } from './project.js';
+export { DagRegistry, DEFAULT_ENVIRONMENT } from './registry.js';
+export { formatEdgePath, isSignalVertex, ProjectGraph, signalVertex } from './project-graph.js';
+export type { ProjectEdge, ProjectEdgeKind } from './project-graph.js';
+export { checkProjectGraph } from './project-checks.js';
+export { dagLineage } from './dag-lineage.js';
+export type { DagLineage, LineageEdge } from './dag-lineage.js';
+export { DEFAULT_LINT, lintProject } from './project-lint.js';
+export type { ProjectLintRule, ProjectLintWarning } from './project-lint.js';
+export { describeRunOrigin, parseRunOrigin, runLineage } from './run-lineage.js';
+export type { RunLineage, RunOrigin } from './run-lineage.js';
 export type { RegisteredDag } from './registry.js';
 export {
   CONFIG_NAMES,

@@ -3,7 +3,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TributaryError } from '../errors/index.js';
 import { definitionsIn, importDefinitionModule } from './definition-module.js';
 import { expandGlob, isGlob } from './glob.js';
-import { isProjectDefinition, type ProjectDefinition } from './project.js';
+import { checkProjectGraph } from './project-checks.js';
+import { isProjectDefinition, type ProjectDefinition, type ProjectLintOptions } from './project.js';
 import { DagRegistry } from './registry.js';
 import type { RetentionOptions } from './retention.js';
 
@@ -16,9 +17,12 @@ export interface Project {
   readonly root: string;
   /** The DAG modules, absolute, in the order they were loaded. */
   readonly modules: readonly string[];
+  /** Its DAGs; `dags.environment` is the project's default environment. */
   readonly dags: DagRegistry;
   /** The project's retention setting, which its scheduler applies. */
   readonly retention?: RetentionOptions;
+  /** The thresholds of `tributary lint` the config sets (defaults: see `lintProject`). */
+  readonly lint?: ProjectLintOptions;
 }
 
 /** The names a project's config module may have, in the order they are looked for. */
@@ -60,8 +64,9 @@ export function projectIn(
  * `.dag.` files, relative to the config), each once, and register their DAGs. Typed errors name
  * the module: `MODULE_LOAD_FAILED` (missing or throws), `DAG_NOT_FOUND` (a listed module with no
  * DAG, a glob that selects no file, a dependency or trigger naming a DAG no module defines),
- * `DUPLICATE_DAG` (one id in two modules),
- * `INVALID_ARGUMENT` (a config that declares no project, a bad glob).
+ * `DUPLICATE_DAG` (one id in two modules), `CYCLE_DETECTED` (the DAGs' dependencies, triggers and
+ * sensors form a cycle), `CROSS_ENVIRONMENT` (an edge between environments that does not say
+ * `crossEnvironment: true`), `INVALID_ARGUMENT` (a config that declares no project, a bad glob).
  *
  * @example
  * ```ts
@@ -106,12 +111,16 @@ export async function loadProjectFrom(
     modules.push(...files);
   }
   const unique = [...new Set(modules)];
-  const dags = new DagRegistry(root);
+  const dags = new DagRegistry(
+    root,
+    project.environment === undefined ? {} : { environment: project.environment },
+  );
   for (const module of unique) {
     const { exports } = await importDefinitionModule(module);
     for (const definition of definitionsIn(exports, module)) dags.add(definition, module);
   }
   dags.checkReferences();
+  checkProjectGraph(dags);
   return {
     name: project.name ?? basename(root),
     config,
@@ -119,5 +128,6 @@ export async function loadProjectFrom(
     modules: unique,
     dags,
     ...(project.retention === undefined ? {} : { retention: project.retention }),
+    ...(project.lint === undefined ? {} : { lint: project.lint }),
   };
 }

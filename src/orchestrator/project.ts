@@ -1,4 +1,5 @@
 import { describeValue, invalidArgument } from '../errors/index.js';
+import { isEnvironmentName } from '../durable/index.js';
 import { checkRetention, type RetentionOptions } from './retention.js';
 
 const PROJECT_BRAND = Symbol.for('tributary.project-definition');
@@ -14,6 +15,20 @@ export interface ProjectOptions {
   readonly dags: readonly string[];
   /** Prune old finished runs while `tributary scheduler` runs (see `RetentionOptions`). */
   readonly retention?: RetentionOptions;
+  /**
+   * The environment of every DAG that names none (`prod`, `staging`, ...). Default `default`.
+   */
+  readonly environment?: string;
+  /** Thresholds of `tributary lint`. */
+  readonly lint?: ProjectLintOptions;
+}
+
+/** Thresholds of `tributary lint` (see `lintProject`). */
+export interface ProjectLintOptions {
+  /** A DAG with more static nodes than this is a Mega-DAG. Default 200. */
+  readonly maxNodes?: number;
+  /** A chain of more triggers than this, one DAG starting the next, is too deep. Default 4. */
+  readonly maxTriggerDepth?: number;
 }
 
 /** A validated project definition: what `tributary validate` and the scheduler load. */
@@ -22,6 +37,8 @@ export interface ProjectDefinition {
   readonly name?: string;
   readonly dags: readonly string[];
   readonly retention?: RetentionOptions;
+  readonly environment?: string;
+  readonly lint?: ProjectLintOptions;
 }
 
 /**
@@ -36,7 +53,7 @@ export interface ProjectDefinition {
 export function defineProject(options: ProjectOptions): ProjectDefinition {
   if (typeof options !== 'object' || options === null)
     invalidArgument('the project definition', 'an object', options);
-  const { name, dags, retention } = options;
+  const { name, dags, retention, environment, lint } = options;
   if (name !== undefined && (typeof name !== 'string' || name === ''))
     invalidArgument('`name` of the project', 'a non-empty string', name);
   if (!Array.isArray(dags) || dags.length === 0)
@@ -49,12 +66,40 @@ export function defineProject(options: ProjectOptions): ProjectDefinition {
         entry,
       );
   }
+  if (environment !== undefined && !isEnvironmentName(environment))
+    invalidArgument(
+      '`environment` of the project',
+      'a non-empty string of letters, digits, `_`, `.` or `-`',
+      environment,
+    );
+  if (lint !== undefined) checkLintOptions(lint, '`lint` of the project');
   return Object.freeze({
     [PROJECT_BRAND]: true as const,
     ...(name === undefined ? {} : { name }),
     dags: Object.freeze([...(dags as readonly string[])]),
     ...(retention === undefined ? {} : { retention: checkRetention(retention, 'the project') }),
+    ...(environment === undefined ? {} : { environment }),
+    ...(lint === undefined ? {} : { lint: Object.freeze({ ...lint }) }),
   });
+}
+
+/**
+ * Check lint thresholds: each an integer >= 1 (`maxTriggerDepth` >= 1 too: a chain of one
+ * trigger is never worth a warning); `INVALID_ARGUMENT` quoting the value otherwise.
+ *
+ * @example
+ * ```ts
+ * checkLintOptions({ maxNodes: 500 }, '`lint` of the project');
+ * ```
+ */
+export function checkLintOptions(lint: ProjectLintOptions, where: string): void {
+  if (typeof lint !== 'object' || lint === null)
+    invalidArgument(where, '{ maxNodes?, maxTriggerDepth? }', lint);
+  for (const key of ['maxNodes', 'maxTriggerDepth'] as const) {
+    const value = lint[key];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      invalidArgument(`\`${key}\` of ${where}`, 'an integer >= 1', value);
+  }
 }
 
 /** True for a value made by {@link defineProject} (in this copy of Tributary or another). */

@@ -1,6 +1,21 @@
 import { relative } from 'node:path';
-import { TributaryError } from '../errors/index.js';
-import { referencedDags, type DagDefinition, type Dependency } from '../durable/index.js';
+import { invalidArgument, TributaryError } from '../errors/index.js';
+import {
+  isEnvironmentName,
+  referencedDags,
+  type DagDefinition,
+  type Dependency,
+} from '../durable/index.js';
+
+/**
+ * The environment of a DAG when neither it nor its project names one.
+ *
+ * @example
+ * ```ts
+ * new DagRegistry('/repo').environment === DEFAULT_ENVIRONMENT; // true
+ * ```
+ */
+export const DEFAULT_ENVIRONMENT = 'default';
 
 /** A DAG of a project, with the module that defines it. */
 export interface RegisteredDag {
@@ -23,12 +38,46 @@ export interface RegisteredDag {
 export class DagRegistry implements Iterable<RegisteredDag> {
   readonly #dags = new Map<string, RegisteredDag>();
   readonly #root: string;
+  /** The environment of the DAGs that name none: the project's, else `default`. */
+  readonly environment: string;
   /** Upstream id -> the DAGs that depend on it: built on first use, dropped by `add`. */
   #dependents: Map<string, { definition: DagDefinition; dependency: Dependency }[]> | undefined;
 
-  /** `root` makes module paths in messages relative (the project's folder). */
-  constructor(root = process.cwd()) {
+  /**
+   * `root` makes module paths in messages relative (the project's folder); `environment` is the
+   * project's default environment (default {@link DEFAULT_ENVIRONMENT}).
+   */
+  constructor(root = process.cwd(), options: { readonly environment?: string } = {}) {
     this.#root = root;
+    const { environment = DEFAULT_ENVIRONMENT } = options;
+    if (!isEnvironmentName(environment))
+      invalidArgument(
+        'the default `environment` of a registry',
+        'an environment name',
+        environment,
+      );
+    this.environment = environment;
+  }
+
+  /**
+   * The environment of DAG `id`: its own, else the registry's default; undefined for an id not
+   * registered.
+   *
+   * @example
+   * ```ts
+   * new DagRegistry('/repo', { environment: 'prod' }).environmentOf('etl'); // 'prod' once etl is added
+   * ```
+   */
+  environmentOf(id: string): string | undefined {
+    const registered = this.#dags.get(id);
+    return registered === undefined
+      ? undefined
+      : (registered.definition.environment ?? this.environment);
+  }
+
+  /** A module path for messages: relative to the project's folder. */
+  displayPath(module: string): string {
+    return relative(this.#root, module) || module;
   }
 
   /** Register a definition; `DUPLICATE_DAG` when another module already defines its id. */

@@ -108,6 +108,11 @@ export interface RunFilter {
   /** Runs of this period only (`''`: unpartitioned runs). */
   readonly periodKey?: string;
   readonly status?: StoredRunStatus;
+  /**
+   * Runs that run `startedBy` started: origin `run:<startedBy>` (its declared triggers) or
+   * `task:<startedBy>/<node>` (a task's trigger).
+   */
+  readonly startedBy?: string;
   /** Newest first; default 50. */
   readonly limit?: number;
 }

@@ -53,18 +53,40 @@ describe('DAG scheduling options', () => {
     const { scheduling } = define('report', {
       dependsOn: [
         { dag: 'sales' },
-        { dag: 'stock', accept: ['succeeded', 'partially_succeeded'], mapping: identityMapping },
+        {
+          dag: 'stock',
+          accept: ['succeeded', 'partially_succeeded'],
+          mapping: identityMapping,
+          crossEnvironment: true,
+        },
       ],
       triggers: [{ dag: 'publish' }, { dag: 'alert', on: 'failure', params: { channel: 'ops' } }],
       maxActiveRuns: 2,
     });
     expect(scheduling.dependsOn).toEqual([
-      { dag: 'sales', accept: ['succeeded'], mapping: sameWindowMapping },
-      { dag: 'stock', accept: ['succeeded', 'partially_succeeded'], mapping: identityMapping },
+      { dag: 'sales', accept: ['succeeded'], mapping: sameWindowMapping, crossEnvironment: false },
+      {
+        dag: 'stock',
+        accept: ['succeeded', 'partially_succeeded'],
+        mapping: identityMapping,
+        crossEnvironment: true,
+      },
     ]);
     expect(scheduling.triggers).toEqual([
-      { dag: 'publish', on: 'success', params: {}, mapping: sameWindowMapping },
-      { dag: 'alert', on: 'failure', params: { channel: 'ops' }, mapping: sameWindowMapping },
+      {
+        dag: 'publish',
+        on: 'success',
+        params: {},
+        mapping: sameWindowMapping,
+        crossEnvironment: false,
+      },
+      {
+        dag: 'alert',
+        on: 'failure',
+        params: { channel: 'ops' },
+        mapping: sameWindowMapping,
+        crossEnvironment: false,
+      },
     ]);
     expect(scheduling.maxActiveRuns).toBe(2);
     expect(
@@ -95,6 +117,9 @@ describe('DAG scheduling options', () => {
     [{ maxActiveRuns: 0 }, 'INVALID_ARGUMENT', '`maxActiveRuns`'],
     [{ dependsOn: [{ signal: 'has space' }] }, 'INVALID_ARGUMENT', 'has space'],
     [{ dependsOn: [{ signal: 'ok', period: 'each' }] }, 'INVALID_ARGUMENT', 'each'],
+    [{ dependsOn: [{ dag: 'x', crossEnvironment: 'yes' }] }, 'INVALID_ARGUMENT', 'yes'],
+    [{ triggers: [{ dag: 'x', crossEnvironment: 1 }] }, 'INVALID_ARGUMENT', '`crossEnvironment`'],
+    [{ environment: 'prod eu' }, 'INVALID_ARGUMENT', 'prod eu'],
   ])('%j is refused with %s, naming the DAG and quoting the value', (extra, code, quoted) => {
     const error = failure(() => define('nightly', extra as Partial<DagOptions>));
     expect(error).toBeInstanceOf(TributaryError);

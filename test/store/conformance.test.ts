@@ -182,6 +182,32 @@ for (const backend of BACKENDS) {
         expect(ids(await store.listRuns({ dagId: 'zzz' }))).toEqual([]);
       });
 
+      it('listRuns startedBy: the runs a run started, by its triggers or its tasks', async () => {
+        const runs: [string, string | undefined][] = [
+          ['up', 'cli:ann'],
+          ['t1', 'run:up'],
+          ['t2', 'task:up/load'],
+          ['t3', 'task:up/a/b'], // a node name may hold `/`
+          ['o1', 'run:up2'], // another run whose id starts the same
+          ['o2', 'task:up2/load'],
+          ['o3', 'task:u%/load'], // LIKE's wildcards are plain characters here
+          ['o4', 'schedule'],
+          ['o5', undefined],
+        ];
+        let at = 1;
+        for (const [runId, origin] of runs)
+          await store.createRun(
+            record(runId, { createdAt: at++, ...(origin === undefined ? {} : { origin }) }),
+          );
+        const ids = (list: RunSummary[]) => list.map((r) => r.runId);
+        expect(ids(await store.listRuns({ startedBy: 'up' }))).toEqual(['t3', 't2', 't1']);
+        expect(ids(await store.listRuns({ startedBy: 'u%' }))).toEqual(['o3']);
+        expect(ids(await store.listRuns({ startedBy: 'u_' }))).toEqual([]);
+        expect(ids(await store.listRuns({ startedBy: 'up', limit: 1 }))).toEqual(['t3']);
+        expect(ids(await store.listRuns({ startedBy: 'up', dagId: 'other' }))).toEqual([]);
+        expect(ids(await store.listRuns({ startedBy: 't1' }))).toEqual([]);
+      });
+
       it('listRuns sees status changes made by commit', async () => {
         await store.createRun(record('r1'));
         await store.commit('r1', { events: [], run: { status: 'failed', finishedAt: 5 } });

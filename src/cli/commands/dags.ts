@@ -16,6 +16,7 @@ export interface DagsOptions {
 interface DagRow {
   readonly id: string;
   readonly module: string;
+  readonly environment: string;
   readonly schedule: { cron: string; timezone: string; delayMs: number } | undefined;
   /** The next period to fall due and when. */
   readonly next: { period: string; dueAt: number } | undefined;
@@ -27,7 +28,7 @@ interface DagRow {
 
 /**
  * `tributary dags [project]`: every DAG of the project with its schedule, its next tick,
- * whether it is paused, its last run and what it waits for and triggers.
+ * whether it is paused, its last run, what it waits for and triggers, and its environment.
  *
  * @example
  * ```ts
@@ -58,6 +59,7 @@ export async function dagsCommand(
       rows.push({
         id: definition.id,
         module: relative(project.root, module),
+        environment: project.dags.environmentOf(definition.id)!,
         schedule:
           schedule === undefined
             ? undefined
@@ -86,7 +88,16 @@ export async function dagsCommand(
     }
     output.out(
       table(
-        ['dag', 'schedule', 'next due', 'paused', 'last run', 'waits for', 'triggers'],
+        [
+          'dag',
+          'schedule',
+          'next due',
+          'paused',
+          'last run',
+          'waits for',
+          'triggers',
+          'environment',
+        ],
         rows.map((r) => [
           r.id,
           r.schedule === undefined ? '-' : `${r.schedule.cron} ${r.schedule.timezone}`,
@@ -95,6 +106,7 @@ export async function dagsCommand(
           r.lastRun === undefined ? '-' : `${r.lastRun.status} ${time(r.lastRun.at)}`,
           r.dependsOn.join(', ') || '-',
           r.triggers.join(', ') || '-',
+          r.environment,
         ]),
       ),
     );

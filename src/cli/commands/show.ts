@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeRunOrigin, runLineage } from '../../orchestrator/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import { loadRunView } from '../load-run-view.js';
 import type { RunRecord } from '../../store/index.js';
@@ -6,8 +7,9 @@ import { countsLine, duration, table, time, type Output } from '../output.js';
 import { withStore } from '../store.js';
 
 /**
- * `tributary show <runId>`: the run and every node's state, from the journal. A run that
- * retention pruned has no journal left: its summary, and a line saying so.
+ * `tributary show <runId>`: the run and every node's state, from the journal; what started the
+ * run and the runs it started. A run that retention pruned has no journal left: its summary,
+ * and a line saying so.
  *
  * @example
  * ```ts
@@ -24,9 +26,29 @@ export async function showCommand(
     if (summary?.prunedAt !== undefined) return showPruned(summary, summary.prunedAt, output);
     const { view } = await loadRunView(store, runId);
     const nodes = [...view.nodes.values()];
+    const lineage = await runLineage(store, runId);
+    const startedBy = describeRunOrigin(
+      lineage.origin,
+      view.run.partitionKey,
+      lineage.startedByRun,
+    );
+    const started = lineage.started.map(({ runId: id, dagId, partitionKey, status, origin }) => ({
+      runId: id,
+      dagId,
+      ...(partitionKey === undefined ? {} : { partitionKey }),
+      status,
+      ...(origin === undefined ? {} : { origin }),
+    }));
     if (output.json) {
       const { graph: _graph, ...run } = view.run;
-      output.out(JSON.stringify({ run, nodes, modifications: view.modifications.length }));
+      output.out(
+        JSON.stringify({
+          run,
+          nodes,
+          modifications: view.modifications.length,
+          lineage: { origin: lineage.origin, startedBy, started },
+        }),
+      );
       return 0;
     }
     const counts: Record<string, number> = {};
@@ -36,10 +58,22 @@ export async function showCommand(
     output.out(`Run ${runId} of ${run.dagId}${period}: ${run.status} (${countsLine(counts)})`);
     const details = [
       `params ${JSON.stringify(run.params)}`,
-      `created ${time(run.createdAt)}${run.origin === undefined ? '' : ` by ${run.origin}`}`,
+      `created ${time(run.createdAt)}`,
       ...(run.owner === undefined ? [] : [`owner ${run.owner}`]),
     ];
-    output.out(`${details.join('; ')}\n`);
+    output.out(details.join('; '));
+    output.out(`started by ${startedBy}`);
+    output.out(
+      started.length === 0
+        ? 'started no run\n'
+        : `started ${started
+            .map((r) => {
+              const period = r.partitionKey === undefined ? '' : ` for ${r.partitionKey}`;
+              const by = r.origin?.startsWith('task:') === true ? ` (${r.origin})` : '';
+              return `${r.dagId} run ${r.runId}${period}: ${r.status}${by}`;
+            })
+            .join(', ')}\n`,
+    );
     output.out(
       table(
         ['node', 'state', 'attempts', 'duration', 'error'],

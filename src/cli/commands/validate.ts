@@ -4,6 +4,7 @@ import { TributaryError } from '../../errors/index.js';
 import type { DagDefinition } from '../../durable/index.js';
 import {
   CONFIG_NAMES,
+  DEFAULT_ENVIRONMENT,
   definitionsIn,
   findProjectConfig,
   importDefinitionModule,
@@ -16,7 +17,9 @@ import type { Output } from '../output.js';
 /**
  * `tributary validate [target]`: load, validate and lint every definition of a DAG module, or
  * of every module of a project (its config module; by default `tributary.config.*` in the
- * current folder).
+ * current folder). A project's graph of DAGs is checked too: `DAG_NOT_FOUND` for a reference to
+ * no DAG, `CYCLE_DETECTED` for a cycle, `CROSS_ENVIRONMENT` for an undeclared edge between
+ * environments.
  *
  * @example
  * ```ts
@@ -42,6 +45,7 @@ export async function validateCommand(target: string | undefined, output: Output
   const report = entries.map(({ def, module }) => ({
     id: def.id,
     module: relative(root, module),
+    environment: loaded?.dags.environmentOf(def.id) ?? def.environment ?? DEFAULT_ENVIRONMENT,
     nodes: def.dag.nodeCount,
     edges: def.dag.edgeCount,
     tasks: [...def.tasks.keys()],
@@ -71,7 +75,9 @@ export async function validateCommand(target: string | undefined, output: Output
     );
   }
   for (const d of report) {
-    const from = loaded === undefined ? '' : ` (${d.module})`;
+    const environment =
+      d.environment === DEFAULT_ENVIRONMENT ? '' : `, environment ${d.environment}`;
+    const from = loaded === undefined ? '' : ` (${d.module}${environment})`;
     output.out(`✓ ${d.id}${from}: ${d.nodes} nodes, ${d.edges} edges, ${d.tasks.length} tasks`);
     for (const w of d.warnings) output.out(`  warning ${w}`);
   }

@@ -142,7 +142,8 @@ export class MemoryStore implements RunStore {
         (r) =>
           (filter.dagId === undefined || r.dagId === filter.dagId) &&
           (filter.periodKey === undefined || (r.partitionKey ?? '') === filter.periodKey) &&
-          (filter.status === undefined || r.status === filter.status),
+          (filter.status === undefined || r.status === filter.status) &&
+          (filter.startedBy === undefined || startedBy(r.origin, filter.startedBy)),
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1))
       .slice(0, filter.limit ?? 50)
@@ -415,4 +416,9 @@ export class MemoryStore implements RunStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Whether `origin` says run `runId` started the run: `run:<runId>` or `task:<runId>/<node>`. */
+function startedBy(origin: string | undefined, runId: string): boolean {
+  return origin === `run:${runId}` || origin?.startsWith(`task:${runId}/`) === true;
 }

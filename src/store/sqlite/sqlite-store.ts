@@ -324,6 +324,11 @@ export class SqliteStore implements RunStore {
       where.push("ifnull(partition_key, '') = ?");
       args.push(filter.periodKey);
     }
+    if (filter.startedBy !== undefined) {
+      // instr, not LIKE: a run id may hold `%` or `_`.
+      where.push('(origin = ? OR instr(origin, ?) = 1)');
+      args.push(`run:${filter.startedBy}`, `task:${filter.startedBy}/`);
+    }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${FROM_RUNS} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, runs.run_id DESC LIMIT ?`;
     const rows = this.#read('the runs table', undefined, () =>
       this.#db.prepare(sql).all(...args, filter.limit ?? 50),
