@@ -116,13 +116,10 @@ export class Journal {
         if (staged.attempt === entry.attempt) this.#triggers.push(...staged.triggers);
       }
     }
-    this.#buffer.push({
-      seq: this.#nextSeq++,
-      type: entry.type,
-      ...(node === undefined ? {} : { node }),
-      at: entry.at,
-      body,
-    });
+    const seq = this.#nextSeq++;
+    const type = entry.type;
+    const at = entry.at;
+    this.#buffer.push(node === undefined ? { seq, type, at, body } : { seq, type, node, at, body });
     this.#added(body.length);
   }
 
