@@ -1,4 +1,4 @@
-import type { Codec } from '../codec/index.js';
+import { jsonCodec, type Codec } from '../codec/index.js';
 import type {
   Commit,
   Durability,
@@ -8,6 +8,7 @@ import type {
   RunStore,
   StoredEvent,
 } from '../store/index.js';
+import { fastEntryJson } from './journal-encoding.js';
 import { entryNode, type JournalEntry } from './journal-entry.js';
 
 /** Results whose encoding is larger than this go to the artifact area by reference. */
@@ -89,7 +90,10 @@ export class Journal {
   /** Encode and buffer one entry. */
   append(entry: JournalEntry): void {
     let body: string;
-    if (entry.type === 'task_succeeded' && entry.result !== undefined) {
+    const fast = this.#codec === jsonCodec ? fastEntryJson(entry) : undefined;
+    if (fast !== undefined) {
+      body = fast;
+    } else if (entry.type === 'task_succeeded' && entry.result !== undefined) {
       const result = this.#codec.encode(entry.result);
       if (result.length > this.#threshold) {
         const key = `${entry.node}#${entry.attempt}`;

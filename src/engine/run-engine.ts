@@ -396,20 +396,34 @@ export class RunEngine {
       if (id < 0) return -1;
       if (this.#state[id] !== 'ready' || !this.graph.isLive(id)) continue; // stale entry
       const attempt = this.#attempt[id]! + 1;
-      if (this.#onEvent === undefined && !this.#applying) {
+      const onEvent = this.#onEvent;
+      if (this.#applying) {
+        this.apply({ type: 'task_started', node: this.graph.nameOf(id), attempt, at }); // deferred
+      } else if (onEvent === undefined) {
         this.#now = at;
         this.#start(id, attempt, at);
       } else {
-        this.apply({ type: 'task_started', node: this.graph.nameOf(id), attempt, at });
+        // `apply` of the event, by id: the same steps in the same order, without a name lookup.
+        this.#applying = true;
+        try {
+          this.#now = at;
+          this.#start(id, attempt, at);
+          this.#drain();
+          onEvent({ type: 'task_started', node: this.graph.nameOf(id), attempt, at });
+          if (this.#deferred.length > 0) this.#applyDeferred();
+        } finally {
+          this.#applying = false;
+          if (this.#deferred.length > 0) this.#deferred.length = 0;
+        }
       }
       return id;
     }
   }
 
   /**
-   * {@link apply} of a `task_succeeded` without a modification, by node id: the hot path. Without
-   * an `onEvent` observer no event object is built and no name is looked up. Same checks, same
-   * effects, same `INVALID_TRANSITION` as the event.
+   * {@link apply} of a `task_succeeded` without a modification, by node id: the hot path. No
+   * name is looked up, and without an `onEvent` observer no event object is built. Same checks,
+   * same effects, same order of observer calls, same `INVALID_TRANSITION` as the event.
    *
    * @example
    * ```ts
@@ -418,7 +432,7 @@ export class RunEngine {
    * ```
    */
   succeedId(id: number, attempt: number, at: number, result: unknown): void {
-    if (this.#onEvent !== undefined || this.#applying) {
+    if (this.#applying) {
       this.#apply({ type: 'task_succeeded', node: this.graph.nameOf(id), attempt, at, result });
       return;
     }
@@ -430,6 +444,10 @@ export class RunEngine {
       if (this.#error[id] !== undefined) this.#error[id] = undefined;
       this.#finish(id, 'succeeded');
       this.#drain();
+      // The observer sees the event after its effects, as `apply` does; no name is looked up.
+      const onEvent = this.#onEvent;
+      if (onEvent !== undefined)
+        onEvent({ type: 'task_succeeded', node: this.graph.nameOf(id), attempt, at, result });
       if (this.#deferred.length > 0) this.#applyDeferred();
     } finally {
       this.#applying = false;
