@@ -99,15 +99,16 @@ export function checkAgainstRun(
     }
   }
   // Before the race check: re-adding the name of a started node is a duplicate, not a race.
+  // Here only names the run already has are looked up (no set of the added names is built):
+  // a duplicate inside the modification is rejected by the graph's batch when it adds the
+  // nodes, with the same error. Whenever anything else would reject the modification first
+  // (a taken name here, a race below, the batch's removals), `checkNewNames` runs before that
+  // error is thrown, so the error reported is exactly the one a full check here would give.
   const removed = new Set(diff.removedNodes);
-  const names = new Set<string>();
-  for (const name of diff.addedNodes) {
-    if (names.has(name) || (run.graph.hasNode(name) && !removed.has(name))) {
-      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
-        context: { node: name },
-      });
-    }
-    names.add(name);
+  const addedNames = diff.addedNodes;
+  for (let i = 0; i < addedNames.length; i++) {
+    const name = addedNames[i]!;
+    if (run.graph.hasNode(name) && !removed.has(name)) checkNewNames(run, diff);
   }
   // Edge by edge in the diff's order, without building the diff's edge list: a fan-in target is
   // looked up once for a run of edges into it, and an edge into a new node needs no lookup
@@ -127,14 +128,50 @@ export function checkAgainstRun(
       );
     }
   };
-  for (const spec of mod.addNodes ?? []) {
-    if (removed.size > 0 && removed.has(spec.name)) {
-      for (const dep of spec.dependencies ?? []) raceCheck(dep, spec.name);
+  try {
+    // Index loops: these run once per added node and edge (no iterator objects).
+    const specs = mod.addNodes ?? [];
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (removed.size > 0 && removed.has(spec.name)) {
+        for (const dep of spec.dependencies ?? []) raceCheck(dep, spec.name);
+      }
+      const dependents = spec.dependents;
+      if (dependents !== undefined) {
+        for (let d = 0; d < dependents.length; d++) raceCheck(spec.name, dependents[d]!);
+      }
     }
-    for (const dep of spec.dependents ?? []) raceCheck(spec.name, dep);
+    for (const edge of mod.addEdges ?? []) raceCheck(edge.from, edge.to);
+    for (const [from, to] of diff.removedEdges) raceCheck(from, to);
+  } catch (error) {
+    checkNewNames(run, diff);
+    throw error;
   }
-  for (const edge of mod.addEdges ?? []) raceCheck(edge.from, edge.to);
-  for (const [from, to] of diff.removedEdges) raceCheck(from, to);
+}
+
+/**
+ * `DUPLICATE_NODE` for the first added name (in order) that the run already has (unless the
+ * modification removes it) or that an earlier added node takes. O(added nodes), with a set.
+ * {@link checkAgainstRun} calls it only on the way to rejecting a modification; the engine
+ * calls it when the graph's batch rejects one, so that a duplicate always wins over the other
+ * reasons, as if every name were checked first.
+ *
+ * @example
+ * ```ts
+ * checkNewNames(engine, describeModification({ addNodes: [{ name: 'a' }, { name: 'a' }] })); // throws
+ * ```
+ */
+export function checkNewNames(run: RunView, diff: ModificationDiff): void {
+  const removed = new Set(diff.removedNodes);
+  const names = new Set<string>();
+  for (const name of diff.addedNodes) {
+    if (names.has(name) || (run.graph.hasNode(name) && !removed.has(name))) {
+      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
+        context: { node: name },
+      });
+    }
+    names.add(name);
+  }
 }
 
 /**
