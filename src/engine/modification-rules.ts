@@ -56,7 +56,8 @@ export interface ModificationPolicy {
 /**
  * Throw the first rule `mod` breaks against `run`: serializability (durable runs), registered
  * names (when the run has a registry), the limits,
- * removals of started nodes, duplicate names, and new or removed inputs of started nodes
+ * removals of started nodes, duplicate names (found with the graph's batch, see below), and new or
+ * removed inputs of started nodes
  * (`DEPENDENCY_RACE`). O(size of the modification).
  *
  * @example
@@ -98,18 +99,14 @@ export function checkAgainstRun(
       );
     }
   }
-  // Before the race check: re-adding the name of a started node is a duplicate, not a race.
-  // Here only names the run already has are looked up (no set of the added names is built):
-  // a duplicate inside the modification is rejected by the graph's batch when it adds the
-  // nodes, with the same error. Whenever anything else would reject the modification first
-  // (a taken name here, a race below, the batch's removals), `checkNewNames` runs before that
-  // error is thrown, so the error reported is exactly the one a full check here would give.
+  // Re-adding a name the run has (a started node's too) or repeating one is DUPLICATE_NODE,
+  // which wins over a race and over whatever the graph's batch would refuse. No set of the
+  // added names is built and no name is looked up here: the graph's batch rejects a taken or
+  // repeated name when it adds the nodes, with the same error, and whenever anything else
+  // rejects the modification first (a race below, the batch's removals), `checkNewNames` runs
+  // before that error is thrown. So the error reported is exactly the one a full check here,
+  // before the race check, would give.
   const removed = new Set(diff.removedNodes);
-  const addedNames = diff.addedNodes;
-  for (let i = 0; i < addedNames.length; i++) {
-    const name = addedNames[i]!;
-    if (run.graph.hasNode(name) && !removed.has(name)) checkNewNames(run, diff);
-  }
   // Edge by edge in the diff's order, without building the diff's edge list: a fan-in target is
   // looked up once for a run of edges into it, and an edge into a new node needs no lookup
   // unless that name is also being removed (a new name is in the graph only then).
