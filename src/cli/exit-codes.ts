@@ -37,6 +37,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_CRON',
   'UNKNOWN_TIMEZONE',
   'INVALID_PERIOD_KEY',
+  'UNKNOWN_NODE',
 ]);
 
 /**

@@ -3,6 +3,8 @@ import { reportError, toCliError, wantsJson } from './cli-error.js';
 import type { CommandContext } from './command-context.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerClear } from './commands/clear.js';
+import { registerMark } from './commands/mark.js';
 import { registerGraph } from './commands/graph.js';
 import { registerLogs } from './commands/logs.js';
 import { registerModify } from './commands/modify.js';
@@ -12,8 +14,11 @@ import { registerRuns } from './commands/runs.js';
 import { registerShow } from './commands/show.js';
 import { registerDags } from './commands/dags.js';
 import { registerPause } from './commands/pause.js';
+import { registerPrune } from './commands/prune.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerTrigger } from './commands/trigger.js';
+import { registerTriggers } from './commands/triggers.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
@@ -31,11 +36,16 @@ const COMMANDS = [
   registerLogs,
   registerModify,
   registerCancel,
+  registerClear,
+  registerMark,
   registerSignal,
   registerDags,
   registerPause,
   registerScheduler,
   registerTrigger,
+  registerTriggers,
+  registerAlerts,
+  registerPrune,
 ] as const;
 
 /**

@@ -18,6 +18,8 @@ import {
 } from '../executor/index.js';
 import type { CronSchedule } from '../time/index.js';
 import { isParamsSchema, type ParamsSchema } from './params-schema.js';
+import { sensorsOf, type Sensor, type SensorDefinition } from './sensors.js';
+import { dagAlerts, type AlertOptions, type DagAlerts } from './alerts.js';
 import {
   dagScheduling,
   type DagScheduling,
@@ -127,6 +129,16 @@ export interface DagOptions {
   readonly triggers?: readonly TriggerOptions[];
   /** Runs active at once; the scheduler keeps more `queued`. */
   readonly maxActiveRuns?: number;
+  /**
+   * Sensor nodes by name: nodes of the graph that wait for a condition (another DAG's run, a
+   * signal, a file, an HTTP endpoint, a check) instead of running a task; see {@link sensor}.
+   */
+  readonly sensors?: Readonly<Record<string, SensorDefinition>>;
+  /**
+   * Alerts of failures, successes and late periods (an SLA: a period's run must succeed within
+   * `slaMs` of the period's end), to webhooks or hooks; the scheduler delivers them, each once.
+   */
+  readonly alerts?: AlertOptions;
 }
 
 /** A validated DAG definition that the CLI, the durable runner and (later) workers load by id. */
@@ -140,6 +152,10 @@ export interface DagDefinition {
   readonly params: Readonly<Record<string, unknown>>;
   /** Its schedule, periods, dependencies and triggers, checked and with defaults. */
   readonly scheduling: DagScheduling;
+  /** Its sensor nodes by name (empty without sensors). */
+  readonly sensors: ReadonlyMap<string, Sensor>;
+  /** Its alerts, checked (no targets without `alerts`). */
+  readonly alerts: DagAlerts;
   readonly paramsSchema?: ParamsSchema;
   readonly options: Omit<
     DagOptions,
@@ -154,6 +170,8 @@ export interface DagDefinition {
     | 'dependsOn'
     | 'triggers'
     | 'maxActiveRuns'
+    | 'sensors'
+    | 'alerts'
   >;
 }
 
@@ -186,6 +204,8 @@ export function defineDag(options: DagOptions): DagDefinition {
     dependsOn,
     triggers,
     maxActiveRuns,
+    sensors: sensorOptions,
+    alerts,
     ...rest
   } = options;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(id)) {
@@ -211,7 +231,17 @@ export function defineDag(options: DagOptions): DagDefinition {
       invalidArgument(`task "${key}" of "${id}"`, 'a function or defineTask(...)', value);
     registry.set(def.name, def);
   }
+  const sensors = sensorsOf(id, sensorOptions, new Set(graph.nodeNames()));
   for (const node of graph.nodes()) {
+    if (sensors.has(node.name)) {
+      if (registry.has(node.name) || (node.payload as { task?: unknown } | undefined)?.task)
+        invalidArgument(
+          `node "${node.name}" of "${id}"`,
+          'a task or a sensor, not both',
+          node.name,
+        );
+      continue;
+    }
     const named = (node.payload as { task?: unknown } | undefined)?.task;
     const taskName = typeof named === 'string' ? named : node.name;
     if (named !== undefined && typeof named !== 'string') {
@@ -259,6 +289,8 @@ export function defineDag(options: DagOptions): DagDefinition {
     expanders: new Map(Object.entries(expanders ?? {})),
     params: { ...params },
     scheduling,
+    sensors,
+    alerts: dagAlerts(id, alerts),
     ...(paramsSchema === undefined ? {} : { paramsSchema }),
     options: rest,
   });

@@ -14,6 +14,8 @@ import { Journal } from './journal.js';
 import { JournalRecorder } from './journal-recorder.js';
 import type { DurableRunOptions } from './options.js';
 import { definitionResolver } from './resolver.js';
+import { SensorWatch } from './sensor-watch.js';
+import { controlEvent, type ControlRequest } from './control-event.js';
 import type { Period } from '../time/index.js';
 
 /*
@@ -25,7 +27,7 @@ import type { Period } from '../time/index.js';
  *   derived; the Journal group-commits them with the session's lease fence, so a session that
  *   lost its lease can never write again;
  * - the owner loop: one interval (`pollMs`, 250 ms) that applies requests from other processes
- *   (cancel, modify) through the engine, completing each in the same commit as its journal
+ *   (cancel, modify, clear, mark) through the engine, completing each in the same commit as its journal
  *   entries, and renews the lease every third of its time;
  * - the task logs: every line a task logs through its context is kept with the run, bounded per
  *   attempt.
@@ -44,6 +46,8 @@ export interface Session {
   readonly params: Readonly<Record<string, unknown>>;
   /** The run's period (undefined: unpartitioned). */
   readonly period: Period | undefined;
+  /** The run's period key as recorded (`''`: none; a free label for a DAG without a schedule). */
+  readonly periodKey: string;
   /** The seq the next journal entry gets. */
   readonly nextSeq: number;
   readonly lease: Lease;
@@ -83,6 +87,27 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
   const { retry, nodeTimeoutMs, timeoutMs, maxWorkers } = def.options;
   const started = performance.now();
+  const waits =
+    def.sensors.size === 0
+      ? undefined
+      : new SensorWatch({
+          def,
+          store,
+          runId,
+          period: session.period,
+          periodKey: session.periodKey,
+          params: session.params,
+          dags: options.dags,
+          onCheckFailed: (node, error) =>
+            journal.log({
+              node,
+              attempt: engine.attemptOf(engine.graph.requireId(node)),
+              at: Date.now(),
+              level: 'warn',
+              source: 'log',
+              message: `sensor check failed: ${error.message}`,
+            }),
+        });
   const driver = new RunDriver(engine, {
     runId,
     params: session.params,
@@ -113,6 +138,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     logSink: (ctx, line) => keepLog(journal, ctx, line, maxLogBytes),
     ...(options.captureConsole === true ? { captureConsole: true } : {}),
     signal: stop.signal,
+    ...(waits === undefined ? {} : { waits }),
     now,
     ...(retry === undefined ? {} : { retry }),
     ...(nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs }),
@@ -134,10 +160,21 @@ export async function drive(session: Session): Promise<ExecutionResult> {
   const requests = new RequestHandler(journal, {
     modify: (mod, actor) => driver.modify(mod, actor),
     cancel: () => driver.cancel(),
+    control: (request, actor) => {
+      const event = controlEvent(engine, request, actor, now());
+      driver.control(event);
+      return event.type === 'nodes_cleared' ? event.nodes : [event.node];
+    },
   });
   requests.apply(await store.pendingRequests(runId));
   // From here on nothing awaits before the driver runs: its timers cannot be left behind.
   for (const [id, dueAt] of session.retries) driver.scheduleRetry(id, dueAt);
+  // Sensors that were waiting when the previous owner died wait on, from when they began.
+  if (waits !== undefined) {
+    for (const id of engine.graph.ids())
+      if (engine.stateOf(id) === 'waiting')
+        driver.resumeWait(id, engine.attemptStartedAt(id) ?? at);
+  }
   const userSignal = options.signal;
   const onUserAbort = (): void => stop.abort();
   if (userSignal?.aborted === true) stop.abort();
@@ -171,6 +208,7 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     await driver.run();
   } finally {
     clearInterval(poll);
+    waits?.close();
     requests.close();
     userSignal?.removeEventListener('abort', onUserAbort);
   }
@@ -195,6 +233,8 @@ export async function drive(session: Session): Promise<ExecutionResult> {
 interface RequestTarget {
   modify(modification: DynamicModification, actor: string): unknown;
   cancel(): void;
+  /** A clear or a mark; returns the nodes it reopened or marked. */
+  control(request: ControlRequest, actor: string): readonly string[];
 }
 
 /**
@@ -248,6 +288,11 @@ class RequestHandler {
       if (request.kind === 'cancel') {
         this.#run.cancel();
         return { state: 'applied', outcome: JSON.stringify({ cancelled: true }) };
+      }
+      if (request.kind === 'clear' || request.kind === 'mark') {
+        const body = JSON.parse(request.body ?? 'null') as ControlRequest;
+        const nodes = this.#run.control(body, request.actor);
+        return { state: 'applied', outcome: JSON.stringify({ nodes }) };
       }
       const modification = JSON.parse(request.body ?? 'null') as DynamicModification;
       const record = this.#run.modify(modification, request.actor);

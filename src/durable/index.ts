@@ -10,12 +10,34 @@ export { queueRun, startRun } from './start-run.js';
 export { cancelRun, codecOf, resumeRun } from './resume-run.js';
 export type { DurableRunOptions, ResumeOptions, ResumeOutcome } from './options.js';
 export { isOwnerAlive, newOwnerId } from './owner.js';
-export { takeLease } from './run-lease.js';
+export { liveOwner, takeLease } from './run-lease.js';
+export { clearRun, markNode } from './run-control.js';
+export type { RunControlOptions, RunControlOutcome } from './run-control.js';
+export type { Control, ControlRequest } from './control-event.js';
 export { loadJournal, replay } from './replay.js';
 export type { InfoEntry, JournalEntry } from './journal-entry.js';
 export { viewRun } from './run-view.js';
 export type { NodeView, RunView } from './run-view.js';
-export { dagScheduling, referencedDags } from './scheduling.js';
+export { dagScheduling } from './scheduling.js';
+export { referencedDags } from './references.js';
+export type { DagReference, ReferenceKind } from './references.js';
+export { isSensorDefinition, sensor } from './sensors.js';
+export { dagAlerts } from './alerts.js';
+export type { Alert, AlertOptions, AlertTarget, DagAlerts } from './alerts.js';
+export { httpRequest } from './http-request.js';
+export type { HttpAnswer } from './http-request.js';
+export type {
+  CheckSensorOptions,
+  FileSensorOptions,
+  HttpSensorOptions,
+  RunSensorOptions,
+  Sensor,
+  SensorContext,
+  SensorDefinition,
+  SensorKind,
+  SensorOptions,
+  SignalSensorOptions,
+} from './sensors.js';
 export type {
   DagScheduling,
   Dependency,

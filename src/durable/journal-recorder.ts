@@ -1,15 +1,19 @@
 import type { Codec } from '../codec/index.js';
-import type {
-  EngineObserver,
-  ModificationRecord,
-  NodeState,
-  RunEngine,
-  RunEvent,
+import {
+  isTerminal,
+  type EngineObserver,
+  type ModificationRecord,
+  type NodeState,
+  type RunEngine,
+  type RunEvent,
 } from '../engine/index.js';
 import type { Journal } from './journal.js';
 import type { InfoEntry } from './journal-entry.js';
 
-/** States the journal records as `node_settled` (the ones no input event names directly). */
+/**
+ * States the journal records as `node_settled` (the ones no input event names directly), and
+ * `pending` when a clear or a mark reopens a finished node (the only way out of a terminal state).
+ */
 const SETTLED: ReadonlySet<NodeState> = new Set<NodeState>([
   'skipped',
   'upstream_failed',
@@ -55,8 +59,8 @@ export class JournalRecorder implements EngineObserver {
     this.#now = now;
   }
 
-  onTransition(id: number, _from: NodeState, to: NodeState): void {
-    if (SETTLED.has(to)) {
+  onTransition(id: number, from: NodeState, to: NodeState): void {
+    if (SETTLED.has(to) || (to === 'pending' && isTerminal(from))) {
       this.#derived.push({
         type: 'node_settled',
         node: this.#engine.graph.nameOf(id),

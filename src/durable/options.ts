@@ -1,6 +1,7 @@
 import type { Codec } from '../codec/index.js';
 import type { ExecutionResult, ExecutorHooks, Interceptor, TaskLogger } from '../executor/index.js';
 import type { Durability, RunRecord, RunStore } from '../store/index.js';
+import type { DagDefinition } from './define.js';
 
 /** Options of {@link startRun} and {@link resumeRun}. */
 export interface DurableRunOptions {
@@ -15,6 +16,8 @@ export interface DurableRunOptions {
    * the run id, so a manual run never collides.
    */
   readonly runKey?: string;
+  /** What makes the run, recorded with it (see `RunRecord.origin`): `cli:<user>`, `schedule`, ... */
+  readonly origin?: string;
   /** Absolute path of the definition module, recorded so `resume <runId>` can reload it. */
   readonly module?: string;
   /** How results and events are encoded. Recorded by name with the run; a resume must use the same. */
@@ -38,6 +41,12 @@ export interface DurableRunOptions {
    */
   readonly captureConsole?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Other DAGs' definitions by id, so a run sensor maps this run's period onto its upstream's
+   * periods (the scheduler passes its project's). Without it, the upstream period is the one
+   * with this run's key.
+   */
+  readonly dags?: (id: string) => DagDefinition | undefined;
   /** Called once the run is recorded and this process owns it, before any task starts. */
   readonly onCreated?: (runId: string) => void;
   readonly hooks?: ExecutorHooks;
@@ -57,7 +66,7 @@ export interface DurableRunOptions {
 /** Options of {@link resumeRun}. */
 export interface ResumeOptions extends Omit<
   DurableRunOptions,
-  'params' | 'runId' | 'partitionKey' | 'runKey' | 'module'
+  'params' | 'runId' | 'partitionKey' | 'runKey' | 'module' | 'origin'
 > {
   /**
    * Take the run's lease even when its owner looks alive: for an owner on another host that is

@@ -6,6 +6,7 @@ import type { RunStore } from '../store/index.js';
 import { definitionResolver } from './resolver.js';
 import type { DagDefinition } from './define.js';
 import { isRunEvent, type JournalEntry } from './journal-entry.js';
+import { sensorReason } from './sensors.js';
 
 /** A fresh engine for a definition, as every durable run starts: data-only modifications. */
 export function createEngine(def: DagDefinition): RunEngine {
@@ -18,6 +19,7 @@ function engineOptions(def: DagDefinition): EngineOptions {
   return {
     requireSerializable: true,
     registry: definitionResolver(def),
+    ...(def.sensors.size === 0 ? {} : { waitReason: (spec) => sensorReason(def, spec.name) }),
     ...(limits === undefined ? {} : { limits }),
     ...(failFast === undefined ? {} : { failFast }),
   };
@@ -83,6 +85,26 @@ export async function loadJournal(
     }
   }
   return entries;
+}
+
+/**
+ * A run's engine as its store holds it: the latest snapshot, then the journal after it.
+ * Returns the seq the next journal entry gets. O(entries since the snapshot).
+ */
+export async function loadEngine(
+  def: DagDefinition,
+  store: RunStore,
+  runId: string,
+  codec: Codec,
+): Promise<{ readonly engine: RunEngine; readonly nextSeq: number }> {
+  const snapshot = await store.getSnapshot(runId);
+  const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
+  const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
+  // Only the count of entries outlives the replay: a long journal is garbage from here on.
+  return {
+    engine: replay(def, entries, base),
+    nextSeq: (snapshot?.seq ?? 0) + entries.length + 1,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { runNotFound, type RunRecord, type RunStore } from '../store/index.js';
 import type { DagDefinition } from './define.js';
 import { drive } from './drive.js';
 import type { ResumeOptions, ResumeOutcome } from './options.js';
-import { loadJournal, replay, restoreEngine } from './replay.js';
+import { loadEngine } from './replay.js';
 import { takeRun } from './run-lease.js';
 import { runPeriod } from './run-period.js';
 
@@ -35,7 +35,7 @@ export async function resumeRun(
   const codec = codecOf(before, options.codec);
   const lease = await takeRun(store, runId, options);
   // A queued run starts now (read again under the lease: another session may have started it,
-  // or run it to the end, meanwhile). It has no journal, so the replay below is of nothing.
+  // or run it to the end, meanwhile). Its journal, if a clear reopened it, is replayed below.
   if (before.status === 'queued' && (await requireRun(store, runId)).status === 'queued')
     await store.commit(runId, { events: [], run: { status: 'running' }, fence: lease.fence });
   let loaded: Awaited<ReturnType<typeof load>>;
@@ -64,6 +64,7 @@ export async function resumeRun(
     runId,
     params: run.params,
     period: runPeriod(def, run.partitionKey),
+    periodKey: run.partitionKey ?? '',
     nextSeq,
     lease,
     codec,
@@ -100,24 +101,18 @@ async function load(def: DagDefinition, store: RunStore, runId: string, codec: C
   // Read again under the lease: another session may have finished the run meanwhile.
   const run = await requireRun(store, runId);
   if (run.status !== 'running') return undefined;
-  const snapshot = await store.getSnapshot(runId);
-  const base = snapshot === undefined ? undefined : restoreEngine(def, snapshot.body, codec);
-  const entries = await loadJournal(store, runId, codec, snapshot?.seq ?? 0);
-  // Only the count of entries outlives the replay: a long journal is garbage from here on.
-  return {
-    run,
-    engine: replay(def, entries, base),
-    nextSeq: (snapshot?.seq ?? 0) + entries.length + 1,
-  };
+  return { run, ...(await loadEngine(def, store, runId, codec)) };
 }
 
-async function requireRun(store: RunStore, runId: string): Promise<RunRecord> {
+/** The run, or `RUN_NOT_FOUND`. */
+export async function requireRun(store: RunStore, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId);
   if (run === undefined) throw runNotFound(runId);
   return run;
 }
 
-function checkDefinition(def: DagDefinition, run: RunRecord): void {
+/** `DEFINITION_CHANGED` unless `def` is the definition the run was started with. */
+export function checkDefinition(def: DagDefinition, run: RunRecord): void {
   if (run.dagId !== def.id || run.graph !== JSON.stringify(def.dag.toJSON())) {
     throw new TributaryError(
       'DEFINITION_CHANGED',

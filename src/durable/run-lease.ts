@@ -65,3 +65,19 @@ export async function takeLease(
   if (attempt.acquired || isOwnerAlive(attempt.holder.owner)) return attempt;
   return store.acquireLease(key, owner, ttlMs, { ifFence: attempt.holder.fence });
 }
+
+/**
+ * The owner driving a run now, if one does: a lease that has not expired, held by a process
+ * that may be alive (one on this host that is gone does not count).
+ *
+ * @example
+ * ```ts
+ * const owner = await liveOwner(store, runId); // 'host:4242:1a2b3c4d' or undefined
+ * ```
+ */
+export async function liveOwner(store: LeaseStore, runId: string): Promise<string | undefined> {
+  const lease = await store.getLease(runLeaseKey(runId));
+  return lease !== undefined && lease.expiresAt > Date.now() && isOwnerAlive(lease.owner)
+    ? lease.owner
+    : undefined;
+}

@@ -30,8 +30,8 @@ export interface RunView {
  * Fold a journal into per-node states: the definition's nodes from the run record, plus nodes
  * added by applied modifications, minus removed ones. Each input event sets its node's state
  * with the engine's own mapping (`eventNodeState`); states the engine derived are journaled as
- * `node_settled`. Nodes made ready by their parents show as `pending` (readiness is derived,
- * not journaled). O(entries).
+ * `node_settled`, and so are nodes a clear or a mark reopened (back to `pending`). Nodes made
+ * ready by their parents show as `pending` (readiness is derived, not journaled). O(entries).
  */
 export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunView {
   const nodes = new Map<string, NodeView>();
@@ -53,6 +53,7 @@ export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunVi
       settle(nodes, entry.node, entry.state, entry.at);
       continue;
     }
+
     if (!isRunEvent(entry) || !('node' in entry)) continue;
     // The engine's own mapping from an event to its node's state: one derivation.
     const node = settle(nodes, entry.node, eventNodeState(entry), entry.at);
@@ -60,10 +61,18 @@ export function viewRun(run: RunRecord, entries: readonly JournalEntry[]): RunVi
     if (entry.type === 'task_started') {
       node.attempts = entry.attempt;
       node.startedAt ??= entry.at;
+    } else if (entry.type === 'node_waiting') {
+      node.attempts += 1;
+      node.startedAt ??= entry.at;
+    } else if (entry.type === 'wait_ended') {
+      if (entry.error !== undefined) node.error = errorText(entry.error);
     } else if (entry.type === 'task_failed') {
       node.error = errorText(entry.error);
     } else if (entry.type === 'task_succeeded') {
       delete node.error;
+    } else if (entry.type === 'node_marked') {
+      if (entry.state === 'failed') node.error = `MARKED_FAILED: marked failed by ${entry.actor}`;
+      else delete node.error;
     }
   }
   return { run, nodes, modifications };
@@ -79,6 +88,11 @@ function settle(
   if (node === undefined) return undefined;
   node.state = state;
   if (isTerminal(state)) node.finishedAt = at;
+  else if (state === 'pending') {
+    // Reopened by a clear or a mark: it waits again; its attempts so far stay counted.
+    delete node.finishedAt;
+    delete node.error;
+  }
   return node;
 }
 

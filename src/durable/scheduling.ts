@@ -260,11 +260,3 @@ function triggerOf(id: string, given: TriggerOptions, i: number): Trigger {
     invalidArgument(`\`params\` of ${where} of "${id}"`, 'an object', params);
   return { dag, on, params: { ...params }, mapping: mappingOf(id, where, given.mapping) };
 }
-
-/** The DAG ids a DAG refers to (dependencies and triggers), for the registry's checks. */
-export function referencedDags(s: DagScheduling): { dag: string; kind: 'dependsOn' | 'trigger' }[] {
-  return [
-    ...s.dependsOn.map((d) => ({ dag: d.dag, kind: 'dependsOn' as const })),
-    ...s.triggers.map((t) => ({ dag: t.dag, kind: 'trigger' as const })),
-  ];
-}

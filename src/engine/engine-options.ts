@@ -24,6 +24,12 @@ export interface EngineOptions {
    * when it is made: `TASK_NOT_FOUND` or `EXPANDER_NOT_FOUND`.
    */
   readonly registry?: TaskRegistry;
+  /**
+   * Nodes that wait for a condition instead of running (sensors): the reason a node waits, or
+   * undefined for a node that runs. Such a node goes `ready → waiting` (a `node_waiting` event)
+   * when it is its turn to start, and holds no worker slot; a `wait_ended` event ends it.
+   */
+  readonly waitReason?: (spec: NodeSpec) => string | undefined;
 }
 
 /** Observers of the state machine; all optional, all synchronous. */

@@ -51,7 +51,59 @@ export type RunEvent =
        */
       readonly origin?: string;
     }
-  | { readonly type: 'run_cancelled'; readonly at: number; readonly reason: CancelReason };
+  | { readonly type: 'run_cancelled'; readonly at: number; readonly reason: CancelReason }
+  /**
+   * A node that waits for a condition instead of running (a sensor) began waiting: `ready →
+   * waiting`, as its next attempt. It holds no worker slot.
+   */
+  | {
+      readonly type: 'node_waiting';
+      readonly node: string;
+      readonly at: number;
+      /** What it waits for, for people: `run of sales for 2026-12-05 (succeeded)`. */
+      readonly reason: string;
+    }
+  /** A waiting node's wait is over: its condition was met, it timed out or it cannot be met. */
+  | {
+      readonly type: 'wait_ended';
+      readonly node: string;
+      readonly at: number;
+      readonly outcome: 'succeeded' | 'failed' | 'skipped';
+      /** What a met condition hands the node's children (a succeeded outcome). */
+      readonly result?: unknown;
+      /** Why it failed or was skipped. */
+      readonly error?: Error;
+    }
+  /**
+   * A clear: each listed node that had finished goes back to `pending` and runs again as its
+   * next attempt once its parents are done; what it did before stays in the journal. A run
+   * stopped early is no longer stopped once no node it cancelled stays cancelled.
+   */
+  | {
+      readonly type: 'nodes_cleared';
+      readonly at: number;
+      readonly actor: string;
+      readonly nodes: readonly string[];
+      readonly reason?: string;
+    }
+  /**
+   * A node set to an outcome by hand. A finished node is first reopened, together with the
+   * nodes below it that its outcome settled without running them (`upstream_failed`, or
+   * `skipped` by a trigger rule), so they are decided again from the new outcome.
+   */
+  | {
+      readonly type: 'node_marked';
+      readonly node: string;
+      readonly at: number;
+      readonly actor: string;
+      readonly state: MarkState;
+      /** The result a node marked `succeeded` hands its children. */
+      readonly result?: unknown;
+      readonly reason?: string;
+    };
+
+/** The outcomes a node can be marked with by hand. */
+export type MarkState = 'succeeded' | 'failed' | 'skipped';
 
 /** Why a run stopped early: by request, by its deadline, or by fail-fast after a failure. */
 export type CancelReason = 'cancelled' | 'timeout' | 'fail_fast';
@@ -59,7 +111,7 @@ export type CancelReason = 'cancelled' | 'timeout' | 'fail_fast';
 /** One of the {@link RunEvent} type strings. */
 export type RunEventType = RunEvent['type'];
 
-/** The {@link RunEvent}s about one node (all but `graph_modified` and `run_cancelled`). */
+/** The {@link RunEvent}s about one node (all but `graph_modified`, `run_cancelled` and `nodes_cleared`). */
 export type NodeEvent = Extract<RunEvent, { readonly node: string }>;
 
 /**
@@ -74,6 +126,8 @@ export type NodeEvent = Extract<RunEvent, { readonly node: string }>;
  * - `task_failed` → `retrying` when it carries `retryAt`, else `timed_out` when `timedOut`,
  *   else `failed`
  * - `task_retry_due`, `task_interrupted` → `ready`
+ * - `node_marked` → the state it names
+ * - `node_waiting` → `waiting`; `wait_ended` → its outcome
  *
  * @example
  * ```ts
@@ -95,8 +149,15 @@ export function eventNodeState(event: RunEvent): NodeState | undefined {
     case 'task_retry_due':
     case 'task_interrupted':
       return 'ready';
+    case 'node_marked':
+      return event.state;
+    case 'node_waiting':
+      return 'waiting';
+    case 'wait_ended':
+      return event.outcome;
     case 'graph_modified':
     case 'run_cancelled':
+    case 'nodes_cleared':
       return undefined;
   }
 }

@@ -27,5 +27,7 @@ export type {
   ModificationRecord,
 } from './modification.js';
 export { eventNodeState } from './events.js';
-export type { CancelReason, NodeEvent, RunEvent, RunEventType } from './events.js';
+export type { CancelReason, MarkState, NodeEvent, RunEvent, RunEventType } from './events.js';
+export { clearSelection } from './clear-selection.js';
+export type { ClearSelection } from './clear-selection.js';
 export type { ReadyQueueState } from './ready-queue.js';

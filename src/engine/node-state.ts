@@ -2,13 +2,15 @@ import { TributaryError } from '../errors/index.js';
 
 /**
  * Node states. `pending → ready → running → succeeded | failed | timed_out`, with `retrying`
- * between attempts, `skipped` and `upstream_failed` decided by trigger rules, and `cancelled`
- * when the run stops. The last six are terminal.
+ * between attempts, `waiting` for a node that waits for a condition (a sensor) instead of
+ * running (it holds no worker slot), `skipped` and `upstream_failed` decided by trigger rules,
+ * and `cancelled` when the run stops. The last six are terminal.
  */
 export const NodeState = {
   pending: 'pending',
   ready: 'ready',
   running: 'running',
+  waiting: 'waiting',
   retrying: 'retrying',
   succeeded: 'succeeded',
   failed: 'failed',
@@ -28,11 +30,14 @@ export type TerminalState =
 /**
  * The one transition table. `ready → pending` happens when a modification gives a queued node a
  * new parent that has not finished; `running → ready` when a crashed attempt is re-run on resume.
+ * Outside it, by hand only: a clear reopens a finished node (`→ pending`), a mark settles a
+ * node that is not running.
  */
 export const TRANSITIONS: Readonly<Record<NodeState, readonly NodeState[]>> = {
   pending: ['ready', 'skipped', 'upstream_failed', 'cancelled'],
-  ready: ['running', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
+  ready: ['running', 'waiting', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
   running: ['succeeded', 'failed', 'timed_out', 'retrying', 'ready', 'cancelled'],
+  waiting: ['succeeded', 'failed', 'skipped', 'cancelled'],
   retrying: ['ready', 'cancelled'],
   succeeded: [],
   failed: [],

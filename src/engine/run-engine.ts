@@ -9,7 +9,7 @@ import {
   type EngineSnapshotV1,
 } from './engine-snapshot.js';
 import type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
-import { eventNodeState, type CancelReason, type RunEvent } from './events.js';
+import { eventNodeState, type CancelReason, type MarkState, type RunEvent } from './events.js';
 import {
   checkModificationShape,
   DEFAULT_LIMITS,
@@ -61,6 +61,7 @@ export class RunEngine {
   #onModification: EngineObserver['onModification'];
   #onStopped: EngineObserver['onStopped'];
   readonly #failFast: boolean;
+  readonly #waitReason: EngineOptions['waitReason'];
   #queue = new ReadyQueue();
   // Per-node arrays indexed by graph id.
   #state: NodeState[] = [];
@@ -90,6 +91,7 @@ export class RunEngine {
     pending: 0,
     ready: 0,
     running: 0,
+    waiting: 0,
     retrying: 0,
     succeeded: 0,
     failed: 0,
@@ -138,6 +140,7 @@ export class RunEngine {
       registry: options.registry,
     };
     this.#failFast = options.failFast === true;
+    this.#waitReason = options.waitReason;
     this.observe(observer);
     if (from !== undefined) {
       this.#load(from);
@@ -404,6 +407,13 @@ export class RunEngine {
       if (id < 0) return -1;
       if (this.#state[id] !== 'ready' || !this.graph.isLive(id)) continue; // stale entry
       const attempt = this.#attempt[id]! + 1;
+      if (this.#waitReason !== undefined) {
+        const reason = this.#waitReason(this.graph.data(id));
+        if (reason !== undefined) {
+          this.apply({ type: 'node_waiting', node: this.graph.nameOf(id), at, reason });
+          return id;
+        }
+      }
       const onEvent = this.#onEvent;
       if (this.#applying) {
         this.apply({ type: 'task_started', node: this.graph.nameOf(id), attempt, at }); // deferred
@@ -594,6 +604,29 @@ export class RunEngine {
       case 'run_cancelled':
         this.#cancel(event.reason);
         break;
+      case 'node_waiting': {
+        const id = this.#require(event.node);
+        this.#expectAttempt(id, this.#attempt[id]!, 'ready');
+        this.#attempt[id]!++;
+        if (this.#startedAt[id]! < 0) this.#startedAt[id] = event.at;
+        this.#attemptStartedAt[id] = event.at;
+        this.#transition(id, 'waiting');
+        break;
+      }
+      case 'wait_ended': {
+        const id = this.#require(event.node);
+        this.#expectAttempt(id, this.#attempt[id]!, 'waiting');
+        if (event.outcome === 'succeeded') this.#result[id] = event.result;
+        else if (event.error !== undefined) this.#attemptFailed(id, event.at, event.error, false);
+        this.#finish(id, event.outcome);
+        break;
+      }
+      case 'nodes_cleared':
+        this.#clear(event.nodes);
+        break;
+      case 'node_marked':
+        this.#mark(event.node, event.state, event.result, event.actor, event.reason);
+        break;
     }
     this.#drain();
     this.#onEvent?.(event);
@@ -709,6 +742,11 @@ export class RunEngine {
   #transition(id: number, to: NodeState): void {
     const from = this.#state[id]!;
     assertTransition(from, to, this.graph.nameOf(id));
+    this.#set(id, from, to);
+  }
+
+  /** Change a node's state without the table's check: the table's own moves, and clears and marks. */
+  #set(id: number, from: NodeState, to: NodeState): void {
     this.#state[id] = to;
     this.#counts[from]--;
     this.#counts[to]++;
@@ -718,6 +756,11 @@ export class RunEngine {
   /** Move a node to a terminal state and account its outcome on every child edge. */
   #finish(id: number, to: NodeState): void {
     this.#transition(id, to);
+    this.#settled(id, to);
+  }
+
+  /** The bookkeeping of a node that just reached the terminal state `to`. */
+  #settled(id: number, to: NodeState): void {
     this.#finishedAt[id] = this.#now;
     this.#terminalOrder.push(id);
     this.#open--;
@@ -827,7 +870,7 @@ export class RunEngine {
       if (spareCleanup && this.graph.data(id).cleanup === true) continue;
       const to = reason === 'timeout' && state === 'running' ? 'timed_out' : 'cancelled';
       this.#finish(id, to);
-      if (state === 'running') this.#onStopped?.(id, to);
+      if (state === 'running' || state === 'waiting') this.#onStopped?.(id, to);
     }
     // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
     if (!spareCleanup) this.#work.length = 0;
@@ -940,4 +983,179 @@ export class RunEngine {
     this.#upstreamFailed[id] = 0;
     for (const parent of this.graph.predecessorIds(id)) this.#count(parent, id, 1);
   }
+
+  /**
+   * A clear (`nodes_cleared`). Checks everything before it changes anything: an unknown node is
+   * `UNKNOWN_NODE`, a running or retrying one `NODE_ACTIVE`, a node whose run changed the graph
+   * `NOT_CLEARABLE` (running it again would apply its change twice), and a list with no finished
+   * node `NOT_CLEARABLE`. Open nodes in the list are left as they are. O(cleared + their edges
+   * + terminal order), plus O(modifications) to find the nodes that changed the graph.
+   */
+  #clear(names: readonly string[]): void {
+    const changedGraph = this.#nodesThatModified();
+    const ids: number[] = [];
+    for (const name of names) {
+      const id = this.#require(name);
+      const state = this.#state[id]!;
+      if (state === 'running' || state === 'retrying' || state === 'waiting')
+        throw nodeActive(name, state);
+      if (changedGraph.has(name)) {
+        throw new TributaryError(
+          'NOT_CLEARABLE',
+          `Node "${name}" changed the graph when it ran: running it again would apply its change twice; clear the nodes it added instead, or start a new run`,
+          { context: { node: name } },
+        );
+      }
+      if (!isTerminal(state)) continue;
+      this.#checkChildrenIdle(id);
+      ids.push(id);
+    }
+    if (ids.length === 0) {
+      throw new TributaryError(
+        'NOT_CLEARABLE',
+        `Nothing to clear: none of ${names.length === 0 ? 'the (empty) list' : names.map((n) => `"${n}"`).join(', ')} has finished`,
+        { context: { received: names } },
+      );
+    }
+    this.#reopen(ids);
+    // The run's stop (cancel, deadline, fail-fast) is over once nothing it cancelled stays so.
+    if (this.#cancelReason !== undefined && this.#counts.cancelled === 0)
+      this.#cancelReason = undefined;
+  }
+
+  /**
+   * A finished node's outcome may change by hand only while no child acts on it: a running or
+   * retrying child would otherwise have started on an outcome that no longer holds.
+   */
+  #checkChildrenIdle(id: number): void {
+    for (const child of this.graph.successorIds(id)) {
+      const state = this.#state[child]!;
+      if (state !== 'running' && state !== 'retrying' && state !== 'waiting') continue;
+      const name = this.graph.nameOf(id);
+      const childName = this.graph.nameOf(child);
+      throw new TributaryError(
+        'NODE_ACTIVE',
+        `Node "${name}" cannot be cleared or marked while its child "${childName}" is ${state}: the child started on its outcome`,
+        { context: { node: name, child: childName, state } },
+      );
+    }
+  }
+
+  /** Names of the nodes whose task or expander applied a modification (`node:` / `task:` actors). */
+  #nodesThatModified(): Set<string> {
+    const names = new Set<string>();
+    for (const record of this.#modifications) {
+      if (record.outcome !== 'applied') continue;
+      const actor = record.actor;
+      if (actor.startsWith('node:')) names.add(actor.slice(5));
+      else if (actor.startsWith('task:')) names.add(actor.slice(5));
+    }
+    return names;
+  }
+
+  /**
+   * A mark (`node_marked`): the node takes `to` as if it had run to it. A finished node is
+   * reopened first with what its outcome settled below it, unless the run was stopped (then
+   * nothing below is decided again: a clear lifts a stop, a mark does not).
+   */
+  #mark(name: string, to: MarkState, result: unknown, actor: string, reason?: string): void {
+    const id = this.#require(name);
+    const from = this.#state[id]!;
+    if (from === 'running' || from === 'retrying') throw nodeActive(name, from);
+    if (to !== 'succeeded' && to !== 'failed' && to !== 'skipped') {
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        `A node can be marked succeeded, failed or skipped, got \`${String(to)}\``,
+        { context: { node: name, received: to } },
+      );
+    }
+    if (isTerminal(from)) this.#checkChildrenIdle(id);
+    // Observers see the mark as one change, `from → to`: the node's own reopening is quiet.
+    if (isTerminal(from))
+      this.#reopen(this.#cancelReason === undefined ? this.#settledBelow(id) : [id], id);
+    this.#result[id] = to === 'succeeded' ? result : undefined;
+    this.#error[id] =
+      to === 'failed'
+        ? new TributaryError(
+            'MARKED_FAILED',
+            `Marked failed by ${actor}${reason === undefined ? '' : `: ${reason}`}`,
+            { context: { node: name } },
+          )
+        : undefined;
+    const current = this.#state[id]!;
+    this.#state[id] = to;
+    this.#counts[current]--;
+    this.#counts[to]++;
+    this.#onTransition?.(id, from, to);
+    this.#settled(id, to);
+  }
+
+  /**
+   * `id` and the nodes below it that outcomes settled without running them (`upstream_failed`,
+   * or `skipped` before any attempt), through chains of such nodes. O(those nodes' edges).
+   */
+  #settledBelow(id: number): number[] {
+    const out = [id];
+    const seen = this.#stamps(this.graph.idLimit);
+    const stamp = ++this.#stamp;
+    seen[id] = stamp;
+    for (let i = 0; i < out.length; i++) {
+      for (const child of this.graph.successorIds(out[i]!)) {
+        if (seen[child] === stamp) continue;
+        seen[child] = stamp;
+        const state = this.#state[child]!;
+        if (state === 'upstream_failed' || (state === 'skipped' && this.#attempt[child] === 0))
+          out.push(child);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Put finished nodes back to `pending`, as if they had never finished (their attempts, failed
+   * attempts and first start time stay: history), then recount them and their open children
+   * and queue them for evaluation. Observers are not told of `quiet`'s reopening (a mark reports
+   * its node's change itself). O(nodes + their edges + terminal order).
+   */
+  #reopen(ids: readonly number[], quiet = -1): void {
+    const seen = this.#stamps(this.graph.idLimit);
+    const stamp = ++this.#stamp;
+    for (const id of ids) {
+      if (seen[id] === stamp) continue;
+      seen[id] = stamp;
+      const from = this.#state[id]!;
+      if (from === 'failed' || from === 'timed_out' || from === 'upstream_failed') {
+        if (isCritical(this.graph.data(id))) this.#criticalFailures--;
+        else this.#otherFailures--;
+      }
+      this.#result[id] = undefined;
+      this.#error[id] = undefined;
+      this.#finishedAt[id] = -1;
+      this.#retryAt[id] = -1;
+      this.#open++;
+      if (id === quiet) {
+        this.#state[id] = 'pending';
+        this.#counts[from]--;
+        this.#counts.pending++;
+      } else this.#set(id, from, 'pending');
+    }
+    this.#terminalOrder = this.#terminalOrder.filter((id) => seen[id] !== stamp);
+    for (const id of ids) {
+      this.#recount(id);
+      this.#work.push(id);
+      for (const child of this.graph.successorIds(id)) {
+        if (seen[child] === stamp || !isOpen(this.#state[child]!)) continue;
+        this.#recount(child);
+        this.#work.push(child);
+      }
+    }
+  }
+}
+
+function nodeActive(node: string, state: NodeState): TributaryError {
+  return new TributaryError(
+    'NODE_ACTIVE',
+    `Node "${node}" is ${state}: it can be cleared or marked once its attempt has ended`,
+    { context: { node, state } },
+  );
 }

@@ -25,6 +25,8 @@ export const ErrorCode = {
   RUN_FINISHED: 'RUN_FINISHED',
   RUN_ACTIVE: 'RUN_ACTIVE',
   RUN_EXISTS: 'RUN_EXISTS',
+  /** The run's journal, logs and artifacts were removed by retention; its summary is kept. */
+  RUN_PRUNED: 'RUN_PRUNED',
   DAG_NOT_FOUND: 'DAG_NOT_FOUND',
   STORE_CORRUPT: 'STORE_CORRUPT',
   SCHEMA_VERSION: 'SCHEMA_VERSION',
@@ -60,6 +62,16 @@ export const ErrorCode = {
   INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
   /** A partition mapping found no upstream period for a downstream period. */
   PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
+  /** A clear or mark named a node whose attempt is running or waiting for its retry. */
+  NODE_ACTIVE: 'NODE_ACTIVE',
+  /** A clear found nothing finished to reopen, or named a node that changed the graph. */
+  NOT_CLEARABLE: 'NOT_CLEARABLE',
+  /** The error of a node marked `failed` by hand. */
+  MARKED_FAILED: 'MARKED_FAILED',
+  /** A sensor waited longer than its `timeoutMs`. */
+  SENSOR_TIMEOUT: 'SENSOR_TIMEOUT',
+  /** A sensor's upstream run ended in a state it does not accept: it fails at once. */
+  UPSTREAM_FAILED: 'UPSTREAM_FAILED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

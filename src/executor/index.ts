@@ -3,6 +3,7 @@ export type { TaskMap } from './dag-executor.js';
 export { ExecutionResult } from './execution-result.js';
 export { RunDriver, YIELD_MS, YIELD_STEPS } from './run-driver.js';
 export type { DriverConfig, LogRecord } from './run-driver.js';
+export type { NodeWaits, WaitOutcome } from './node-waits.js';
 export { AttemptContext } from './task-context.js';
 export { createTaskResolver } from './task-resolver.js';
 export type {

@@ -17,6 +17,7 @@ import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
 import type { RegisteredTask, TaskResolver } from './task-resolver.js';
+import type { NodeWaits, WaitOutcome } from './node-waits.js';
 import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger, TaskTrigger } from './types.js';
 
 /*
@@ -91,6 +92,8 @@ export interface DriverConfig {
   readonly nodeTimeoutMs?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Watches the run's waiting nodes (sensors); a run with none needs none. */
+  readonly waits?: NodeWaits;
   readonly interceptors?: readonly Interceptor[];
   readonly hooks?: ExecutorHooks;
   readonly logger?: TaskLogger;
@@ -159,6 +162,8 @@ export class RunDriver implements AttemptHost {
   readonly #resolver: TaskResolver;
   /** Attempts in flight, by node id (an array: ids are dense). */
   readonly #active: (Launch | undefined)[] = [];
+  /** Nodes in `waiting`, watched by `config.waits`: they hold no worker slot. */
+  readonly #waiting = new Set<number>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #runController = new AbortController();
   readonly #completed: [Launch, boolean, unknown][] = [];
@@ -284,6 +289,57 @@ export class RunDriver implements AttemptHost {
     return record;
   }
 
+  /**
+   * Apply a clear or a mark from outside (an operator's request): what it reopens or settles is
+   * acted on at once. Throws the engine's refusal, which changes nothing.
+   */
+  control(event: Extract<RunEvent, { type: 'nodes_cleared' | 'node_marked' }>): void {
+    this.#engine.apply(event);
+    // A mark may have settled a waiting node: stop watching it.
+    for (const id of this.#waiting) if (this.#engine.stateOf(id) !== 'waiting') this.#unwatch(id);
+    this.#afterExternal();
+  }
+
+  /**
+   * Watch again a node that was `waiting` when the previous owner died (used on resume): its
+   * wait goes on from `since`, when it began.
+   */
+  resumeWait(id: number, since: number): void {
+    this.#watch(id, since);
+  }
+
+  #watch(id: number, since: number): void {
+    const waits = this.#config.waits;
+    const node = this.#engine.graph.nameOf(id);
+    if (waits === undefined) {
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        `Node "${node}" waits for a condition, but nothing watches this run's waiting nodes (sensors run in durable runs: startRun)`,
+        { context: { node } },
+      );
+    }
+    this.#waiting.add(id);
+    waits.watch(id, node, since, (outcome) => this.#guard(() => this.#endWait(id, outcome)));
+  }
+
+  #unwatch(id: number): void {
+    if (this.#waiting.delete(id)) this.#config.waits?.unwatch(id);
+  }
+
+  /** A watched node's wait is over: journal it through the engine and go on. */
+  #endWait(id: number, outcome: WaitOutcome): void {
+    if (!this.#waiting.delete(id) || this.#engine.stateOf(id) !== 'waiting') return;
+    this.#engine.apply({
+      type: 'wait_ended',
+      node: this.#engine.graph.nameOf(id),
+      at: this.#now(),
+      outcome: outcome.outcome,
+      ...(outcome.result === undefined ? {} : { result: outcome.result }),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    });
+    this.#afterExternal();
+  }
+
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void {
     const launch = ctx.launch as Launch;
     if (this.#config.onTriggers === undefined) {
@@ -396,6 +452,11 @@ export class RunDriver implements AttemptHost {
         }
         const id = engine.startNextId(now);
         if (id < 0) break;
+        // A node that waits instead of running takes no slot: it is watched.
+        if (engine.stateOf(id) === 'waiting') {
+          this.#watch(id, now);
+          continue;
+        }
         // A hook may have cancelled the run while the start was applied: then do not launch.
         if (this.#done || engine.stateOf(id) !== 'running') continue;
         this.#launch(id, engine.attemptOf(id), now);
@@ -407,7 +468,12 @@ export class RunDriver implements AttemptHost {
     if (engine.isFinished) {
       this.#finish();
       this.#resolve();
-    } else if (this.#running === 0 && this.#timers.size === 0 && this.#completed.length === 0) {
+    } else if (
+      this.#running === 0 &&
+      this.#waiting.size === 0 &&
+      this.#timers.size === 0 &&
+      this.#completed.length === 0
+    ) {
       this.#finish();
       this.#reject(
         new TributaryError(
@@ -647,6 +713,10 @@ export class RunDriver implements AttemptHost {
 
   /** The engine ended a running node (cancellation, run timeout, fail-fast): abort it. */
   #terminatedByEngine(id: number, to: NodeState): void {
+    if (this.#waiting.has(id)) {
+      this.#unwatch(id);
+      return;
+    }
     const launch = this.#active[id];
     if (launch === undefined) return; // our own completion: already released
     this.#release(launch);

@@ -26,5 +26,7 @@ export type {
   SignalLookup,
   Waiting,
 } from './readiness.js';
+export { Retention } from './retention.js';
+export type { RetentionOptions } from './retention.js';
 export { Scheduler, SCHEDULER_LEASE } from './scheduler.js';
 export type { SchedulerEvent, SchedulerOptions } from './scheduler.js';

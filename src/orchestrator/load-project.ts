@@ -5,6 +5,7 @@ import { definitionsIn, importDefinitionModule } from './definition-module.js';
 import { expandGlob, isGlob } from './glob.js';
 import { isProjectDefinition, type ProjectDefinition } from './project.js';
 import { DagRegistry } from './registry.js';
+import type { RetentionOptions } from './retention.js';
 
 /** A loaded project: its config, folder and every DAG of its modules. */
 export interface Project {
@@ -16,6 +17,8 @@ export interface Project {
   /** The DAG modules, absolute, in the order they were loaded. */
   readonly modules: readonly string[];
   readonly dags: DagRegistry;
+  /** The project's retention setting, which its scheduler applies. */
+  readonly retention?: RetentionOptions;
 }
 
 /** The names a project's config module may have, in the order they are looked for. */
@@ -115,5 +118,6 @@ export async function loadProjectFrom(
     root,
     modules: unique,
     dags,
+    ...(project.retention === undefined ? {} : { retention: project.retention }),
   };
 }

@@ -1,4 +1,5 @@
 import { describeValue, invalidArgument } from '../errors/index.js';
+import { checkRetention, type RetentionOptions } from './retention.js';
 
 const PROJECT_BRAND = Symbol.for('tributary.project-definition');
 
@@ -11,6 +12,8 @@ export interface ProjectOptions {
    * (`dags/**\/*.dag.ts`). Never a whole folder: example scripts run when imported.
    */
   readonly dags: readonly string[];
+  /** Prune old finished runs while `tributary scheduler` runs (see `RetentionOptions`). */
+  readonly retention?: RetentionOptions;
 }
 
 /** A validated project definition: what `tributary validate` and the scheduler load. */
@@ -18,6 +21,7 @@ export interface ProjectDefinition {
   readonly [PROJECT_BRAND]: true;
   readonly name?: string;
   readonly dags: readonly string[];
+  readonly retention?: RetentionOptions;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface ProjectDefinition {
 export function defineProject(options: ProjectOptions): ProjectDefinition {
   if (typeof options !== 'object' || options === null)
     invalidArgument('the project definition', 'an object', options);
-  const { name, dags } = options;
+  const { name, dags, retention } = options;
   if (name !== undefined && (typeof name !== 'string' || name === ''))
     invalidArgument('`name` of the project', 'a non-empty string', name);
   if (!Array.isArray(dags) || dags.length === 0)
@@ -49,6 +53,7 @@ export function defineProject(options: ProjectOptions): ProjectDefinition {
     [PROJECT_BRAND]: true as const,
     ...(name === undefined ? {} : { name }),
     dags: Object.freeze([...(dags as readonly string[])]),
+    ...(retention === undefined ? {} : { retention: checkRetention(retention, 'the project') }),
   });
 }
 

@@ -75,9 +75,10 @@ export class DagRegistry implements Iterable<RegisteredDag> {
    */
   checkReferences(): void {
     for (const { definition, module } of this.#dags.values()) {
-      for (const { dag, kind } of referencedDags(definition.scheduling)) {
+      for (const { dag, kind } of referencedDags(definition)) {
         if (this.#dags.has(dag)) continue;
-        const verb = kind === 'trigger' ? 'triggers' : 'depends on';
+        const verb =
+          kind === 'trigger' ? 'triggers' : kind === 'sensor' ? 'has a sensor on' : 'depends on';
         throw new TributaryError(
           'DAG_NOT_FOUND',
           `DAG "${definition.id}" (${relative(this.#root, module) || module}) ${verb} DAG "${dag}", which no module of the project defines`,

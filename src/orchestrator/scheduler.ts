@@ -13,13 +13,22 @@ import {
   runLeaseKey,
   type Change,
   type Lease,
+  type PruneResult,
   type RunStore,
   type RunSummary,
   type StoredRunStatus,
+  type TriggerOutcome,
 } from '../store/index.js';
-import { UNPARTITIONED, type CronSchedule, type Period } from '../time/index.js';
+import {
+  UNPARTITIONED,
+  UNPARTITIONED_SPACE,
+  type CronSchedule,
+  type Period,
+} from '../time/index.js';
 import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
+import { Retention, type RetentionOptions } from './retention.js';
+import { AlertDesk } from './alerts.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -51,6 +60,7 @@ export type SchedulerEvent =
       readonly status: string;
     }
   | { readonly kind: 'role'; readonly acquired: boolean; readonly owner: string }
+  | { readonly kind: 'pruned'; readonly result: PruneResult }
   | { readonly kind: 'error'; readonly error: Error };
 
 /** Options of {@link Scheduler}. */
@@ -64,6 +74,8 @@ export interface SchedulerOptions {
   /** Longest sleep between passes when nothing changes. Default 1 s. */
   readonly pollMs?: number;
   readonly onEvent?: (event: SchedulerEvent) => void;
+  /** Prune old finished runs during passes (see `RetentionOptions`); default the project's. */
+  readonly retention?: RetentionOptions;
 }
 
 const ENDED: ReadonlySet<StoredRunStatus> = new Set([
@@ -132,6 +144,8 @@ export class Scheduler {
   /** The reason each held run was last reported held for: a hold is reported when it changes. */
   readonly #held = new Map<string, string>();
   #lease: Lease | undefined;
+  readonly #retention: Retention | undefined;
+  readonly #alerts: AlertDesk;
 
   constructor(options: SchedulerOptions) {
     this.#project = options.project;
@@ -140,6 +154,16 @@ export class Scheduler {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#emit = options.onEvent ?? (() => undefined);
+    this.#alerts = new AlertDesk(
+      this.#project,
+      this.#store,
+      () => this.#fenced(),
+      (error) => this.#emit({ kind: 'error', error }),
+    );
+    const retention = options.retention ?? options.project.retention;
+    this.#retention =
+      retention &&
+      new Retention(this.#store, retention, (r) => this.#emit({ kind: 'pruned', result: r }));
   }
 
   /** Run passes until `signal` aborts; then release the role and wait for the runs it started. */
@@ -179,6 +203,7 @@ export class Scheduler {
   /** Resolve once every run this scheduler started has ended. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running.values());
+    await this.#alerts.idle();
   }
 
   /** Take the role, or keep it; false (standby) while another scheduler holds it. */
@@ -220,6 +245,9 @@ export class Scheduler {
     await this.#readFeed();
     await this.#startQueued(paused);
     await this.#recover();
+    await this.#retention?.step(now);
+    await this.#alerts.checkSla(now);
+    this.#alerts.deliver(now);
   }
 
   /**
@@ -287,24 +315,25 @@ export class Scheduler {
     for (const trigger of await this.#store.pendingTriggers()) {
       const target = this.#project.dags.get(trigger.dagId)?.definition;
       if (target === undefined) continue; // not this project's: left for the one that has it
-      let runId = '';
+      let outcome: TriggerOutcome;
       try {
         const period = runPeriod(target, trigger.periodKey) ?? UNPARTITIONED;
         const params =
           trigger.params === undefined
             ? {}
             : (JSON.parse(trigger.params) as Record<string, unknown>);
-        runId = await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey);
+        outcome = {
+          runId: await this.#ensureRun(target, period, params, trigger.origin, trigger.runKey),
+        };
       } catch (error) {
         // A trigger that cannot become a run (a period key the schedule does not write, params
-        // its schema refuses) is reported and done with (run id ''), not retried every pass.
+        // its schema refuses) is refused with its reason, reported, and not tried again.
         if (error instanceof TributaryError && error.code === 'LEASE_LOST') throw error;
-        this.#emit({
-          kind: 'error',
-          error: refused(`trigger ${trigger.id} of ${target.id}`, error),
-        });
+        const why = refused(`trigger ${trigger.id} of ${target.id}`, error);
+        this.#emit({ kind: 'error', error: why });
+        outcome = { refused: toError(error).message };
       }
-      await this.#store.completeTrigger(trigger.id, runId, this.#fenced());
+      await this.#store.completeTrigger(trigger.id, outcome, this.#fenced());
     }
   }
 
@@ -339,6 +368,7 @@ export class Scheduler {
       runId: change.subject,
       status: change.status,
     });
+    await this.#alerts.runEnded(upstream, change, this.#now());
     const period = runPeriod(upstream, change.periodKey) ?? UNPARTITIONED;
     for (const trigger of upstream.scheduling.triggers) {
       if (!fires(trigger, change.status)) continue;
@@ -348,7 +378,13 @@ export class Scheduler {
         upstream: upstream.scheduling.periods,
         downstream: target.scheduling.periods,
       };
-      for (const downstream of trigger.mapping.downstream(period, spaces)) {
+      // A DAG without a schedule has one period, which no window of the upstream's contains:
+      // each upstream run, of whatever period, triggers a run of its own.
+      const periods =
+        spaces.downstream === UNPARTITIONED_SPACE
+          ? [UNPARTITIONED]
+          : trigger.mapping.downstream(period, spaces);
+      for (const downstream of periods) {
         // A period has one run; an unpartitioned DAG has one period, so there each upstream
         // run triggers a run of its own (keyed by it: a repeated pass finds it again).
         const runKey = downstream.key === '' ? `run:${change.subject}` : '';
@@ -373,6 +409,7 @@ export class Scheduler {
         params,
         ...(period.key === '' ? {} : { partitionKey: period.key }),
         runKey,
+        origin,
         module: this.#project.dags.get(def.id)!.module,
       });
       this.#emit({ kind: 'queued', dagId: def.id, runId, periodKey: period.key, origin });
@@ -398,8 +435,11 @@ export class Scheduler {
       .map(({ run }) => run);
     for (const run of queued) {
       const registered = this.#project.dags.get(run.dagId);
-      if (registered === undefined || paused.has(run.dagId) || this.#running.has(run.runId))
+      if (registered === undefined || this.#running.has(run.runId)) continue;
+      if (paused.has(run.dagId)) {
+        this.#hold(run.dagId, run.runId, 'paused');
         continue;
+      }
       const def = registered.definition;
       const max = def.scheduling.maxActiveRuns;
       if (max !== undefined) {
@@ -470,7 +510,10 @@ export class Scheduler {
   #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
     this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
-    const done = resumeRun(def, runId, { store: this.#store })
+    const done = resumeRun(def, runId, {
+      store: this.#store,
+      dags: (id) => this.#project.dags.get(id)?.definition,
+    })
       .then(() => undefined)
       .catch(() => undefined) // the run's own failure is in its record; a lost lease, another owner's
       .finally(() => this.#running.delete(runId));

@@ -6,6 +6,15 @@ export function runNotFound(runId: string): TributaryError {
   return new TributaryError('RUN_NOT_FOUND', `No run with id "${runId}"`, { context: { runId } });
 }
 
+/** `RUN_PRUNED`: the run's journal and logs were removed by retention; its summary is kept. */
+export function runPruned(runId: string, prunedAt: number): TributaryError {
+  return new TributaryError(
+    'RUN_PRUNED',
+    `Run "${runId}" was pruned at ${new Date(prunedAt).toISOString()}: its journal, logs and artifacts are gone; its summary is kept`,
+    { context: { runId, prunedAt } },
+  );
+}
+
 /**
  * Throw {@link journalGap} unless `events` continue a journal whose next seq is `next`, one
  * seq after another. O(events).

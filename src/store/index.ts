@@ -12,7 +12,9 @@ export { DEFAULT_LEASE_MS, runLeaseKey } from './lease.js';
 export type { Lease, LeaseAttempt, LeaseStore } from './lease.js';
 export type { LogFilter, LogLevel, LogLine, LogSource, StoredLogLine } from './logs.js';
 export type { NewRunRequest, RequestOutcome, RunRequest, RunRequestKind } from './requests.js';
-export { runNotFound } from './errors.js';
+export { runNotFound, runPruned } from './errors.js';
+export { checkPruneOptions, isFeedCursor, lowestCursor, PRUNABLE_STATUSES } from './retention.js';
+export type { PruneOptions, PruneResult, ReclaimOptions, SpaceReclaimed } from './retention.js';
 export { MemoryStore } from './memory/memory-store.js';
 export { checkSignalKey } from './signals.js';
 export type { SignalFilter, SignalInput, SignalStore, StoredSignal } from './signals.js';
@@ -23,4 +25,14 @@ export type {
   PausedDag,
   SchedulerStore,
   StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
 } from './scheduler-state.js';
+export type {
+  AlertKind,
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  NotificationStore,
+  StoredNotification,
+} from './notifications.js';

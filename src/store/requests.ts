@@ -4,7 +4,7 @@
  * through the engine and completed in the same commit as the journal entries it caused, so a
  * crash can never apply one twice.
  */
-export type RunRequestKind = 'cancel' | 'modify';
+export type RunRequestKind = 'cancel' | 'modify' | 'clear' | 'mark';
 
 /** What a requester stores. */
 export interface NewRunRequest {
@@ -13,7 +13,7 @@ export interface NewRunRequest {
   readonly actor: string;
   /** Epoch milliseconds. */
   readonly at: number;
-  /** The request's payload as JSON text (a modification), if it has one. */
+  /** The request's payload as JSON text (a modification, a clear's selection, a mark), if it has one. */
   readonly body?: string;
 }
 

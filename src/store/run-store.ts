@@ -1,17 +1,20 @@
 import type { RunStatus } from '../engine/index.js';
 import type { FeedStore } from './feed.js';
+import type { NotificationStore } from './notifications.js';
 import type { LeaseStore } from './lease.js';
 import type { NewTrigger, SchedulerStore } from './scheduler-state.js';
 import type { SignalStore } from './signals.js';
 import type { LogFilter, LogLine, StoredLogLine } from './logs.js';
 import type { NewRunRequest, RequestOutcome, RunRequest } from './requests.js';
+import type { PruneOptions, PruneResult, ReclaimOptions, SpaceReclaimed } from './retention.js';
 
 /** How hard each commit is made durable. */
 export type Durability = 'normal' | 'full';
 
 /**
- * A run's status as stored: the engine's, or `queued` for a run the scheduler created whose
- * dependencies or concurrency limit hold it (it has no journal yet).
+ * A run's status as stored: the engine's, or `queued` for a run waiting to be started: one the
+ * scheduler created whose dependencies or concurrency limit hold it (no journal yet), or a
+ * finished run a clear reopened (its journal goes on when it starts again).
  */
 export type StoredRunStatus = RunStatus | 'queued';
 
@@ -29,6 +32,12 @@ export interface RunRecord {
    * manual run without a key is its own identity (absent: the run id is the key).
    */
   readonly runKey?: string;
+  /**
+   * What made the run: `schedule`, `run:<id>` (a declared trigger of that run), `task:<run>/<node>`
+   * (a task's trigger), `cli:<user>` or `api:<user>` (a person). Absent for runs made before
+   * origins were recorded.
+   */
+  readonly origin?: string;
   /** The definition's graph as `DAG.toJSON()` text, for display and drift checks. */
   readonly graph: string;
   readonly createdAt: number;
@@ -45,6 +54,11 @@ export interface RunRecord {
    * it. `createRun` ignores it.
    */
   readonly owner?: string;
+  /**
+   * Read only: when retention removed the run's journal, logs and artifacts, keeping this
+   * summary (see {@link RunStore.prune}). `createRun` ignores it.
+   */
+  readonly prunedAt?: number;
 }
 
 /** A run without its graph: what `listRuns` returns (a graph can be megabytes). */
@@ -65,10 +79,13 @@ export interface StoredEvent {
 export interface Commit {
   /** New journal entries, continuing the journal. */
   readonly events: readonly StoredEvent[];
-  /** Run fields to change; undefined fields are left alone. */
+  /**
+   * Run fields to change; undefined fields are left alone. A run reopened by a clear goes back
+   * to `queued` with `finishedAt: null`.
+   */
   readonly run?: {
-    readonly status?: RunStatus | undefined;
-    readonly finishedAt?: number | undefined;
+    readonly status?: StoredRunStatus | undefined;
+    readonly finishedAt?: number | null | undefined;
   };
   /**
    * The fence of the writer's lease on the run: the commit fails with `LEASE_LOST` (and writes
@@ -101,7 +118,8 @@ export interface RunFilter {
  * append whose `seq`s do not continue it one by one fails with `STORE_CORRUPT` and writes
  * nothing. Ownership is a lease per run ({@link LeaseStore}, key {@link runLeaseKey}); a commit
  * that carries a stale fence fails with `LEASE_LOST`. Operations on an unknown run fail with
- * `RUN_NOT_FOUND` (`getRun` returns undefined).
+ * `RUN_NOT_FOUND` (`getRun` returns undefined); reading the journal or logs of a run that
+ * retention pruned to its summary, or writing to it, fails with `RUN_PRUNED`.
  *
  * @example
  * ```ts
@@ -111,7 +129,8 @@ export interface RunFilter {
  *   await store.commit(record.runId, { events: [{ seq: 1, type: 'task_started', node: 'a', at, body }], fence: attempt.lease.fence });
  * ```
  */
-export interface RunStore extends LeaseStore, SignalStore, FeedStore, SchedulerStore {
+export interface RunStore
+  extends LeaseStore, SignalStore, FeedStore, SchedulerStore, NotificationStore {
   readonly kind: string;
   /**
    * Record a new run. `RUN_EXISTS` when its id is taken, or when a run with the same identity
@@ -140,5 +159,13 @@ export interface RunStore extends LeaseStore, SignalStore, FeedStore, SchedulerS
   getSnapshot(runId: string): Promise<{ readonly seq: number; readonly body: string } | undefined>;
   putArtifact(runId: string, key: string, body: string): Promise<void>;
   getArtifact(runId: string, key: string): Promise<string | undefined>;
+  /**
+   * Remove finished runs' details older than a cutoff, and old feed entries, completed triggers
+   * and superseded signal entries, in one transaction; or count them (`dryRun`). Never touches
+   * a queued or running run, nor one whose lease is held. The rules are in `retention.ts`.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
+  /** Give the space freed by {@link prune} back to the file system, where the backend can. */
+  reclaimSpace(options?: ReclaimOptions): Promise<SpaceReclaimed>;
   close(): Promise<void>;
 }

@@ -20,13 +20,27 @@ export interface NewTrigger {
   readonly at: number;
 }
 
-/** A trigger in the outbox and, once the scheduler dealt with it, the run it led to. */
+/** A trigger in the outbox and, once the scheduler dealt with it, what came of it. */
 export interface StoredTrigger extends NewTrigger {
   /** Rises per store; triggers are handled in id order. */
   readonly id: number;
-  readonly state: 'pending' | 'done';
-  /** The run started (or found with the same identity). */
+  /** `done`: it led to a run; `refused`: it could not become one (see `reason`). */
+  readonly state: 'pending' | 'done' | 'refused';
+  /** The run started (or found with the same identity), when done. */
   readonly runId?: string;
+  /** Why it was refused: a period key the DAG does not write, params its schema refuses, ... */
+  readonly reason?: string;
+}
+
+/** What came of a trigger: the run it led to, or why it could not become one. */
+export type TriggerOutcome = { readonly runId: string } | { readonly refused: string };
+
+/** Filters for `listTriggers`. */
+export interface TriggerFilter {
+  readonly dagId?: string;
+  readonly state?: StoredTrigger['state'];
+  /** Newest first; default 50. */
+  readonly limit?: number;
 }
 
 /** A paused DAG: the scheduler starts none of its runs until it is unpaused. */
@@ -54,6 +68,8 @@ export interface SchedulerStore {
   addTriggers(triggers: readonly NewTrigger[]): Promise<void>;
   /** Pending triggers, oldest first; at most `limit` (default 100). */
   pendingTriggers(limit?: number): Promise<StoredTrigger[]>;
-  /** Mark a trigger done with the run it led to. */
-  completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void>;
+  /** Record what came of a trigger: done with the run it led to, or refused with the reason. */
+  completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void>;
+  /** Triggers of any state, newest first (what `tributary triggers` lists). */
+  listTriggers(filter?: TriggerFilter): Promise<StoredTrigger[]>;
 }

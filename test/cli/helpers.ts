@@ -8,12 +8,13 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export function cli(
   args: readonly string[],
   cwd = ROOT,
+  env: Readonly<Record<string, string>> = {},
 ): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -22,8 +23,9 @@ export function cli(
 export function cliJson<T>(
   args: readonly string[],
   cwd = ROOT,
+  env: Readonly<Record<string, string>> = {},
 ): { code: number; value: T; stderr: string } {
-  const r = cli([...args, '--json'], cwd);
+  const r = cli([...args, '--json'], cwd, env);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let value: T;
   try {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, cliSpawn, ROOT, until } from './helpers.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { cliJson, cliSpawn, ROOT, until } from './helpers.js';
 
 // `tributary scheduler` in a process of its own: a trigger set by another process reaches it
 // through the store, the triggered run fires its DAG's declared trigger, and SIGTERM stops it
@@ -86,7 +87,22 @@ describe('tributary scheduler', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { kind: string }).kind);
     expect(kinds).toEqual(expect.arrayContaining(['role', 'queued', 'started', 'finished']));
-    expect(cli(['runs', '--dag', 'extract', '--db', db, '--json'], dir).code).toBe(0);
+    // The outbox keeps what came of each trigger: the two with key k1 led to one run.
+    const triggers = cliJson<{ state: string; runKey: string; runId: string; origin: string }[]>(
+      ['triggers', '--dag', 'extract', '--db', db],
+      dir,
+    ).value;
+    expect(triggers.map((t) => [t.state, t.runKey, t.origin.startsWith('cli:')])).toEqual([
+      ['done', 'k1', true],
+      ['done', 'k1', true],
+      ['done', expect.any(String), true],
+    ]);
+    expect(triggers[0]!.runId).toBe(triggers[1]!.runId);
+    // Each run says what made it: the trigger's origin, or the run whose trigger fired.
+    const extracts = cliJson<{ origin: string }[]>(['runs', '--dag', 'extract', '--db', db], dir);
+    expect(extracts.value.every((r) => r.origin.startsWith('cli:'))).toBe(true);
+    const [load] = cliJson<{ origin: string }[]>(['runs', '--dag', 'load', '--db', db], dir).value;
+    expect(load!.origin).toMatch(/^run:/);
   });
 
   it('a trigger with a period key its DAG does not write is a usage error (exit 2)', () => {
@@ -179,5 +195,61 @@ export default defineDag({ id: 'slow', dag: (b) => b.addEdge('first', 'second'),
     }
     expect(await secondExit).toBe(0);
     expect(marked()).toBe('first\nsecond\n'); // first ran once: its success was journaled
+  });
+
+  it('a scheduler killed while a sensor waits: the next one watches it again, and it fires once', async () => {
+    const db = join(dir, 'sensor.db');
+    write(
+      'dags/gated.dag.ts',
+      `import { defineDag, sensor } from ${JSON.stringify(LIB)};
+export default defineDag({ id: 'gated', dag: (b) => b.addEdge('go_signal', 'work'),
+  tasks: { work: (ctx) => ctx.upstream('go_signal') },
+  sensors: { go_signal: sensor.signal({ name: 'gate.open', period: 'none' }) } });`,
+    );
+    const store = SqliteStore.open(db);
+    try {
+      const gated = async () => (await store.listRuns({ dagId: 'gated' }))[0];
+      const journal = async () =>
+        (await store.loadEvents((await gated())!.runId)).map((e) => e.type);
+      expect(cliJson(['trigger', 'gated', '--db', db], dir).code).toBe(0);
+      const first = cliSpawn(['scheduler', '--db', db], dir);
+      const firstExit = new Promise((resolve) => first.on('exit', resolve));
+      await until(
+        async () => (await gated()) !== undefined && (await journal()).includes('node_waiting'),
+        'the waiting sensor',
+        60_000,
+      );
+      const owner = (await gated())!.owner;
+      first.kill('SIGKILL');
+      await firstExit;
+      const second = cliSpawn(['scheduler', '--db', db], dir);
+      const secondExit = new Promise<number | null>((resolve) => second.on('exit', resolve));
+      try {
+        // The next scheduler takes the run over; its sensor still waits.
+        await until(
+          async () => {
+            const run = await gated();
+            return run?.owner !== undefined && run.owner !== owner;
+          },
+          'the takeover',
+          60_000,
+        );
+        expect((await gated())!.status).toBe('running');
+        expect(
+          cliJson(['signal', 'set', 'gate.open', '--payload', '{"by":"ops"}', '--db', db], dir)
+            .code,
+        ).toBe(0);
+        await until(async () => (await gated())?.status === 'succeeded', 'the sensor', 60_000);
+      } finally {
+        second.kill('SIGTERM');
+      }
+      expect(await secondExit).toBe(0);
+      const types = await journal();
+      expect(types.filter((t) => t === 'node_waiting')).toHaveLength(1);
+      expect(types.filter((t) => t === 'wait_ended')).toHaveLength(1);
+      expect(types.filter((t) => t === 'task_succeeded')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });

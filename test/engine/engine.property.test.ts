@@ -6,6 +6,7 @@ import type { DynamicModification, DynamicNodeSpec } from '../../src/engine/modi
 import { isOpen, isTerminal, type NodeState } from '../../src/engine/node-state.js';
 import { triggerRuleOf, type EdgeSpec, type NodeSpec } from '../../src/engine/node-spec.js';
 import { RunEngine } from '../../src/engine/run-engine.js';
+import { clearSelection } from '../../src/engine/clear-selection.js';
 import { decide, TriggerRule, type Decision } from '../../src/engine/trigger-rules.js';
 import { RunGraph } from '../../src/graph/run-graph.js';
 import { orderRespectsEdges, snapshot } from './harness.js';
@@ -247,6 +248,10 @@ function drive(plan: Plan) {
   let stopping = false;
   /** Cleanup nodes started after fail-fast stopped the run. */
   let sparedCleanups = 0;
+  /** The node an operator is marking: its change overrides its rule. */
+  let marking: string | undefined;
+  /** Clears and marks applied and refused. */
+  const byHand = { applied: 0, refused: 0, reopenedFinished: 0 };
   const engine = new RunEngine(buildGraph(plan), {
     failFast: plan.failFast,
     limits: { maxExpansionDepth: 3, maxNodes: 40 },
@@ -294,6 +299,8 @@ function drive(plan: Plan) {
       }
       if (from === 'running' || from === 'retrying' || to === 'cancelled' || to === 'running')
         return;
+      // Out of a terminal state only by hand (a clear, a mark); a marked node ignores its rule.
+      if (isTerminal(from) || engine.graph.nameOf(id) === marking) return;
       const expected = to === 'pending' ? 'wait' : to;
       const actual = decisionOf(engine, id);
       if (actual !== expected)
@@ -367,10 +374,57 @@ function drive(plan: Plan) {
       violations.push(`isFinished is ${engine.isFinished} with ${open} open nodes`);
   };
 
+  /**
+   * An operator clears a random selection or marks a random node. A refused one (a running
+   * node, nothing finished to clear, a node that changed the graph) changes nothing.
+   */
+  const byOperator = (at: number): void => {
+    const before = snapshot(engine);
+    const names = liveNames();
+    try {
+      if (chance(55)) {
+        const nodes = clearSelection(engine, {
+          ...(chance(30) ? {} : { nodes: some(names, 2) }),
+          downstream: chance(50),
+          upstream: chance(20),
+          failedOnly: chance(40),
+        });
+        engine.apply({ type: 'nodes_cleared', at, actor: 'op', nodes });
+      } else {
+        marking = names[pick(names.length)]!;
+        const state = (['succeeded', 'failed', 'skipped'] as const)[pick(3)]!;
+        engine.apply({
+          type: 'node_marked',
+          node: marking,
+          at,
+          actor: 'op',
+          state,
+          result: pick(10),
+        });
+      }
+      byHand.applied++;
+    } catch (error) {
+      if (!(error instanceof TributaryError)) throw error;
+      byHand.refused++;
+      if (JSON.stringify(snapshot(engine)) !== JSON.stringify(before))
+        violations.push(`a refused ${error.code} clear or mark changed the run`);
+    } finally {
+      marking = undefined;
+    }
+    checkStep();
+  };
+
   let at = 0;
   const running: string[] = [];
   const retrying: string[] = [];
-  for (let step = 0; !engine.isFinished; step++) {
+  for (let step = 0; ; step++) {
+    if (engine.isFinished) {
+      // A finished run is sometimes reopened by a clear and driven on.
+      if (byHand.reopenedFinished >= 2 || !chance(30)) break;
+      byOperator(++at);
+      if (engine.isFinished) break;
+      byHand.reopenedFinished++;
+    }
     if (step > 2_000) {
       violations.push('the run did not finish');
       break;
@@ -428,6 +482,8 @@ function drive(plan: Plan) {
         }
       }
     }
+    // A few by hand per run: each clear can reopen the whole run.
+    if (byHand.applied + byHand.refused < 4 && chance(4)) byOperator(at);
     if (chance(2)) {
       stopping = true;
       engine.apply({ type: 'run_cancelled', at, reason: chance(50) ? 'cancelled' : 'timeout' });
@@ -483,7 +539,7 @@ function drive(plan: Plan) {
     checkStep();
   }
   checkStep();
-  return { engine, journal, violations, sparedCleanups };
+  return { engine, journal, violations, sparedCleanups, byHand };
 }
 
 /** The run status from the final node states, the naive way. */
@@ -506,9 +562,13 @@ describe('RunEngine (property)', () => {
     let modified = 0;
     let rejected = 0;
     let spared = 0;
+    const hand = { applied: 0, refused: 0, reopenedFinished: 0 };
     fc.assert(
       fc.property(planArb, (plan) => {
-        const { engine, violations, sparedCleanups } = drive(plan);
+        const { engine, violations, sparedCleanups, byHand } = drive(plan);
+        hand.applied += byHand.applied;
+        hand.refused += byHand.refused;
+        hand.reopenedFinished += byHand.reopenedFinished;
         expect(violations).toEqual([]);
         expect(engine.isFinished).toBe(true);
         for (const id of engine.graph.ids()) expect(isTerminal(engine.stateOf(id))).toBe(true);
@@ -525,6 +585,10 @@ describe('RunEngine (property)', () => {
     expect(spared).toBeGreaterThan(10);
     expect(modified).toBeGreaterThan(50);
     expect(rejected).toBeGreaterThan(50);
+    // Clears and marks, in running and in finished runs, applied and refused.
+    expect(hand.applied).toBeGreaterThan(100);
+    expect(hand.refused).toBeGreaterThan(30);
+    expect(hand.reopenedFinished).toBeGreaterThan(30);
   });
 
   it('before any node starts, a modification applies exactly when a naive model accepts it, and otherwise changes nothing', () => {

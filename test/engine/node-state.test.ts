@@ -11,8 +11,9 @@ import {
 // The transition table, written out by hand: the test fails if the source table drifts from it.
 const ALLOWED: Record<NodeState, readonly NodeState[]> = {
   pending: ['ready', 'skipped', 'upstream_failed', 'cancelled'],
-  ready: ['running', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
+  ready: ['running', 'waiting', 'pending', 'skipped', 'upstream_failed', 'cancelled'],
   running: ['succeeded', 'failed', 'timed_out', 'retrying', 'ready', 'cancelled'],
+  waiting: ['succeeded', 'failed', 'skipped', 'cancelled'],
   retrying: ['ready', 'cancelled'],
   succeeded: [],
   failed: [],
@@ -39,11 +40,12 @@ function pairs(filter: (from: NodeState, to: NodeState) => boolean): [NodeState,
 }
 
 describe('NodeState', () => {
-  it('has exactly the ten states, each mapped to its own name', () => {
+  it('has exactly the eleven states, each mapped to its own name', () => {
     expect(ALL).toEqual([
       'pending',
       'ready',
       'running',
+      'waiting',
       'retrying',
       'succeeded',
       'failed',
@@ -78,6 +80,9 @@ describe('NodeState', () => {
     ['running', 'skipped'],
     ['running', 'upstream_failed'],
     ['running', 'running'],
+    ['waiting', 'running'],
+    ['waiting', 'ready'],
+    ['running', 'waiting'],
     ['retrying', 'running'],
     ['retrying', 'failed'],
     ['retrying', 'succeeded'],
@@ -107,7 +112,7 @@ describe('NodeState', () => {
 
   it('forbids every pair outside the table', () => {
     const forbidden = pairs((from, to) => !ALLOWED[from].includes(to));
-    expect(forbidden).toHaveLength(ALL.length * ALL.length - 17);
+    expect(forbidden).toHaveLength(ALL.length * ALL.length - 22);
     for (const [from, to] of forbidden)
       expect(() => assertTransition(from, to, 'n')).toThrow(TributaryError);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineDag, startRun, type DagOptions } from '../../src/durable/index.js';
+import { clearRun, defineDag, sensor, startRun, type DagOptions } from '../../src/durable/index.js';
 import {
   DagRegistry,
   Scheduler,
@@ -42,6 +42,11 @@ async function scheduler(p: Project, store: RunStore, start: number) {
       await s.idle();
     },
   };
+}
+
+/** Poll until `ready()` holds (ordering, not timing, decides). */
+async function until(ready: () => Promise<boolean>): Promise<void> {
+  while (!(await ready())) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** [period key, status] of a DAG's runs, by period. */
@@ -95,8 +100,8 @@ describe('the scheduler', () => {
     await startRun(p.dags.get('extract')!.definition, { store, runId: 'e1' });
     await s.at(1);
     const loads = await store.listRuns({ dagId: 'load' });
-    expect(loads.map((r) => [r.status, r.params, r.runKey])).toEqual([
-      ['succeeded', { from: 'extract' }, 'run:e1'],
+    expect(loads.map((r) => [r.status, r.params, r.runKey, r.origin])).toEqual([
+      ['succeeded', { from: 'extract' }, 'run:e1', 'run:e1'],
     ]);
     fail = true;
     await startRun(p.dags.get('extract')!.definition, { store, runId: 'e2' });
@@ -106,6 +111,27 @@ describe('the scheduler', () => {
     await store.setMark('feed', '0');
     await s.at(3);
     expect(await store.listRuns({ dagId: 'load' })).toHaveLength(1);
+  });
+
+  it('a scheduled upstream triggers a DAG without a schedule once per upstream run', async () => {
+    const store = new MemoryStore();
+    const p = project(
+      dag('hourly', {
+        schedule: { cron: '0 * * * *', timezone: 'UTC' },
+        triggers: [{ dag: 'check' }],
+      }),
+      dag('check'),
+    );
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 10, 30));
+    await s.at(Date.UTC(2026, 11, 4, 10, 30));
+    await s.at(Date.UTC(2026, 11, 4, 13, 0)); // the hours ending at 11:00, 12:00 and 13:00 closed
+    await s.at(Date.UTC(2026, 11, 4, 13, 1)); // their successes reach the feed
+    const hours = await store.listRuns({ dagId: 'hourly' });
+    const checks = await store.listRuns({ dagId: 'check' });
+    expect(hours).toHaveLength(3);
+    expect(checks.map((r) => [r.partitionKey, r.runKey, r.status]).sort()).toEqual(
+      hours.map((h) => [undefined, `run:${h.runId}`, 'succeeded']).sort(),
+    );
   });
 
   it('a declared dependency waits for the aligned period, then runs; a failed upstream blocks it', async () => {
@@ -135,6 +161,75 @@ describe('the scheduler', () => {
     await startRun(p.dags.get('sales')!.definition, { store, runId: 's2' });
     await s.at(Date.UTC(2026, 11, 5, 2));
     expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+  });
+
+  it('a clear of a failed upstream run unblocks the downstream: the scheduler re-runs it, then the held run', async () => {
+    const store = new MemoryStore();
+    let salesFails = true;
+    const calls: string[] = [];
+    const p = project(
+      dag('sales', {}, (ctx) => {
+        calls.push(`sales#${ctx.attempt}`);
+        if (salesFails) throw new Error('no data');
+      }),
+      dag('report', { schedule: daily, dependsOn: [{ dag: 'sales' }] }),
+    );
+    const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
+    await startRun(p.dags.get('sales')!.definition, { store, runId: 's1' });
+    await s.at(Date.UTC(2026, 11, 4, 12));
+    await s.at(Date.UTC(2026, 11, 5, 0));
+    expect(s.events.at(-1)).toMatchObject({
+      kind: 'held',
+      reason: 'blocked by sales run s1 (failed)',
+    });
+    salesFails = false;
+    const cleared = await clearRun(
+      p.dags.get('sales')!.definition,
+      's1',
+      { failedOnly: true },
+      { store },
+    );
+    expect(cleared).toMatchObject({ status: 'queued', nodes: ['work'] });
+    await s.at(Date.UTC(2026, 11, 5, 1)); // starts the cleared run
+    await s.at(Date.UTC(2026, 11, 5, 2)); // its success frees the report
+    expect(calls).toEqual(['sales#1', 'sales#2']);
+    expect(await statuses(store, 'sales')).toEqual([['', 'succeeded']]);
+    expect(await statuses(store, 'report')).toEqual([['2026-12-04T00:00+01:00', 'succeeded']]);
+  });
+
+  it("a run sensor maps its run's period onto the upstream's through the project (hourly runs wait for their day)", async () => {
+    const store = new MemoryStore();
+    const p = project(
+      dag('daily', { schedule: { cron: '0 0 * * *', timezone: 'UTC' } }),
+      defineDag({
+        id: 'hourly',
+        dag: (b) => b.addEdge('day_done', 'work'),
+        tasks: { work: () => 'ok' },
+        schedule: { cron: '0 * * * *', timezone: 'UTC' },
+        sensors: { day_done: sensor.run({ dag: 'daily' }) },
+      }),
+    );
+    let now = Date.UTC(2026, 11, 5, 22, 30);
+    const s = new Scheduler({ project: p, store, now: () => now });
+    expect(await s.acquire()).toBe(true);
+    await s.step(); // first sight
+    // 23:00 closes the hour 22:00-23:00, whose day (Dec 5) has no run yet: its sensor waits,
+    // holding no slot, while the scheduler goes on.
+    now = Date.UTC(2026, 11, 5, 23, 0, 1);
+    await s.step();
+    const [first] = await store.listRuns({ dagId: 'hourly' });
+    await until(async () =>
+      (await store.loadEvents(first!.runId)).some((e) => e.type === 'node_waiting'),
+    );
+    // Midnight closes Dec 5: the daily run succeeds, and both hours' sensors are met through it.
+    now = Date.UTC(2026, 11, 6, 0, 0, 1);
+    await s.step();
+    await s.idle();
+    expect(await statuses(store, 'daily')).toEqual([['2026-12-05T00:00Z', 'succeeded']]);
+    expect(await statuses(store, 'hourly')).toEqual([
+      ['2026-12-05T22:00Z', 'succeeded'],
+      ['2026-12-05T23:00Z', 'succeeded'],
+    ]);
   });
 
   it('a paused DAG starts nothing until it is unpaused; maxActiveRuns holds the rest', async () => {
@@ -189,7 +284,14 @@ describe('the scheduler', () => {
       error: { code: 'INVALID_PERIOD_KEY', message: expect.stringContaining('trigger 1 of sales') },
     });
     expect(await store.pendingTriggers()).toEqual([]);
+    const [second, first] = await store.listTriggers();
+    expect(first).toMatchObject({
+      state: 'refused',
+      reason: expect.stringContaining('"yesterday"'),
+    });
+    expect(second).toMatchObject({ state: 'done', runId: expect.any(String) });
     expect(await statuses(store, 'sales')).toEqual([['2026-12-02T00:00+01:00', 'succeeded']]);
+    expect((await store.getRun(second!.runId!))?.origin).toBe('test');
   });
 
   it('one scheduler acts on a store; a second waits for the role', async () => {

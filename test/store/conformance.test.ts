@@ -8,6 +8,8 @@ import type { Lease } from '../../src/store/lease.js';
 import type { LogLine } from '../../src/store/logs.js';
 import type { RunRecord, RunStore, RunSummary, StoredEvent } from '../../src/store/run-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { retentionCases } from './retention-cases.js';
+import { notificationCases } from './notification-cases.js';
 
 /** Temp directories made by `open`, removed after each test. */
 const tempDirs: string[] = [];
@@ -98,6 +100,7 @@ for (const backend of BACKENDS) {
           durability: 'full',
           codec: 'json',
           runKey: 'backfill-7',
+          origin: 'run:r0',
         });
         await store.createRun(full);
         expect(await store.getRun('r1')).toStrictEqual(full);
@@ -293,6 +296,16 @@ for (const backend of BACKENDS) {
         expect(run).toMatchObject({ status: 'failed', module: '/m.ts' });
         expect(Object.keys(run)).not.toContain('finishedAt');
         expect(await store.loadEvents('r1')).toEqual([]);
+      });
+
+      it('a reopened run goes back to queued and loses its finish time (finishedAt null)', async () => {
+        await store.createRun(record('r1'));
+        await store.commit('r1', { events: [], run: { status: 'failed', finishedAt: 9_000 } });
+        await store.commit('r1', { events: [], run: { status: 'queued', finishedAt: null } });
+        const run = (await store.getRun('r1'))!;
+        expect(run.status).toBe('queued');
+        expect(Object.keys(run)).not.toContain('finishedAt');
+        expect((await store.listRuns({ status: 'queued' })).map((r) => r.runId)).toEqual(['r1']);
       });
 
       it('an empty commit still succeeds', async () => {
@@ -810,10 +823,27 @@ for (const backend of BACKENDS) {
           ['publish', 'p1', 'run:r1', 'pending'],
         ]);
         expect(pending[1]!.params).toBe('{"n":1}');
-        await store.completeTrigger(pending[0]!.id, 'run-7');
-        expect((await store.pendingTriggers()).map((t) => t.dagId)).toEqual(['mailer', 'publish']);
+        await store.completeTrigger(pending[0]!.id, { runId: 'run-7' });
+        await store.completeTrigger(pending[1]!.id, {
+          refused: 'params refused: n must be a string',
+        });
+        expect((await store.pendingTriggers()).map((t) => t.dagId)).toEqual(['publish']);
         expect(await store.pendingTriggers(1)).toHaveLength(1);
-        expect(await codeOf(store.completeTrigger(999, 'x'))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(store.completeTrigger(999, { runId: 'x' }))).toBe('INVALID_ARGUMENT');
+        // Every trigger stays listed with what came of it, newest first.
+        expect(
+          (await store.listTriggers()).map((t) => [t.dagId, t.state, t.runId, t.reason]),
+        ).toEqual([
+          ['publish', 'pending', undefined, undefined],
+          ['mailer', 'refused', undefined, 'params refused: n must be a string'],
+          ['report', 'done', 'run-7', undefined],
+        ]);
+        expect((await store.listTriggers({ state: 'refused' })).map((t) => t.dagId)).toEqual([
+          'mailer',
+        ]);
+        expect((await store.listTriggers({ dagId: 'report', limit: 1 })).map((t) => t.id)).toEqual([
+          pending[0]!.id,
+        ]);
         const kinds = (await store.changesSince(0)).map((c) => c.kind);
         expect(kinds.filter((k) => k === 'trigger.added')).toHaveLength(3);
       });
@@ -828,6 +858,9 @@ for (const backend of BACKENDS) {
         expect(await store.pendingTriggers()).toEqual([]);
       });
     });
+
+    retentionCases(() => store);
+    notificationCases(() => store);
 
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {

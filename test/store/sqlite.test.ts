@@ -16,6 +16,7 @@ import { TributaryError } from '../../src/errors/index.js';
 import type { RunRecord, StoredEvent } from '../../src/store/run-store.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 
 let dir: string;
 let path: string;
@@ -362,5 +363,89 @@ describe('SqliteStore refuses databases it cannot trust', () => {
     const store = open();
     await store.createRun(record('r1'));
     expect(await store.getRun('r1')).toBeDefined();
+  });
+});
+
+describe('SqliteStore retention', () => {
+  /** Finished runs with a large journal and logs: most of the file. */
+  async function bulky(store: SqliteStore, runs: number): Promise<void> {
+    for (let r = 0; r < runs; r++) {
+      await store.createRun(record(`r${r}`, { status: 'succeeded', finishedAt: 5_000 }));
+      await store.commit(`r${r}`, {
+        events: Array.from({ length: 20 }, (_, i) => ({
+          ...event(i + 1),
+          body: 'b'.repeat(2_000),
+        })),
+        logs: [
+          {
+            node: 'n',
+            attempt: 1,
+            at: 1,
+            level: 'info',
+            source: 'log',
+            message: 'm'.repeat(4_000),
+          },
+        ],
+      });
+      await store.putArtifact(`r${r}`, 'out', 'x'.repeat(8_000));
+    }
+  }
+
+  it('a new database uses incremental vacuum: a prune gives its pages back to the file system', async () => {
+    const store = open();
+    await bulky(store, 30);
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(db.pragma('auto_vacuum', { simple: true })).toBe(2); // INCREMENTAL
+    } finally {
+      db.close();
+    }
+    const result = await store.prune({ before: 10_000 });
+    expect(result).toMatchObject({ runs: 30, journalEntries: 600, logLines: 30, artifacts: 30 });
+    const reclaimed = await store.reclaimSpace();
+    expect(reclaimed.method).toBe('incremental');
+    expect(reclaimed.bytesAfter).toBeLessThan(reclaimed.bytesBefore / 4);
+    // The checkpoint that follows shrinks the file itself.
+    expect(statSync(path).size).toBe(reclaimed.bytesAfter);
+    expect((await store.listRuns({ limit: 100 })).length).toBe(30);
+  });
+
+  it('a database made before incremental vacuum is migrated, and reclaims space only with a full VACUUM', async () => {
+    // A schema-4 database, as an earlier Tributary made it (auto_vacuum off).
+    const db = new BetterSqlite3(path);
+    db.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS.slice(0, 4)) db.exec(migration);
+    db.pragma('user_version = 4');
+    db.close();
+    const store = open();
+    await bulky(store, 20);
+    expect((await store.getRun('r0'))?.prunedAt).toBeUndefined();
+    await store.prune({ before: 10_000 });
+    const cheap = await store.reclaimSpace();
+    expect(cheap.method).toBe('none');
+    expect(cheap.bytesAfter).toBe(cheap.bytesBefore);
+    const full = await store.reclaimSpace({ full: true });
+    expect(full.method).toBe('vacuum');
+    expect(full.bytesBefore).toBe(cheap.bytesAfter);
+    expect(full.bytesAfter).toBeLessThan(full.bytesBefore / 4);
+    expect(statSync(path).size).toBe(full.bytesAfter);
+    // Pruned summaries survive the rewrite.
+    expect((await store.getRun('r3'))?.status).toBe('succeeded');
+    await expect(store.loadEvents('r3')).rejects.toMatchObject({ code: 'RUN_PRUNED' });
+  });
+
+  it("another process's prune is seen at once; a lease it holds keeps its run whole", async () => {
+    const a = open();
+    const b = open();
+    await bulky(a, 3);
+    await b.acquireLease('run:r1', 'clearer', 60_000);
+    const result = await a.prune({ before: 10_000 });
+    expect(result.runIds).toEqual(['r0', 'r2']);
+    expect(result.leased).toEqual(['r1']);
+    await expect(b.loadEvents('r0')).rejects.toMatchObject({
+      code: 'RUN_PRUNED',
+      context: { runId: 'r0' },
+    });
+    expect(await b.loadEvents('r1')).toHaveLength(20);
   });
 });

@@ -106,6 +106,37 @@ function auditLine(entry: JournalEntry): AuditLine {
       };
     case 'run_cancelled':
       return { at: entry.at, actor: 'run', event: 'cancelled', detail: entry.reason };
+    case 'node_waiting':
+      return {
+        at: entry.at,
+        actor: 'engine',
+        event: 'waiting',
+        node: entry.node,
+        detail: entry.reason,
+      };
+    case 'wait_ended':
+      return {
+        at: entry.at,
+        actor: 'sensor',
+        event: `wait ${entry.outcome}`,
+        node: entry.node,
+        detail: entry.error?.message ?? '',
+      };
+    case 'nodes_cleared':
+      return {
+        at: entry.at,
+        actor: entry.actor,
+        event: 'clear',
+        detail: `${preview(entry.nodes)}${entry.reason === undefined ? '' : ` — ${entry.reason}`}`,
+      };
+    case 'node_marked':
+      return {
+        at: entry.at,
+        actor: entry.actor,
+        event: `marked ${entry.state}`,
+        node: entry.node,
+        detail: entry.reason ?? '',
+      };
     case 'node_settled':
       return { at: entry.at, actor: 'engine', event: entry.state, node: entry.node, detail: '' };
     case 'modification':

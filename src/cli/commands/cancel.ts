@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { cancelRun } from '../../durable/index.js';
 import { runNotFound } from '../../store/index.js';
-import { cliActor, liveOwner } from '../actor.js';
+import { cliActor } from '../actor.js';
+import { liveOwner } from '../../durable/index.js';
 import { runDefinition } from '../run-definition.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import type { Output } from '../output.js';

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { toError, TributaryError } from '../../errors/index.js';
 import { checkModificationShape, type DynamicModification } from '../../engine/index.js';
 import { runNotFound, type RunStore } from '../../store/index.js';
-import { cliActor, liveOwner } from '../actor.js';
+import { cliActor } from '../actor.js';
+import { liveOwner } from '../../durable/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import type { Output } from '../output.js';
 import { withStore } from '../store.js';
+import { parseWait } from '../control.js';
 
 /** Options of `tributary modify`. */
 export interface ModifyOptions {
@@ -35,14 +37,7 @@ export async function modifyCommand(
   output: Output,
 ): Promise<number> {
   const modification = readModification(options.file, options.reason);
-  const waitMs = options.wait === undefined ? 30_000 : Number(options.wait);
-  if (!Number.isSafeInteger(waitMs) || waitMs < 0) {
-    throw new TributaryError(
-      'INVALID_ARGUMENT',
-      `Expected --wait to be a whole number of milliseconds >= 0, got \`${options.wait}\``,
-      { context: { received: options.wait } },
-    );
-  }
+  const waitMs = parseWait(options.wait);
   return withStore(options.db, async (store) => {
     const run = await store.getRun(runId);
     if (run === undefined) throw runNotFound(runId);

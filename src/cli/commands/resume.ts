@@ -23,7 +23,8 @@ export interface ResumeOptions {
 }
 
 /**
- * `tributary resume <runId>`: continue a run after a crash.
+ * `tributary resume <runId>`: continue a run after a crash, or start a queued one (a run a
+ * clear reopened, or one the scheduler holds) here and now.
  *
  * @example
  * ```ts
@@ -39,7 +40,8 @@ export async function resumeCommand(
   try {
     const run = await store.getRun(runId);
     if (run === undefined) throw runNotFound(runId);
-    if (run.status !== 'running') return finished(run, output);
+    // A queued run (held by the scheduler, or reopened by a clear) starts now.
+    if (run.status !== 'running' && run.status !== 'queued') return finished(run, output);
     const def = await runDefinition(run, options.module);
     let interrupted: readonly string[] = [];
     let done: RunRecord | undefined;
@@ -88,7 +90,9 @@ function finished(run: RunRecord, output: Output): number {
 export function registerResume(program: Command, ctx: CommandContext): void {
   program
     .command('resume')
-    .description('continue a run after a crash; succeeded nodes never run again')
+    .description(
+      'continue a run after a crash, or start a queued one now; succeeded nodes never run again',
+    )
     .argument('<runId>')
     .option('--module <path>', 'definition module (default: the one the run started from)')
     .option(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliActor } from '../actor.js';
 import { Option } from 'commander';
 import { startRun } from '../../durable/index.js';
 import type { Durability } from '../../store/index.js';
@@ -53,6 +54,7 @@ export async function runCommand(
         store,
         params,
         module: path,
+        origin: cliActor(),
         hooks,
         signal,
         captureConsole: true,

@@ -44,14 +44,15 @@ export async function runsCommand(options: RunsOptions, output: Output): Promise
     else {
       output.out(
         table(
-          ['run', 'dag', 'period', 'status', 'created', 'duration'],
+          ['run', 'dag', 'period', 'status', 'created', 'duration', 'by'],
           runs.map((r) => [
             r.runId,
             r.dagId,
             r.partitionKey ?? '',
-            r.status,
+            r.prunedAt === undefined ? r.status : `${r.status} (pruned)`,
             time(r.createdAt),
             r.finishedAt === undefined ? '' : duration(r.finishedAt - r.createdAt),
+            r.origin ?? '',
           ]),
         ),
       );

@@ -45,7 +45,10 @@ export async function schedulerCommand(
 }
 
 function toJson(event: SchedulerEvent): Record<string, unknown> {
-  return event.kind === 'error' ? { kind: 'error', message: event.error.message } : { ...event };
+  if (event.kind === 'error') return { kind: 'error', message: event.error.message };
+  // The pruned runs' ids can be many: the counts are what a log wants.
+  if (event.kind === 'pruned') return { kind: 'pruned', ...event.result, runIds: undefined };
+  return { ...event };
 }
 
 function describe(event: SchedulerEvent): string {
@@ -64,6 +67,10 @@ function describe(event: SchedulerEvent): string {
       return `${at} ${event.acquired ? 'took' : 'lost'} the scheduler role`;
     case 'error':
       return `${at} error: ${event.error.message}`;
+    case 'pruned': {
+      const r = event.result;
+      return `${at} pruned ${r.runs} runs (${r.journalEntries} journal entries, ${r.logLines} log lines, ${r.artifacts} artifacts), ${r.feedChanges} feed entries, ${r.triggers} triggers, ${r.signalEntries} signal entries`;
+    }
   }
 }
 

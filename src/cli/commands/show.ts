@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
 import { loadRunView } from '../load-run-view.js';
+import type { RunRecord } from '../../store/index.js';
 import { countsLine, duration, table, time, type Output } from '../output.js';
 import { withStore } from '../store.js';
 
 /**
- * `tributary show <runId>`: the run and every node's state, from the journal.
+ * `tributary show <runId>`: the run and every node's state, from the journal. A run that
+ * retention pruned has no journal left: its summary, and a line saying so.
  *
  * @example
  * ```ts
@@ -18,6 +20,8 @@ export async function showCommand(
   output: Output,
 ): Promise<number> {
   return withStore(options.db, async (store) => {
+    const summary = await store.getRun(runId);
+    if (summary?.prunedAt !== undefined) return showPruned(summary, summary.prunedAt, output);
     const { view } = await loadRunView(store, runId);
     const nodes = [...view.nodes.values()];
     if (output.json) {
@@ -27,10 +31,15 @@ export async function showCommand(
     }
     const counts: Record<string, number> = {};
     for (const n of nodes) counts[n.state] = (counts[n.state] ?? 0) + 1;
-    output.out(`Run ${runId} of ${view.run.dagId}: ${view.run.status} (${countsLine(counts)})`);
-    output.out(
-      `params ${JSON.stringify(view.run.params)}; created ${time(view.run.createdAt)}${view.run.owner === undefined ? '' : `; owner ${view.run.owner}`}\n`,
-    );
+    const { run } = view;
+    const period = run.partitionKey === undefined ? '' : ` for ${run.partitionKey}`;
+    output.out(`Run ${runId} of ${run.dagId}${period}: ${run.status} (${countsLine(counts)})`);
+    const details = [
+      `params ${JSON.stringify(run.params)}`,
+      `created ${time(run.createdAt)}${run.origin === undefined ? '' : ` by ${run.origin}`}`,
+      ...(run.owner === undefined ? [] : [`owner ${run.owner}`]),
+    ];
+    output.out(`${details.join('; ')}\n`);
     output.out(
       table(
         ['node', 'state', 'attempts', 'duration', 'error'],
@@ -47,6 +56,27 @@ export async function showCommand(
     );
     return 0;
   });
+}
+
+function showPruned(record: RunRecord, prunedAt: number, output: Output): number {
+  const { graph: _graph, ...run } = record;
+  if (output.json) {
+    output.out(JSON.stringify({ run, pruned: true, nodes: [], modifications: 0 }));
+    return 0;
+  }
+  const period = run.partitionKey === undefined ? '' : ` for ${run.partitionKey}`;
+  output.out(`Run ${run.runId} of ${run.dagId}${period}: ${run.status}`);
+  output.out(
+    [
+      `params ${JSON.stringify(run.params)}`,
+      `created ${time(run.createdAt)}${run.origin === undefined ? '' : ` by ${run.origin}`}`,
+      `finished ${time(run.finishedAt)}`,
+    ].join('; '),
+  );
+  output.out(
+    `Its journal was pruned at ${time(prunedAt)}: node states, logs and artifacts are gone (only this summary is kept).`,
+  );
+  return 0;
 }
 
 /**

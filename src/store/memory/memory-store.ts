@@ -16,12 +16,34 @@ import {
   identityTaken,
   runExists,
   runNotFound,
+  runPruned,
   unknownRequest,
 } from '../errors.js';
+import {
+  checkPruneOptions,
+  PRUNABLE_STATUSES,
+  type PruneOptions,
+  type PruneResult,
+  type SpaceReclaimed,
+} from '../retention.js';
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
-import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
+import { MemoryNotificationTable } from './notification-table.js';
+import type {
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  StoredNotification,
+} from '../notifications.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
+} from '../scheduler-state.js';
 import { MemorySchedulerTables } from './scheduler-tables.js';
 
 const identityOf = (dagId: string, periodKey: string, runKey: string): string =>
@@ -55,12 +77,23 @@ export class MemoryStore implements RunStore {
   readonly #tables = new MemorySchedulerTables((fenced) =>
     checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
   );
+  readonly #notifications = new MemoryNotificationTable((fenced) =>
+    checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
+  );
   /** Run ids by identity (dag, period, key). */
   readonly #identities = new Map<string, string>();
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId);
     if (entry === undefined) throw runNotFound(runId);
+    return entry;
+  }
+
+  /** {@link #entry}, or `RUN_PRUNED` for a run pruned to its summary. */
+  #live(runId: string): RunEntry {
+    const entry = this.#entry(runId);
+    const prunedAt = entry.record.prunedAt;
+    if (prunedAt !== undefined) throw runPruned(runId, prunedAt);
     return entry;
   }
 
@@ -73,7 +106,7 @@ export class MemoryStore implements RunStore {
     );
     const existing = this.#identities.get(identity);
     if (existing !== undefined) throw identityTaken(record, existing);
-    const { owner: _derived, ...stored } = record;
+    const { owner: _derived, prunedAt: _pruned, ...stored } = record;
     this.#runs.set(record.runId, { record: stored, events: [], requests: [], logs: [] });
     this.#identities.set(identity, record.runId);
     this.#tables.record('run.created', record.runId, record.createdAt, {
@@ -121,6 +154,7 @@ export class MemoryStore implements RunStore {
     // Every check before any write: a refused commit changes nothing.
     if (commit.fence !== undefined)
       checkFence(runLeaseKey(runId), commit.fence, this.#leases.get(runLeaseKey(runId)));
+    this.#live(runId);
     checkAppend(runId, entry.events.length + 1, commit.events);
     for (const done of commit.requests ?? []) {
       const i = entry.requests.findIndex((r) => r.id === done.id);
@@ -134,8 +168,10 @@ export class MemoryStore implements RunStore {
     }
     // As in every backend: undefined fields are left alone.
     const next: Record<string, unknown> = { ...entry.record, updatedAt: Date.now() };
-    for (const [key, value] of Object.entries(commit.run ?? {}))
-      if (value !== undefined) next[key] = value;
+    for (const [key, value] of Object.entries(commit.run ?? {})) {
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    }
     entry.record = next as unknown as RunRecord;
     if (commit.triggers !== undefined) this.#tables.pushTriggers(commit.triggers);
     const status = commit.run?.status;
@@ -149,11 +185,11 @@ export class MemoryStore implements RunStore {
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
-    return this.#entry(runId).events.slice(afterSeq);
+    return this.#live(runId).events.slice(afterSeq);
   }
 
   async addRequest(runId: string, request: NewRunRequest): Promise<number> {
-    const entry = this.#entry(runId);
+    const entry = this.#live(runId);
     const id = ++this.#requestIds;
     entry.requests.push({ ...request, runId, id, state: 'pending' });
     return id;
@@ -168,7 +204,7 @@ export class MemoryStore implements RunStore {
   }
 
   async loadLogs(runId: string, filter: LogFilter = {}): Promise<StoredLogLine[]> {
-    const lines = this.#entry(runId).logs.filter(
+    const lines = this.#live(runId).logs.filter(
       (l) =>
         (filter.node === undefined || l.node === filter.node) &&
         (filter.afterId === undefined || l.id > filter.afterId),
@@ -205,7 +241,7 @@ export class MemoryStore implements RunStore {
   }
 
   async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
-    const entry = this.#entry(runId);
+    const entry = this.#live(runId);
     if (entry.snapshot === undefined || entry.snapshot.seq < seq) entry.snapshot = { seq, body };
   }
 
@@ -219,6 +255,78 @@ export class MemoryStore implements RunStore {
 
   async getArtifact(runId: string, key: string): Promise<string | undefined> {
     return this.#artifacts.get(`${runId}\u0000${key}`);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    checkPruneOptions(options);
+    const dry = options.dryRun === true;
+    const drop = options.keepSummaries === false;
+    const now = Date.now();
+    const candidates = [...this.#runs.values()]
+      .map((e) => e.record)
+      .filter(
+        (r) =>
+          PRUNABLE_STATUSES.includes(r.status) &&
+          r.finishedAt !== undefined &&
+          r.finishedAt < options.before &&
+          (options.dagId === undefined || r.dagId === options.dagId) &&
+          (drop || r.prunedAt === undefined),
+      )
+      .sort((a, b) => a.finishedAt! - b.finishedAt! || (a.runId < b.runId ? -1 : 1));
+    const leased: string[] = [];
+    const runIds: string[] = [];
+    for (const r of candidates) {
+      const lease = this.#leases.get(runLeaseKey(r.runId));
+      const held = lease !== undefined && lease.owner !== '' && lease.expiresAt > now;
+      (held ? leased : runIds).push(r.runId);
+    }
+    let journalEntries = 0;
+    let snapshots = 0;
+    let logLines = 0;
+    let artifacts = 0;
+    let requests = 0;
+    for (const runId of runIds) {
+      const entry = this.#runs.get(runId)!;
+      journalEntries += entry.events.length;
+      snapshots += entry.snapshot === undefined ? 0 : 1;
+      logLines += entry.logs.length;
+      requests += entry.requests.length;
+      const prefix = `${runId}\u0000`;
+      const keys = [...this.#artifacts.keys()].filter((k) => k.startsWith(prefix));
+      artifacts += keys.length;
+      if (dry) continue;
+      for (const key of keys) this.#artifacts.delete(key);
+      if (drop) {
+        this.#runs.delete(runId);
+        this.#leases.delete(runLeaseKey(runId));
+        const r = entry.record;
+        this.#identities.delete(identityOf(r.dagId, r.partitionKey ?? '', r.runKey ?? r.runId));
+        continue;
+      }
+      entry.events.length = 0;
+      entry.logs.length = 0;
+      entry.requests.length = 0;
+      delete entry.snapshot;
+      entry.record = { ...entry.record, prunedAt: now };
+    }
+    return {
+      dryRun: dry,
+      runs: runIds.length,
+      runIds,
+      summariesDropped: drop ? runIds.length : 0,
+      journalEntries,
+      snapshots,
+      logLines,
+      artifacts,
+      requests,
+      ...this.#tables.prune(options.before, options.dagId, dry),
+      leased,
+    };
+  }
+
+  /** Nothing to give back: the garbage collector does. */
+  async reclaimSpace(): Promise<SpaceReclaimed> {
+    return { method: 'none', bytesBefore: 0, bytesAfter: 0 };
   }
 
   setSignal(input: SignalInput): Promise<StoredSignal> {
@@ -249,8 +357,12 @@ export class MemoryStore implements RunStore {
     return this.#tables.pendingTriggers(limit);
   }
 
-  completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
-    return this.#tables.completeTrigger(id, runId, fenced);
+  completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
+    return this.#tables.completeTrigger(id, outcome, fenced);
+  }
+
+  listTriggers(filter?: TriggerFilter): Promise<StoredTrigger[]> {
+    return this.#tables.listTriggers(filter);
   }
 
   clearSignal(
@@ -284,6 +396,22 @@ export class MemoryStore implements RunStore {
 
   waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
     return this.#tables.waitForChange(afterSeq, options);
+  }
+
+  addNotifications(list: readonly NewNotification[], fenced?: Fenced): Promise<number> {
+    return this.#notifications.addNotifications(list, fenced);
+  }
+
+  dueNotifications(now: number, limit?: number): Promise<StoredNotification[]> {
+    return this.#notifications.dueNotifications(now, limit);
+  }
+
+  recordDelivery(id: number, outcome: DeliveryOutcome, fenced?: Fenced): Promise<void> {
+    return this.#notifications.recordDelivery(id, outcome, fenced);
+  }
+
+  listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
+    return this.#notifications.listNotifications(filter);
   }
 
   async close(): Promise<void> {}

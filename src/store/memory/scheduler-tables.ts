@@ -1,4 +1,5 @@
 import type { StoredRunStatus } from '../run-store.js';
+import { lowestCursor } from '../retention.js';
 import { ChangeWaiters } from '../change-waiters.js';
 import { unknownTrigger } from '../errors.js';
 import type { Change, ChangeKind, FeedStore, WaitOptions } from '../feed.js';
@@ -8,6 +9,8 @@ import type {
   PausedDag,
   SchedulerStore,
   StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
 } from '../scheduler-state.js';
 import {
   checkSignalKey,
@@ -23,12 +26,16 @@ import {
  * store's check of a role lease's fence.
  */
 export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerStore {
-  readonly #feed: Change[] = [];
-  readonly #signals: StoredSignal[] = [];
+  /** In seq order; pruning may leave gaps below the lowest feed cursor. */
+  #feed: Change[] = [];
+  #lastSeq = 0;
+  #signals: StoredSignal[] = [];
+  #signalIds = 0;
+  #triggerIds = 0;
   readonly #waiters = new ChangeWaiters();
   readonly #marks = new Map<string, string>();
   readonly #paused = new Map<string, PausedDag>();
-  readonly #triggers: StoredTrigger[] = [];
+  #triggers: StoredTrigger[] = [];
   readonly #checkFence: (fenced: Fenced) => void;
 
   constructor(checkFence: (fenced: Fenced) => void) {
@@ -42,7 +49,7 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     at: number,
     fields: { dagId?: string; periodKey?: string | undefined; status?: StoredRunStatus } = {},
   ): void {
-    const change: Change = { seq: this.#feed.length + 1, kind, subject, at };
+    const change: Change = { seq: ++this.#lastSeq, kind, subject, at };
     for (const [key, value] of Object.entries(fields))
       if (value !== undefined) (change as unknown as Record<string, unknown>)[key] = value;
     this.#feed.push(change);
@@ -50,15 +57,28 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
   }
 
   async feedHead(): Promise<number> {
-    return this.#feed.length;
+    return this.#head();
+  }
+
+  /** The newest entry's seq: pruning never removes it. */
+  #head(): number {
+    return this.#feed.at(-1)?.seq ?? 0;
   }
 
   async changesSince(afterSeq: number, limit = 1000): Promise<Change[]> {
-    return this.#feed.slice(Math.max(0, afterSeq), Math.max(0, afterSeq) + limit);
+    // Binary search for the first seq > afterSeq: O(log n + limit).
+    let lo = 0;
+    let hi = this.#feed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#feed[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#feed.slice(lo, lo + limit);
   }
 
   waitForChange(afterSeq: number, options: WaitOptions): Promise<boolean> {
-    if (this.#feed.length > afterSeq) return Promise.resolve(true);
+    if (this.#head() > afterSeq) return Promise.resolve(true);
     return this.#waiters.wait(options);
   }
 
@@ -90,7 +110,7 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
   /** Append to the outbox (also from a run's commit, after its checks passed). */
   pushTriggers(triggers: readonly NewTrigger[]): void {
     for (const trigger of triggers) {
-      this.#triggers.push({ ...trigger, id: this.#triggers.length + 1, state: 'pending' });
+      this.#triggers.push({ ...trigger, id: ++this.#triggerIds, state: 'pending' });
       this.record('trigger.added', trigger.dagId, trigger.at, {
         dagId: trigger.dagId,
         periodKey: trigger.periodKey,
@@ -102,11 +122,25 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     return this.#triggers.filter((t) => t.state === 'pending').slice(0, limit);
   }
 
-  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+  async completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
     if (fenced !== undefined) this.#checkFence(fenced);
     const i = this.#triggers.findIndex((t) => t.id === id);
     if (i < 0) throw unknownTrigger(id);
-    this.#triggers[i] = { ...this.#triggers[i]!, state: 'done', runId };
+    this.#triggers[i] =
+      'runId' in outcome
+        ? { ...this.#triggers[i]!, state: 'done', runId: outcome.runId }
+        : { ...this.#triggers[i]!, state: 'refused', reason: outcome.refused };
+  }
+
+  async listTriggers(filter: TriggerFilter = {}): Promise<StoredTrigger[]> {
+    const out: StoredTrigger[] = [];
+    for (let i = this.#triggers.length - 1; i >= 0 && out.length < (filter.limit ?? 50); i--) {
+      const t = this.#triggers[i]!;
+      if (filter.dagId !== undefined && t.dagId !== filter.dagId) continue;
+      if (filter.state !== undefined && t.state !== filter.state) continue;
+      out.push(t);
+    }
+    return out;
   }
 
   async setSignal(input: SignalInput): Promise<StoredSignal> {
@@ -152,6 +186,46 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     return this.#signals.filter((s) => s.name === name && s.periodKey === periodKey);
   }
 
+  /**
+   * Remove (or, when `dry`, count) feed entries, completed triggers and superseded signal entries
+   * older than `before`, by the rules of `retention.ts`.
+   */
+  prune(
+    before: number,
+    dagId: string | undefined,
+    dry: boolean,
+  ): { feedChanges: number; triggers: number; signalEntries: number } {
+    const cursor = lowestCursor(this.#marks);
+    const feedGoes = (c: Change): boolean =>
+      cursor !== undefined &&
+      c.seq < cursor &&
+      c.at < before &&
+      (dagId === undefined || c.dagId === dagId);
+    const triggerGoes = (t: StoredTrigger): boolean =>
+      t.state !== 'pending' && t.at < before && (dagId === undefined || t.dagId === dagId);
+    const latest = new Set<number>();
+    const seen = new Set<string>();
+    for (let i = this.#signals.length - 1; i >= 0; i--) {
+      const s = this.#signals[i]!;
+      const key = `${s.name}\u0000${s.periodKey}`;
+      if (!seen.has(key)) latest.add(s.id);
+      seen.add(key);
+    }
+    const signalGoes = (s: StoredSignal): boolean =>
+      dagId === undefined && s.setAt < before && !latest.has(s.id);
+    const counts = {
+      feedChanges: this.#feed.filter(feedGoes).length,
+      triggers: this.#triggers.filter(triggerGoes).length,
+      signalEntries: this.#signals.filter(signalGoes).length,
+    };
+    if (!dry) {
+      this.#feed = this.#feed.filter((c) => !feedGoes(c));
+      this.#triggers = this.#triggers.filter((t) => !triggerGoes(t));
+      this.#signals = this.#signals.filter((s) => !signalGoes(s));
+    }
+    return counts;
+  }
+
   #append(
     name: string,
     periodKey: string,
@@ -161,7 +235,7 @@ export class MemorySchedulerTables implements SignalStore, FeedStore, SchedulerS
     cleared: boolean,
   ): StoredSignal {
     const entry: StoredSignal = {
-      id: this.#signals.length + 1,
+      id: ++this.#signalIds,
       name,
       periodKey,
       payload: payload === undefined ? undefined : (JSON.parse(payload) as unknown),

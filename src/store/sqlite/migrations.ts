@@ -135,6 +135,33 @@ export const MIGRATIONS: readonly string[] = [
      run_id TEXT
    );
    CREATE INDEX triggers_by_state ON triggers (state, id);`,
+  // 4: what made each run (a schedule, a trigger of a run or a task, a person), and why a
+  // trigger the scheduler could not turn into a run was refused.
+  `ALTER TABLE runs ADD COLUMN origin TEXT;
+   ALTER TABLE triggers ADD COLUMN reason TEXT;`,
+  // 5: retention. A run pruned to its summary keeps its row, with when it was pruned; prune
+  // finds finished runs by their finish time.
+  `ALTER TABLE runs ADD COLUMN pruned_at REAL;
+   CREATE INDEX runs_by_finished ON runs (finished_at) WHERE finished_at IS NOT NULL;`,
+  // 6: the notification outbox (alerts of failures, successes and late periods), one row per
+  // event and target, with every delivery attempt's outcome.
+  `CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL,
+     dag_id TEXT NOT NULL,
+     run_id TEXT,
+     period_key TEXT,
+     target TEXT NOT NULL,
+     body TEXT NOT NULL,
+     at REAL NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     next_at REAL NOT NULL,
+     last_error TEXT,
+     delivered_at REAL
+   );
+   CREATE INDEX notifications_due ON notifications (state, next_at);`,
 ];
 
 /** The schema version this code writes. */

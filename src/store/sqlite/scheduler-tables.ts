@@ -3,7 +3,14 @@ import type { StoredRunStatus } from '../run-store.js';
 import { ChangeWaiters } from '../change-waiters.js';
 import type { Change, ChangeKind, WaitOptions } from '../feed.js';
 import { unknownTrigger } from '../errors.js';
-import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
+} from '../scheduler-state.js';
 import {
   checkSignalKey,
   encodePayload,
@@ -32,6 +39,7 @@ interface TriggerRow {
   at: number;
   state: string;
   run_id: string | null;
+  reason: string | null;
 }
 
 interface SignalRow {
@@ -154,10 +162,22 @@ export class SqliteSchedulerTables {
     return (this.#s.pendingTriggers.all(limit) as TriggerRow[]).map(toTrigger);
   }
 
+  listTriggers(filter: TriggerFilter = {}): StoredTrigger[] {
+    const rows = this.#s.listTriggers.all({
+      dag: filter.dagId ?? null,
+      state: filter.state ?? null,
+      limit: filter.limit ?? 50,
+    }) as TriggerRow[];
+    return rows.map(toTrigger);
+  }
+
   /** Inside a write transaction. */
-  completeTrigger(id: number, runId: string, fenced?: Fenced): void {
+  completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): void {
     if (fenced !== undefined) this.#checkFence(fenced);
-    if (this.#s.completeTrigger.run(runId, id).changes === 0) throw unknownTrigger(id);
+    const [state, runId, reason] =
+      'runId' in outcome ? ['done', outcome.runId, null] : ['refused', null, outcome.refused];
+    if (this.#s.completeTrigger.run(state, runId, reason, id).changes === 0)
+      throw unknownTrigger(id);
   }
 
   /** Inside a write transaction. */
@@ -236,7 +256,14 @@ function prepare(db: Database) {
     pendingTriggers: db.prepare(
       `SELECT * FROM triggers WHERE state = 'pending' ORDER BY id LIMIT ?`,
     ),
-    completeTrigger: db.prepare(`UPDATE triggers SET state = 'done', run_id = ? WHERE id = ?`),
+    completeTrigger: db.prepare(
+      `UPDATE triggers SET state = ?, run_id = ?, reason = ? WHERE id = ?`,
+    ),
+    listTriggers: db.prepare(
+      `SELECT * FROM triggers
+       WHERE (@dag IS NULL OR dag_id = @dag) AND (@state IS NULL OR state = @state)
+       ORDER BY id DESC LIMIT @limit`,
+    ),
     insertChange: db.prepare(
       'INSERT INTO feed (kind, subject, dag_id, period_key, status, at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -287,6 +314,7 @@ function toTrigger(row: TriggerRow): StoredTrigger {
     at: row.at,
     state: row.state as StoredTrigger['state'],
     ...(row.run_id === null ? {} : { runId: row.run_id }),
+    ...(row.reason === null ? {} : { reason: row.reason }),
   };
 }
 

@@ -22,15 +22,38 @@ import {
   identityTaken,
   runExists,
   runNotFound,
+  runPruned,
   unknownRequest,
 } from '../errors.js';
+import {
+  checkPruneOptions,
+  type PruneOptions,
+  type PruneResult,
+  type ReclaimOptions,
+  type SpaceReclaimed,
+} from '../retention.js';
+import { pruneSqlite, reclaimSqlite } from './prune.js';
 import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
 import { decodeJournalRow, encodeJournalRow } from './journal-rows.js';
 import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
-import type { Fenced, NewTrigger, PausedDag, StoredTrigger } from '../scheduler-state.js';
+import { SqliteNotificationTable } from './notification-table.js';
+import type {
+  DeliveryOutcome,
+  NewNotification,
+  NotificationFilter,
+  StoredNotification,
+} from '../notifications.js';
+import type {
+  Fenced,
+  NewTrigger,
+  PausedDag,
+  StoredTrigger,
+  TriggerFilter,
+  TriggerOutcome,
+} from '../scheduler-state.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -58,6 +81,8 @@ interface RunRow {
   durability: string | null;
   codec: string | null;
   run_key: string | null;
+  origin: string | null;
+  pruned_at: number | null;
   lease_owner: string | null;
 }
 
@@ -92,7 +117,7 @@ interface LogRow {
 
 /** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
 const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
-  finished_at, module, durability, codec, run_key, NULLIF(leases.owner, '') AS lease_owner`;
+  finished_at, module, durability, codec, run_key, origin, pruned_at, NULLIF(leases.owner, '') AS lease_owner`;
 const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
@@ -118,6 +143,7 @@ export class SqliteStore implements RunStore {
   /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
   readonly #tables: SqliteSchedulerTables;
+  readonly #notifications: SqliteNotificationTable;
   readonly #write: <T>(fn: () => T) => T;
 
   private constructor(path: string, db: Database, durability: Durability) {
@@ -137,13 +163,14 @@ export class SqliteStore implements RunStore {
     this.#lease = (fn) => tx.immediate(fn);
     const write = db.transaction((fn: () => unknown) => fn());
     this.#write = <T>(fn: () => T) => write.immediate(fn) as T;
-    this.#tables = new SqliteSchedulerTables(db, (fenced) =>
+    const fence = (fenced: Fenced): void =>
       checkFence(
         fenced.key,
         fenced.fence,
         toLease(this.#s.getLease.get(fenced.key) as LeaseRow | undefined),
-      ),
-    );
+      );
+    this.#tables = new SqliteSchedulerTables(db, fence);
+    this.#notifications = new SqliteNotificationTable(db, fence);
   }
 
   /**
@@ -166,7 +193,10 @@ export class SqliteStore implements RunStore {
         db = new Driver(path);
         db.pragma('busy_timeout = 5000');
         // Refuse a database that is not ours before changing it: the journal mode is persistent.
-        checkVersion(db, path);
+        // A new one gets incremental vacuum, which can only be chosen before its first table
+        // (a no-op if another process creates the tables first): space that retention frees can
+        // then be returned without rewriting the file.
+        if (checkVersion(db, path) === 0 && !memory) db.pragma('auto_vacuum = INCREMENTAL');
         db.pragma('journal_mode = WAL');
         const durability = options.durability ?? 'normal';
         db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -258,6 +288,7 @@ export class SqliteStore implements RunStore {
       durability: record.durability ?? null,
       codec: record.codec ?? null,
       run_key: record.runKey ?? null,
+      origin: record.origin ?? null,
     });
     this.#tables.record('run.created', record.runId, record.createdAt, {
       dagId: record.dagId,
@@ -330,10 +361,10 @@ export class SqliteStore implements RunStore {
       sets.push('finished_at = ?');
       args.push(run.finishedAt);
     }
-    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ?`;
+    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE run_id = ? AND pruned_at IS NULL`;
     let update = this.#updates.get(sql);
     if (update === undefined) this.#updates.set(sql, (update = this.#db.prepare(sql)));
-    if (update.run(...args, runId).changes === 0) throw runNotFound(runId);
+    if (update.run(...args, runId).changes === 0) this.#requireLive(runId);
     if (run.status !== undefined) {
       const { dag_id, partition_key } = s.runKey.get(runId) as {
         dag_id: string;
@@ -377,8 +408,7 @@ export class SqliteStore implements RunStore {
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
     const rows = this.#read('the journal', runId, () => {
       const found = this.#s.selectJournal.all(runId, afterSeq) as string[];
-      if (found.length === 0 && this.#s.runExists.get(runId) === undefined)
-        throw runNotFound(runId);
+      if (found.length === 0) this.#requireLive(runId);
       return found;
     });
     const events: StoredEvent[] = [];
@@ -394,7 +424,7 @@ export class SqliteStore implements RunStore {
 
   async addRequest(runId: string, request: NewRunRequest): Promise<number> {
     return this.#read('the requests table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       const info = this.#s.insertRequest.run(
         runId,
         request.kind,
@@ -424,7 +454,7 @@ export class SqliteStore implements RunStore {
 
   async loadLogs(runId: string, filter: LogFilter = {}): Promise<StoredLogLine[]> {
     const rows = this.#read('the logs table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       return this.#s.selectLogs.all({
         run: runId,
         after: filter.afterId ?? 0,
@@ -490,7 +520,7 @@ export class SqliteStore implements RunStore {
 
   async putSnapshot(runId: string, seq: number, body: string): Promise<void> {
     this.#read('the snapshots table', runId, () => {
-      if (this.#s.runExists.get(runId) === undefined) throw runNotFound(runId);
+      this.#requireLive(runId);
       // Never replace a newer snapshot with an older one.
       this.#s.putSnapshot.run(runId, seq, body);
     });
@@ -509,6 +539,28 @@ export class SqliteStore implements RunStore {
     return (
       (this.#read(`artifact "${key}"`, runId, () => this.#s.getArtifact.get(runId, key)) as
         string | undefined) ?? undefined
+    );
+  }
+
+  /** `RUN_NOT_FOUND` for an unknown run, `RUN_PRUNED` for one pruned to its summary. */
+  #requireLive(runId: string): void {
+    const row = this.#s.prunedAt.get(runId) as { pruned_at: number | null } | undefined;
+    if (row === undefined) throw runNotFound(runId);
+    if (row.pruned_at !== null) throw runPruned(runId, row.pruned_at);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    checkPruneOptions(options);
+    const prune = this.#db.transaction(() => pruneSqlite(this.#db, options, Date.now()));
+    // A dry run only reads: a deferred transaction, which does not hold up writers.
+    return this.#read('the database for pruning', undefined, () =>
+      options.dryRun === true ? prune.deferred() : prune.immediate(),
+    );
+  }
+
+  async reclaimSpace(options: ReclaimOptions = {}): Promise<SpaceReclaimed> {
+    return this.#read('the database for vacuuming', undefined, () =>
+      reclaimSqlite(this.#db, options.full === true),
     );
   }
 
@@ -545,10 +597,14 @@ export class SqliteStore implements RunStore {
     return this.#read('the trigger outbox', undefined, () => this.#tables.pendingTriggers(limit));
   }
 
-  async completeTrigger(id: number, runId: string, fenced?: Fenced): Promise<void> {
+  async completeTrigger(id: number, outcome: TriggerOutcome, fenced?: Fenced): Promise<void> {
     this.#read('the trigger outbox', undefined, () =>
-      this.#write(() => this.#tables.completeTrigger(id, runId, fenced)),
+      this.#write(() => this.#tables.completeTrigger(id, outcome, fenced)),
     );
+  }
+
+  async listTriggers(filter?: TriggerFilter): Promise<StoredTrigger[]> {
+    return this.#read('the trigger outbox', undefined, () => this.#tables.listTriggers(filter));
   }
 
   async setSignal(input: SignalInput): Promise<StoredSignal> {
@@ -604,6 +660,26 @@ export class SqliteStore implements RunStore {
     );
   }
 
+  async addNotifications(list: readonly NewNotification[], fenced?: Fenced): Promise<number> {
+    return this.#read('the notifications', undefined, () =>
+      this.#write(() => this.#notifications.add(list, fenced)),
+    );
+  }
+
+  async dueNotifications(now: number, limit?: number): Promise<StoredNotification[]> {
+    return this.#read('the notifications', undefined, () => this.#notifications.due(now, limit));
+  }
+
+  async recordDelivery(id: number, outcome: DeliveryOutcome, fenced?: Fenced): Promise<void> {
+    this.#read('the notifications', undefined, () =>
+      this.#write(() => this.#notifications.record(id, outcome, fenced)),
+    );
+  }
+
+  async listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
+    return this.#read('the notifications', undefined, () => this.#notifications.list(filter));
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -622,6 +698,8 @@ export class SqliteStore implements RunStore {
       ...(row.durability === null ? {} : { durability: row.durability as Durability }),
       ...(row.codec === null ? {} : { codec: row.codec }),
       ...(row.run_key === null ? {} : { runKey: row.run_key }),
+      ...(row.origin === null ? {} : { origin: row.origin }),
+      ...(row.pruned_at === null ? {} : { prunedAt: row.pruned_at }),
       ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
     };
   }
@@ -641,8 +719,8 @@ function prepare(db: Database) {
   const pluck = (sql: string): Statement => db.prepare(sql).pluck();
   return {
     insertRun: db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key)`,
+      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key, origin)
+       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key, @origin)`,
     ),
     findRunId: pluck(
       `SELECT run_id FROM runs WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, run_id) = ?`,
@@ -656,6 +734,7 @@ function prepare(db: Database) {
        JOIN run_graphs ON run_graphs.run_id = runs.run_id WHERE runs.run_id = ?`,
     ),
     runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
+    prunedAt: db.prepare(`SELECT pruned_at FROM runs WHERE run_id = ?`),
     runKey: db.prepare(`SELECT dag_id, partition_key FROM runs WHERE run_id = ?`),
     insertJournal: db.prepare(
       `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
