@@ -1,6 +1,7 @@
 /**
  * Executor benchmark (`npm run bench:exec`): scheduling overhead of no-op tasks on chain, wide
- * and lattice shapes against p-graph and a bare Kahn-loop baseline, all in this process with
+ * and lattice shapes against p-graph and two Kahn-loop baselines (bare, and with the per-run
+ * setup a loop over a named DAG needs), each in fresh processes with
  * `maxWorkers` 8; then runtime modification costs and memory per node.
  */
 import { spawnSync } from 'node:child_process';
@@ -61,6 +62,56 @@ function kahnBaseline(shape: Shape): () => Promise<void> {
     });
 }
 
+/**
+ * The second baseline, "Kahn with per-run setup": what a user's own loop over the same named
+ * DAG and tasks must do on every run. Its inputs are built once, outside the timing, as
+ * Tributary's are: the node names, the edges as name pairs (as p-graph receives them) and the
+ * tasks by name (the same Map Tributary gets). Each run then indexes the names in a Map, builds
+ * int adjacency and in-degrees from the name pairs, and runs the bare loop, looking each node's
+ * task up by name when it starts. Tributary reuses its DAG's structures instead (built once,
+ * by its first run), which this baseline cannot.
+ */
+function kahnWithSetup(shape: Shape): () => Promise<void> {
+  const names = Array.from({ length: shape.n }, (_, i) => nodeName(i));
+  const edges: [string, string][] = shape.edges.map(([u, v]) => [nodeName(u), nodeName(v)]);
+  const tasks = new Map<string, TaskFn>();
+  for (const name of names) tasks.set(name, noop);
+  return () =>
+    new Promise<void>((resolve) => {
+      const n = names.length;
+      const index = new Map<string, number>();
+      for (let i = 0; i < n; i++) index.set(names[i]!, i);
+      const out: number[][] = Array.from({ length: n }, () => []);
+      const indeg = new Int32Array(n);
+      for (const [from, to] of edges) {
+        const v = index.get(to)!;
+        out[index.get(from)!]!.push(v);
+        indeg[v]!++;
+      }
+      const ready: number[] = [];
+      for (let v = 0; v < n; v++) if (indeg[v] === 0) ready.push(v);
+      let head = 0;
+      let running = 0;
+      let done = 0;
+      const finish = (v: number): void => {
+        running--;
+        done++;
+        for (const w of out[v]!) if (--indeg[w]! === 0) ready.push(w);
+        pump();
+      };
+      const pump = (): void => {
+        while (running < WORKERS && head < ready.length) {
+          const v = ready[head++]!;
+          running++;
+          const task = tasks.get(names[v]!)!;
+          void (task as () => Promise<void>)().then(() => finish(v));
+        }
+        if (done === n) resolve();
+      };
+      pump();
+    });
+}
+
 function tributaryRunner(shape: Shape): () => Promise<unknown> {
   const dag = dagOf(shape);
   const tasks = new Map<string, TaskFn>();
@@ -89,6 +140,7 @@ const SHAPES: Record<string, () => Shape> = {
 };
 const CONTENDERS = {
   kahn: kahnBaseline,
+  'kahn-setup': kahnWithSetup,
   tributary: tributaryRunner,
   'p-graph': pGraphRunner,
 } as const;
@@ -158,17 +210,20 @@ function scheduling(): string {
   for (const name of Object.keys(SHAPES)) {
     const n = SHAPES[name]!().n;
     const kahn = timeInChild('kahn', name);
+    const kahnSetup = timeInChild('kahn-setup', name);
     const ours = timeInChild('tributary', name);
     const first = timeInChild('first', name);
     const peer = timeInChild('p-graph', name);
     const row = [
       name,
       formatNs(kahn / n),
+      formatNs(kahnSetup / n),
       formatNs(ours / n),
       formatNs(first / n),
       formatNs(peer / n),
       formatRatio(ours, kahn).replace(/x$/, ''),
-      formatRatio(first, kahn).replace(/x$/, ''),
+      formatRatio(ours, kahnSetup).replace(/x$/, ''),
+      formatRatio(first, kahnSetup).replace(/x$/, ''),
       formatRatio(peer, ours),
     ];
     rows.push(row);
@@ -177,16 +232,18 @@ function scheduling(): string {
   return markdownTable(
     [
       'shape',
-      'Kahn baseline / node',
+      'bare Kahn / node',
+      'Kahn with per-run setup / node',
       'Tributary / node',
       'Tributary first run / node',
       'p-graph / node',
-      'Tributary / Kahn',
-      'first run / Kahn',
+      'Tributary / bare Kahn',
+      'Tributary / Kahn with setup',
+      'first run / Kahn with setup',
       'p-graph / Tributary',
     ],
     rows,
-    [1, 2, 3, 4, 5, 6, 7],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
 }
 
@@ -372,8 +429,10 @@ writeSection(
     `No-op async tasks, \`maxWorkers\` ${WORKERS}, time per node including graph setup. Each contender runs alone in fresh processes ` +
       `(median of ${PROCESSES} processes, each the median of 3–9 runs after 5 warm-up runs): measured one after another in one process, ` +
       'the order of contenders moved the results by up to 3x. ' +
-      'The Kahn baseline is the bare minimum (int adjacency built once outside the timing, an array queue, a counter) written in the benchmark; ' +
-      '"Tributary / Kahn" is our overhead factor over it (target: at most 1.5). "Tributary" is a run of a DAG that already ran once (its per-DAG base exists); ' +
+      'Two Kahn baselines, written in the benchmark. "Bare Kahn" is the bare minimum: int adjacency built once outside the timing, an array queue, a counter, ' +
+      'one microtask per node. "Kahn with per-run setup" is what a user\'s own loop over the same named DAG and tasks must do each run: index the names in a Map, ' +
+      "build int adjacency from the edges given as name pairs, and look each task up by name (its inputs, like Tributary's, are built outside the timing). " +
+      'The issue\'s target (at most 1.5x) was set against the second; both ratios are reported. "Tributary" is a run of a DAG that already ran once (its per-DAG base exists); ' +
       '"first run" is the first `execute` of a freshly built DAG (base and initial state built in the timed run). "p-graph / Tributary" above 1 means we are faster. ' +
       'The modification floor (bench/modification-floor.ts) does only what applying the fan-out must do, interleaved with the measurement (5 rounds each, medians).',
     '',

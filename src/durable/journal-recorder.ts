@@ -30,7 +30,11 @@ const SETTLED: ReadonlySet<NodeState> = new Set<NodeState>([
  *
  * It also takes snapshots: one costs O(graph), so one is taken only after at least
  * max(`snapshotEvery`, 2 × graph size) entries, which keeps its cost O(1) per entry and bounds
- * what a resume replays.
+ * what a resume replays. None is taken of a finished engine: no event follows (only the
+ * `run_finished` entry), so it could only shorten the replay of a run that crashed between its
+ * last event and that entry, and it would cost O(graph) at the end of every run whose length is
+ * about twice its graph (every run without retries). The bound on a replay still holds: a
+ * postponed snapshot is due at the engine's last event, after which nothing is replayed.
  */
 export class JournalRecorder implements EngineObserver {
   readonly #journal: Journal;
@@ -77,7 +81,10 @@ export class JournalRecorder implements EngineObserver {
     for (let i = 0; i < derived.length; i++) journal.append(derived[i]!);
     this.#sinceSnapshot += 1 + derived.length;
     derived.length = 0;
-    if (this.#sinceSnapshot >= Math.max(this.#snapshotEvery, 2 * this.#engine.graph.nodeCount)) {
+    if (
+      this.#sinceSnapshot >= Math.max(this.#snapshotEvery, 2 * this.#engine.graph.nodeCount) &&
+      !this.#engine.isFinished
+    ) {
       this.#sinceSnapshot = 0;
       journal.snapshot(this.#codec.encode(this.#engine.snapshot()));
     }

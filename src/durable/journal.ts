@@ -1,4 +1,4 @@
-import type { Codec } from '../codec/index.js';
+import { jsonCodec, type Codec } from '../codec/index.js';
 import type {
   Commit,
   Durability,
@@ -8,6 +8,7 @@ import type {
   RunStore,
   StoredEvent,
 } from '../store/index.js';
+import { fastEntryJson } from './journal-encoding.js';
 import { entryNode, type JournalEntry } from './journal-entry.js';
 
 /** Results whose encoding is larger than this go to the artifact area by reference. */
@@ -89,7 +90,10 @@ export class Journal {
   /** Encode and buffer one entry. */
   append(entry: JournalEntry): void {
     let body: string;
-    if (entry.type === 'task_succeeded' && entry.result !== undefined) {
+    const fast = this.#codec === jsonCodec ? fastEntryJson(entry) : undefined;
+    if (fast !== undefined) {
+      body = fast;
+    } else if (entry.type === 'task_succeeded' && entry.result !== undefined) {
       const result = this.#codec.encode(entry.result);
       if (result.length > this.#threshold) {
         const key = `${entry.node}#${entry.attempt}`;
@@ -116,13 +120,10 @@ export class Journal {
         if (staged.attempt === entry.attempt) this.#triggers.push(...staged.triggers);
       }
     }
-    this.#buffer.push({
-      seq: this.#nextSeq++,
-      type: entry.type,
-      ...(node === undefined ? {} : { node }),
-      at: entry.at,
-      body,
-    });
+    const seq = this.#nextSeq++;
+    const type = entry.type;
+    const at = entry.at;
+    this.#buffer.push(node === undefined ? { seq, type, at, body } : { seq, type, node, at, body });
     this.#added(body.length);
   }
 

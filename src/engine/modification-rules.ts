@@ -56,7 +56,8 @@ export interface ModificationPolicy {
 /**
  * Throw the first rule `mod` breaks against `run`: serializability (durable runs), registered
  * names (when the run has a registry), the limits,
- * removals of started nodes, duplicate names, and new or removed inputs of started nodes
+ * removals of started nodes, duplicate names (found with the graph's batch, see below), and new or
+ * removed inputs of started nodes
  * (`DEPENDENCY_RACE`). O(size of the modification).
  *
  * @example
@@ -98,17 +99,14 @@ export function checkAgainstRun(
       );
     }
   }
-  // Before the race check: re-adding the name of a started node is a duplicate, not a race.
+  // Re-adding a name the run has (a started node's too) or repeating one is DUPLICATE_NODE,
+  // which wins over a race and over whatever the graph's batch would refuse. No set of the
+  // added names is built and no name is looked up here: the graph's batch rejects a taken or
+  // repeated name when it adds the nodes, with the same error, and whenever anything else
+  // rejects the modification first (a race below, the batch's removals), `checkNewNames` runs
+  // before that error is thrown. So the error reported is exactly the one a full check here,
+  // before the race check, would give.
   const removed = new Set(diff.removedNodes);
-  const names = new Set<string>();
-  for (const name of diff.addedNodes) {
-    if (names.has(name) || (run.graph.hasNode(name) && !removed.has(name))) {
-      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
-        context: { node: name },
-      });
-    }
-    names.add(name);
-  }
   // Edge by edge in the diff's order, without building the diff's edge list: a fan-in target is
   // looked up once for a run of edges into it, and an edge into a new node needs no lookup
   // unless that name is also being removed (a new name is in the graph only then).
@@ -127,14 +125,50 @@ export function checkAgainstRun(
       );
     }
   };
-  for (const spec of mod.addNodes ?? []) {
-    if (removed.size > 0 && removed.has(spec.name)) {
-      for (const dep of spec.dependencies ?? []) raceCheck(dep, spec.name);
+  try {
+    // Index loops: these run once per added node and edge (no iterator objects).
+    const specs = mod.addNodes ?? [];
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      if (removed.size > 0 && removed.has(spec.name)) {
+        for (const dep of spec.dependencies ?? []) raceCheck(dep, spec.name);
+      }
+      const dependents = spec.dependents;
+      if (dependents !== undefined) {
+        for (let d = 0; d < dependents.length; d++) raceCheck(spec.name, dependents[d]!);
+      }
     }
-    for (const dep of spec.dependents ?? []) raceCheck(spec.name, dep);
+    for (const edge of mod.addEdges ?? []) raceCheck(edge.from, edge.to);
+    for (const [from, to] of diff.removedEdges) raceCheck(from, to);
+  } catch (error) {
+    checkNewNames(run, diff);
+    throw error;
   }
-  for (const edge of mod.addEdges ?? []) raceCheck(edge.from, edge.to);
-  for (const [from, to] of diff.removedEdges) raceCheck(from, to);
+}
+
+/**
+ * `DUPLICATE_NODE` for the first added name (in order) that the run already has (unless the
+ * modification removes it) or that an earlier added node takes. O(added nodes), with a set.
+ * {@link checkAgainstRun} calls it only on the way to rejecting a modification; the engine
+ * calls it when the graph's batch rejects one, so that a duplicate always wins over the other
+ * reasons, as if every name were checked first.
+ *
+ * @example
+ * ```ts
+ * checkNewNames(engine, describeModification({ addNodes: [{ name: 'a' }, { name: 'a' }] })); // throws
+ * ```
+ */
+export function checkNewNames(run: RunView, diff: ModificationDiff): void {
+  const removed = new Set(diff.removedNodes);
+  const names = new Set<string>();
+  for (const name of diff.addedNodes) {
+    if (names.has(name) || (run.graph.hasNode(name) && !removed.has(name))) {
+      throw new TributaryError('DUPLICATE_NODE', `Node "${name}" already exists`, {
+        context: { node: name },
+      });
+    }
+    names.add(name);
+  }
 }
 
 /**

@@ -168,12 +168,19 @@ export function recordOf(
   };
 }
 
-function checkNameList(value: unknown, where: string): void {
+/**
+ * `field` of `addNodes[spec]` (or of the modification itself without `spec`) is a list of names.
+ * The field's path is built only for a message: no string per list when all is well.
+ */
+function checkNameList(value: unknown, field: string, spec?: number): void {
   if (value === undefined) return;
-  if (!Array.isArray(value)) invalidArgument(`\`${where}\``, 'an array of node names', value);
-  for (const [i, name] of (value as unknown[]).entries()) {
+  const where = (): string => (spec === undefined ? field : `addNodes[${spec}].${field}`);
+  if (!Array.isArray(value)) invalidArgument(`\`${where()}\``, 'an array of node names', value);
+  const list = value as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     if (typeof name !== 'string' || name === '')
-      invalidArgument(`\`${where}[${i}]\``, 'a non-empty string', name);
+      invalidArgument(`\`${where()}[${i}]\``, 'a non-empty string', name);
   }
 }
 
@@ -222,8 +229,8 @@ export function checkModificationShape(
   if (m.addNodes !== undefined) {
     if (!Array.isArray(m.addNodes))
       invalidArgument('`addNodes`', 'an array of node specs', m.addNodes);
-    for (const [i, spec] of (m.addNodes as unknown[]).entries())
-      checkNodeSpec(spec, `addNodes[${i}]`);
+    const specs = m.addNodes as unknown[];
+    for (let i = 0; i < specs.length; i++) checkNodeSpec(specs[i], i);
   }
   for (const field of ['addEdges', 'removeEdges'] as const) {
     const edges = m[field];
@@ -242,15 +249,19 @@ export function checkModificationShape(
   }
 }
 
-/** A node added by a modification: its name and edges here, its options in `checkNodeSpecFields`. */
-function checkNodeSpec(spec: unknown, where: string): void {
+/**
+ * `addNodes[i]`: its name and edges here, its options in `checkNodeSpecFields`. O(its edges);
+ * field paths are built only for a message.
+ */
+function checkNodeSpec(spec: unknown, i: number): void {
+  const where = `addNodes[${i}]`;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
     invalidArgument(`\`${where}\``, 'a node spec object', spec);
   const s = spec as Record<string, unknown>;
   if (typeof s.name !== 'string' || s.name === '')
     invalidArgument(`\`${where}.name\``, 'a non-empty string', s.name, { field: `${where}.name` });
-  checkNameList(s.dependencies, `${where}.dependencies`);
-  checkNameList(s.dependents, `${where}.dependents`);
+  checkNameList(s.dependencies, 'dependencies', i);
+  checkNameList(s.dependents, 'dependents', i);
   checkNodeSpecFields(s, s.name, where);
 }
 

@@ -71,13 +71,21 @@ export function extendBottomLevels(
 ): void {
   if (added.length === 0) return;
   const level = (id: number): number => key[id]! - keyOf(graph.data(id).priority, 0);
-  const sorted = latestFirst(graph, added);
   const raise: number[] = [];
-  for (const id of sorted) {
+  const visit = (id: number): void => {
     let best = 0;
-    for (const child of graph.successorIds(id)) best = Math.max(best, level(child));
+    const children = graph.successorIds(id);
+    for (let i = 0; i < children.length; i++) best = Math.max(best, level(children[i]!));
     key[id] = keyOf(graph.data(id).priority, best + 1);
-    for (const parent of graph.predecessorIds(id)) raise.push(parent, best + 2);
+    // Only a pending parent is raised (below): others are not queued by their key any more.
+    const parents = graph.predecessorIds(id);
+    for (let i = 0; i < parents.length; i++)
+      if (state[parents[i]!] === 'pending') raise.push(parents[i]!, best + 2);
+  };
+  if (inOrder(graph, added)) {
+    for (let i = added.length - 1; i >= 0; i--) visit(added[i]!);
+  } else {
+    for (const id of [...added].sort((a, b) => graph.orderOf(b) - graph.orderOf(a))) visit(id);
   }
   while (raise.length > 0) {
     const min = raise.pop()!;
@@ -89,17 +97,13 @@ export function extendBottomLevels(
 }
 
 /**
- * `ids` by maintained order, latest first. New nodes usually come in order already (each took
- * the next slot, and reorders keep a fan-out's relative order): then no copy is sorted. O(n)
- * then, O(n log n) otherwise.
+ * True when `ids` are in maintained order (earliest first), as a batch's new nodes usually are:
+ * each took the next slot, and reorders keep a fan-out's relative order. Then they are visited
+ * latest first without a sorted copy. O(n).
  */
-function latestFirst(graph: LevelGraph, ids: readonly number[]): readonly number[] {
-  let ordered = true;
-  for (let i = 1; i < ids.length && ordered; i++) {
-    ordered = graph.orderOf(ids[i - 1]!) < graph.orderOf(ids[i]!);
+function inOrder(graph: LevelGraph, ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) {
+    if (graph.orderOf(ids[i - 1]!) >= graph.orderOf(ids[i]!)) return false;
   }
-  if (!ordered) return [...ids].sort((a, b) => graph.orderOf(b) - graph.orderOf(a));
-  const out = new Array<number>(ids.length);
-  for (let i = 0; i < ids.length; i++) out[i] = ids[ids.length - 1 - i]!;
-  return out;
+  return true;
 }

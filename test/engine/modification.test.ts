@@ -164,6 +164,41 @@ describe('duplicate names', () => {
     );
   });
 
+  it('engine: a name given twice wins over every other reason to reject, and names the first repeat', () => {
+    const engine = midRun();
+    // With a race on a started node's inputs (edge into b).
+    const race = rejectUnchanged(engine, {
+      addNodes: [{ name: 'x', dependents: ['b'] }, { name: 'y' }, { name: 'y' }, { name: 'x' }],
+    });
+    expect([race.code, race.context.node]).toEqual(['DUPLICATE_NODE', 'y']);
+    // With a removal the graph's batch refuses (an unknown edge).
+    const unknown = rejectUnchanged(engine, {
+      removeEdges: [{ from: 'd', to: 'c' }],
+      addNodes: [{ name: 'z' }, { name: 'z' }],
+    });
+    expect([unknown.code, unknown.context.node]).toEqual(['DUPLICATE_NODE', 'z']);
+    // A repeat before a taken name is the one reported.
+    const order = rejectUnchanged(engine, {
+      addNodes: [{ name: 'w' }, { name: 'w' }, { name: 'a' }],
+    });
+    expect([order.code, order.context.node]).toEqual(['DUPLICATE_NODE', 'w']);
+  });
+
+  it('engine: a large batch (grown in bulk) with a repeat deep inside changes nothing', () => {
+    const engine = midRun();
+    const addNodes = Array.from({ length: 600 }, (_, i) => ({
+      name: `p${i}`,
+      dependencies: ['a'],
+    }));
+    addNodes.push({ name: 'p300', dependencies: ['a'] });
+    const error = rejectUnchanged(engine, { addNodes });
+    expect([error.code, error.context.node]).toEqual(['DUPLICATE_NODE', 'p300']);
+    // And the same batch without the repeat applies, every node ready.
+    engine.modify({ addNodes: addNodes.slice(0, 600) }, 'api:test', 100);
+    expect(engine.counts.ready).toBeGreaterThanOrEqual(600);
+    expect(orderRespectsEdges(engine)).toBe(true);
+  });
+
   it('engine: a removed name may be reused in the same modification', () => {
     const engine = midRun();
     engine.modify(

@@ -34,6 +34,7 @@ import {
 } from '../retention.js';
 import { pruneSqlite, reclaimSqlite } from './prune.js';
 import { isBusy, isCorruption, loadDriver, nativeModuleError } from './driver.js';
+import { decodeJournalRow, encodeJournalRow } from './journal-rows.js';
 import { checkVersion, migrate } from './schema.js';
 import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
@@ -121,7 +122,7 @@ const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
 
 /**
  * The embedded default {@link RunStore}: one SQLite file (better-sqlite3, WAL). A commit is one
- * transaction; the events of a commit are one journal row (see the schema). A file damaged
+ * transaction; the events of a commit are one journal row (see `journal-rows.ts`). A file damaged
  * under it surfaces as `STORE_CORRUPT` naming the path and what was read.
  *
  * @example
@@ -383,10 +384,12 @@ export class SqliteStore implements RunStore {
     if (commit.events.length > 0) {
       const last = (s.lastSeq.get(runId) as number | null) ?? 0;
       checkAppend(runId, last + 1, commit.events);
-      const entries = JSON.stringify(
-        commit.events.map((e) => [e.seq, e.type, e.node ?? null, e.at, e.body]),
+      s.insertJournal.run(
+        runId,
+        commit.events[0]!.seq,
+        commit.events.at(-1)!.seq,
+        encodeJournalRow(commit.events),
       );
-      s.insertJournal.run(runId, commit.events[0]!.seq, commit.events.at(-1)!.seq, entries);
     }
     for (const l of commit.logs ?? []) {
       s.insertLog.run(
@@ -415,16 +418,10 @@ export class SqliteStore implements RunStore {
     });
     const events: StoredEvent[] = [];
     for (const row of rows) {
-      const entries = this.#parse<[number, string, string | null, number, string][]>(
-        row,
-        'a journal row',
-        runId,
-      );
-      if (!Array.isArray(entries))
-        throw this.#corrupt('a journal row', runId, new Error('not a list'));
-      for (const [seq, type, node, at, body] of entries) {
-        if (seq > afterSeq)
-          events.push(node === null ? { seq, type, at, body } : { seq, type, node, at, body });
+      try {
+        decodeJournalRow(row, afterSeq, events);
+      } catch (caught) {
+        throw this.#corrupt('a journal row', runId, toError(caught));
       }
     }
     return events;
