@@ -29,6 +29,7 @@ import type { Project } from './load-project.js';
 import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { AlertDesk } from './alerts.js';
+import { checkProjectGraph } from './project-checks.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -154,6 +155,9 @@ export class Scheduler {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#emit = options.onEvent ?? (() => undefined);
+    // A project built by hand has not been through loadProject's checks: a cycle of DAGs would
+    // wait, or trigger, for ever.
+    checkProjectGraph(options.project.dags);
     this.#alerts = new AlertDesk(
       this.#project,
       this.#store,
