@@ -127,5 +127,16 @@ describe('tributary clear and mark', () => {
     expect(byIdentity).toMatchObject({ code: 2, error: { code: 'RUN_NOT_FOUND' } });
     expect(byIdentity.error.message).toContain('period "2026-12-05"');
     expect(show(runId, db).run.status).toBe('failed');
+    // The outbox listings refuse an unknown state the same way.
+    expect(await refused(['triggers', '--state', 'nope'])).toMatchObject({
+      code: 2,
+      error: { code: 'USAGE', message: expect.stringContaining('`nope`') },
+    });
+    expect(await refused(['alerts', '--state', 'late'])).toMatchObject({
+      code: 2,
+      error: { code: 'USAGE' },
+    });
+    const alerts = await cliInProcess(['alerts', '--db', db, '--json']);
+    expect([alerts.code, alerts.out]).toEqual([0, ['[]']]);
   });
 });

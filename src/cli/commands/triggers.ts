@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { TributaryError } from '../../errors/index.js';
 import type { StoredTrigger } from '../../store/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
+import { parseChoice } from '../choice.js';
 import { parseLimit } from '../limit.js';
 import { table, time, type Output } from '../output.js';
 import { withStore } from '../store.js';
@@ -27,14 +27,7 @@ const STATES: readonly StoredTrigger['state'][] = ['pending', 'done', 'refused']
  */
 export async function triggersCommand(options: TriggersOptions, output: Output): Promise<number> {
   const limit = parseLimit(options.limit ?? '50');
-  const state = options.state as StoredTrigger['state'] | undefined;
-  if (state !== undefined && !STATES.includes(state)) {
-    throw new TributaryError(
-      'USAGE',
-      `Expected --state to be one of ${STATES.join(', ')}, got \`${options.state}\``,
-      { context: { received: options.state } },
-    );
-  }
+  const state = parseChoice('--state', options.state, STATES);
   return withStore(options.db, async (store) => {
     const triggers = await store.listTriggers({
       ...(options.dag === undefined ? {} : { dagId: options.dag }),
