@@ -2,6 +2,7 @@ import { jsonCodec, type Codec } from '../codec/index.js';
 import { TributaryError } from '../errors/index.js';
 import { runNotFound, type RunRecord, type RunStore } from '../store/index.js';
 import type { DagDefinition } from './define.js';
+import { graphText } from './graph-text.js';
 import { drive } from './drive.js';
 import type { ResumeOptions, ResumeOutcome } from './options.js';
 import { loadEngine } from './replay.js';
@@ -113,7 +114,7 @@ export async function requireRun(store: RunStore, runId: string): Promise<RunRec
 
 /** `DEFINITION_CHANGED` unless `def` is the definition the run was started with. */
 export function checkDefinition(def: DagDefinition, run: RunRecord): void {
-  if (run.dagId !== def.id || run.graph !== JSON.stringify(def.dag.toJSON())) {
+  if (run.dagId !== def.id || run.graph !== graphText(def.dag)) {
     throw new TributaryError(
       'DEFINITION_CHANGED',
       `Run "${run.runId}" was started from a different definition of "${run.dagId}"; resume it with the definition it started with`,

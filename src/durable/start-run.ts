@@ -4,6 +4,7 @@ import { describeValue, TributaryError } from '../errors/index.js';
 import { findUnserializable } from '../engine/index.js';
 import type { ExecutionResult } from '../executor/index.js';
 import type { DagDefinition } from './define.js';
+import { graphText } from './graph-text.js';
 import { drive } from './drive.js';
 import type { DurableRunOptions } from './options.js';
 import { checkParams } from './params-schema.js';
@@ -96,7 +97,7 @@ async function recordRun(
     ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
     ...(options.module === undefined ? {} : { module: options.module }),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
-    graph: JSON.stringify(def.dag.toJSON()),
+    graph: graphText(def.dag),
     createdAt: now,
     updatedAt: now,
     durability: options.durability ?? 'normal',
