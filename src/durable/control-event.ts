@@ -1,3 +1,4 @@
+import { TributaryError } from '../errors/index.js';
 import {
   clearSelection,
   type ClearSelection,
@@ -32,6 +33,7 @@ export function controlEvent(
   const reason = request.reason === undefined ? {} : { reason: request.reason };
   if (request.kind === 'clear') {
     const nodes = clearSelection(engine, request.selection);
+    if (nodes.length === 0) throw nothingToClear(request.selection);
     return { type: 'nodes_cleared', at, actor, nodes, ...reason };
   }
   return {
@@ -43,4 +45,19 @@ export function controlEvent(
     ...(request.result === undefined ? {} : { result: request.result }),
     ...reason,
   };
+}
+
+/** `NOT_CLEARABLE` for a selection in which no node has finished, saying what was selected. */
+function nothingToClear(selection: ClearSelection): TributaryError {
+  const what = [
+    selection.nodes === undefined ? 'every node' : selection.nodes.map((n) => `"${n}"`).join(', '),
+    ...(selection.downstream === true ? ['with its downstream'] : []),
+    ...(selection.upstream === true ? ['with its upstream'] : []),
+    ...(selection.failedOnly === true ? ['that did not succeed'] : []),
+  ].join(' ');
+  return new TributaryError(
+    'NOT_CLEARABLE',
+    `Nothing to clear: no finished node matches the selection (${what})`,
+    { context: { received: selection } },
+  );
 }

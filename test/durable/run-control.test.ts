@@ -105,10 +105,13 @@ describe('clearRun', () => {
     expect((await failure(clearRun(def, 'r1', { nodes: ['nope'] }, { store }))).code).toBe(
       'UNKNOWN_NODE',
     );
-    expect(
-      (await failure(clearRun(def, 'r1', { nodes: ['extract'], failedOnly: true }, { store })))
-        .code,
-    ).toBe('NOT_CLEARABLE');
+    const nothing = await failure(
+      clearRun(def, 'r1', { nodes: ['extract'], failedOnly: true }, { store }),
+    );
+    expect(nothing.code).toBe('NOT_CLEARABLE');
+    expect(nothing.message).toBe(
+      'Nothing to clear: no finished node matches the selection ("extract" that did not succeed)',
+    );
     const other = pipeline('other').def;
     expect((await failure(clearRun(other, 'r1', {}, { store }))).code).toBe('DEFINITION_CHANGED');
     expect((await failure(clearRun(def, 'missing', {}, { store }))).code).toBe('RUN_NOT_FOUND');
