@@ -5,22 +5,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineDag, type Alert } from '../../src/durable/index.js';
 import type { DAG, DagBuilder } from '../../src/graph/index.js';
-import { DagRegistry, Scheduler, type Project } from '../../src/orchestrator/index.js';
+import { Scheduler, type Project } from '../../src/orchestrator/index.js';
 import { MemoryStore, type RunStore } from '../../src/store/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { projectOf } from './helpers.js';
 
 // Alerts: a period late for its SLA reaches a webhook once, across a scheduler restart; a
 // failure reaches a hook; bad options are refused.
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-alerts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function project(...defs: ReturnType<typeof defineDag>[]): Project {
-  const dags = new DagRegistry('/repo');
-  for (const def of defs) dags.add(def, `/repo/dags/${def.id}.dag.ts`);
-  dags.checkReferences();
-  return { name: 'test', config: '/repo/tributary.config.ts', root: '/repo', modules: [], dags };
-}
 
 /** A scheduler holding the role on `store`, whose clock the test sets. */
 async function schedulerAt(p: Project, store: RunStore, clock: { now: number }) {
@@ -47,7 +41,7 @@ describe('alerts', () => {
     const store = SqliteStore.open(join(dir, 'sla.db'));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/alerts`;
-      const p = project(
+      const p = projectOf(
         defineDag({
           id: 'sales',
           dag: (b) => b.addNode('pull'),
@@ -106,7 +100,7 @@ describe('alerts', () => {
   it('a failure reaches a hook once; a success only a target that asked for it', async () => {
     const store = new MemoryStore();
     const seen: Alert[] = [];
-    const p = project(
+    const p = projectOf(
       defineDag({
         id: 'load',
         dag: (b) => b.addNode('push'),

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineDag } from '../../src/durable/index.js';
-import { DagRegistry, Scheduler, type Project } from '../../src/orchestrator/index.js';
+import { defineDag, type DagDefinition } from '../../src/durable/index.js';
+import { Scheduler } from '../../src/orchestrator/index.js';
 import { MemoryStore, type StoredRunStatus } from '../../src/store/index.js';
+import { projectOf } from './helpers.js';
 
 // For random DAG-of-DAGs (daily DAGs with declared dependencies on the same day, each accepting
 // partial success or not) and random outcomes and completion orders, every run starts at most
@@ -64,7 +65,7 @@ async function simulate(world: World) {
   const periodIndex = new Map<string, number>();
   for (let p = 0; p < PERIODS; p++)
     periodIndex.set(`${new Date(Date.UTC(2026, 11, 1 + p)).toISOString().slice(0, 16)}Z`, p);
-  const registry = new DagRegistry('/repo');
+  const defs: DagDefinition[] = [];
   const accepted = (partial: boolean): StoredRunStatus[] =>
     partial ? ['succeeded', 'partially_succeeded'] : ['succeeded'];
   for (let i = 0; i < world.n; i++) {
@@ -97,16 +98,9 @@ async function simulate(world: World) {
         },
       },
     });
-    registry.add(def, `/repo/dags/d${i}.dag.ts`);
+    defs.push(def);
   }
-  registry.checkReferences();
-  const project: Project = {
-    name: 'p',
-    config: '/repo/c.ts',
-    root: '/repo',
-    modules: [],
-    dags: registry,
-  };
+  const project = projectOf(...defs);
   let now = T0;
   const started: string[] = [];
   const scheduler = new Scheduler({

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clearRun, defineDag, sensor, startRun, type DagOptions } from '../../src/durable/index.js';
-import {
-  DagRegistry,
-  Scheduler,
-  type Project,
-  type SchedulerEvent,
-} from '../../src/orchestrator/index.js';
+import { Scheduler, type Project, type SchedulerEvent } from '../../src/orchestrator/index.js';
 import { MemoryStore, type RunStore } from '../../src/store/index.js';
 import type { TaskFn } from '../../src/executor/index.js';
+import { projectOf } from './helpers.js';
 
 // The scheduler's passes, driven by a clock the test moves: schedules fire the period that just
 // closed, a finished run fires its DAG's triggers, a declared dependency holds a run until the
@@ -16,13 +12,6 @@ import type { TaskFn } from '../../src/executor/index.js';
 
 const daily = { cron: '0 0 * * *', timezone: 'Europe/Paris' };
 const HOUR = 3_600_000;
-
-function project(...defs: ReturnType<typeof defineDag>[]): Project {
-  const dags = new DagRegistry('/repo');
-  for (const def of defs) dags.add(def, `/repo/dags/${def.id}.dag.ts`);
-  dags.checkReferences();
-  return { name: 'test', config: '/repo/tributary.config.ts', root: '/repo', modules: [], dags };
-}
 
 const dag = (id: string, extra: Partial<DagOptions> = {}, task: TaskFn = () => id) =>
   defineDag({ id, dag: (b) => b.addNode('work'), tasks: { work: task }, ...extra });
@@ -60,7 +49,7 @@ describe('the scheduler', () => {
     const store = new MemoryStore();
     const seen: unknown[] = [];
     const sales = dag('sales', { schedule: daily }, (ctx) => seen.push(ctx.period));
-    const s = await scheduler(project(sales), store, Date.UTC(2026, 11, 4, 12));
+    const s = await scheduler(projectOf(sales), store, Date.UTC(2026, 11, 4, 12));
     await s.at(Date.UTC(2026, 11, 4, 12)); // first sight: no catch-up
     expect(await store.listRuns()).toEqual([]);
     await s.at(Date.UTC(2026, 11, 5, 0) - HOUR + 60_000); // Paris midnight (23:00 UTC) passed
@@ -86,7 +75,7 @@ describe('the scheduler', () => {
   it('an upstream triggers a downstream on success only', async () => {
     const store = new MemoryStore();
     let fail = false;
-    const p = project(
+    const p = projectOf(
       dag(
         'extract',
         { triggers: [{ dag: 'load', on: 'success', params: { from: 'extract' } }] },
@@ -115,7 +104,7 @@ describe('the scheduler', () => {
 
   it('a scheduled upstream triggers a DAG without a schedule once per upstream run', async () => {
     const store = new MemoryStore();
-    const p = project(
+    const p = projectOf(
       dag('hourly', {
         schedule: { cron: '0 * * * *', timezone: 'UTC' },
         triggers: [{ dag: 'check' }],
@@ -137,7 +126,7 @@ describe('the scheduler', () => {
   it('a declared dependency waits for the aligned period, then runs; a failed upstream blocks it', async () => {
     const store = new MemoryStore();
     let salesFails = false;
-    const p = project(
+    const p = projectOf(
       dag('sales', {}, () => {
         if (salesFails) throw new Error('no data');
       }),
@@ -167,7 +156,7 @@ describe('the scheduler', () => {
     const store = new MemoryStore();
     let salesFails = true;
     const calls: string[] = [];
-    const p = project(
+    const p = projectOf(
       dag('sales', {}, (ctx) => {
         calls.push(`sales#${ctx.attempt}`);
         if (salesFails) throw new Error('no data');
@@ -199,7 +188,7 @@ describe('the scheduler', () => {
 
   it("a run sensor maps its run's period onto the upstream's through the project (hourly runs wait for their day)", async () => {
     const store = new MemoryStore();
-    const p = project(
+    const p = projectOf(
       dag('daily', { schedule: { cron: '0 0 * * *', timezone: 'UTC' } }),
       defineDag({
         id: 'hourly',
@@ -234,7 +223,7 @@ describe('the scheduler', () => {
 
   it('a paused DAG starts nothing until it is unpaused; maxActiveRuns holds the rest', async () => {
     const store = new MemoryStore();
-    const p = project(dag('sales', { schedule: daily, maxActiveRuns: 1 }));
+    const p = projectOf(dag('sales', { schedule: daily, maxActiveRuns: 1 }));
     const s = await scheduler(p, store, Date.UTC(2026, 11, 1, 12));
     await s.at(Date.UTC(2026, 11, 1, 12));
     await store.setPaused('sales', true, 'test', 0);
@@ -250,7 +239,7 @@ describe('the scheduler', () => {
 
   it('a run that depends on a signal waits until the signal is set for its period', async () => {
     const store = new MemoryStore();
-    const p = project(
+    const p = projectOf(
       dag('report', { schedule: daily, dependsOn: [{ signal: 'legacy.export_done' }] }),
     );
     const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
@@ -272,7 +261,7 @@ describe('the scheduler', () => {
 
   it('a trigger that cannot become a run is reported and done with; the next ones still run', async () => {
     const store = new MemoryStore();
-    const p = project(dag('sales', { schedule: daily }));
+    const p = projectOf(dag('sales', { schedule: daily }));
     const s = await scheduler(p, store, Date.UTC(2026, 11, 4, 12));
     const at = 1;
     await store.addTriggers([
@@ -296,7 +285,7 @@ describe('the scheduler', () => {
 
   it('one scheduler acts on a store; a second waits for the role', async () => {
     const store = new MemoryStore();
-    const p = project(dag('sales'));
+    const p = projectOf(dag('sales'));
     const first = new Scheduler({ project: p, store });
     const second = new Scheduler({ project: p, store });
     expect(await first.acquire()).toBe(true);

@@ -1,0 +1,13 @@
+import type { DagDefinition } from '../../src/durable/index.js';
+import { DagRegistry, type Project } from '../../src/orchestrator/index.js';
+
+/**
+ * A project of these definitions, as `loadProject` would make it from modules under `/repo`
+ * (references checked), without files: for the scheduler's tests.
+ */
+export function projectOf(...defs: readonly DagDefinition[]): Project {
+  const dags = new DagRegistry('/repo');
+  for (const def of defs) dags.add(def, `/repo/dags/${def.id}.dag.ts`);
+  dags.checkReferences();
+  return { name: 'test', config: '/repo/tributary.config.ts', root: '/repo', modules: [], dags };
+}
