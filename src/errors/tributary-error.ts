@@ -77,6 +77,16 @@ export const ErrorCode = {
    * `crossEnvironment: true`.
    */
   CROSS_ENVIRONMENT: 'CROSS_ENVIRONMENT',
+  /** A value that is not an asset URI (`warehouse://sales/daily`). */
+  INVALID_ASSET: 'INVALID_ASSET',
+  /** An asset no DAG produces and the project does not declare external (a typo, most often). */
+  UNKNOWN_ASSET: 'UNKNOWN_ASSET',
+  /** A backfill id that is taken. */
+  BACKFILL_EXISTS: 'BACKFILL_EXISTS',
+  /** A backfill id (or a plan row of it) that the store does not have. */
+  BACKFILL_NOT_FOUND: 'BACKFILL_NOT_FOUND',
+  /** An operation this large needs an explicit confirmation (a backfill of a million periods). */
+  CONFIRMATION_REQUIRED: 'CONFIRMATION_REQUIRED',
 } as const;
 
 /** One of the stable {@link ErrorCode} strings. */

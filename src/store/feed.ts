@@ -8,7 +8,10 @@ export type ChangeKind =
   | 'signal.cleared'
   | 'trigger.added'
   | 'dag.paused'
-  | 'dag.unpaused';
+  | 'dag.unpaused'
+  | 'asset.materialized'
+  | 'partitions.added'
+  | 'backfill.changed';
 
 /**
  * One entry of the store's change feed: a store-wide sequence over runs and scheduler tables,
@@ -19,11 +22,15 @@ export interface Change {
   /** Rises with every change of the store. */
   readonly seq: number;
   readonly kind: ChangeKind;
-  /** The run id (run changes), the signal name (signal changes), the DAG id (others). */
+  /**
+   * The run id (run changes), the signal name (signal changes), the asset URI
+   * (`asset.materialized`), the partition set (`partitions.added`), the backfill id
+   * (`backfill.changed`), the DAG id (others).
+   */
   readonly subject: string;
   /** The run's DAG (run changes), the triggered or paused DAG. */
   readonly dagId?: string;
-  /** The run's or the signal's period key. */
+  /** The run's, the signal's or the materialized partition's period key. */
   readonly periodKey?: string;
   /** The run's status after the change (run changes). */
   readonly status?: StoredRunStatus;

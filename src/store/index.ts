@@ -1,5 +1,7 @@
 export type {
   Commit,
+  CreateRunOptions,
+  PeriodRun,
   Durability,
   RunFilter,
   RunRecord,
@@ -36,3 +38,23 @@ export type {
   NotificationStore,
   StoredNotification,
 } from './notifications.js';
+export { checkAssetUri } from './assets.js';
+export type {
+  AssetEventFilter,
+  AssetStore,
+  NewAssetEvent,
+  RunInput,
+  StaleInput,
+  StoredAssetEvent,
+  StoredPartitionKey,
+  StoredRunInput,
+} from './assets.js';
+export type {
+  BackfillFilter,
+  BackfillPartitionPlan,
+  BackfillState,
+  BackfillStore,
+  NewBackfill,
+  StoredBackfill,
+  StoredBackfillPartition,
+} from './backfills.js';

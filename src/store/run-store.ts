@@ -1,4 +1,6 @@
 import type { RunStatus } from '../engine/index.js';
+import type { AssetStore, NewAssetEvent, RunInput } from './assets.js';
+import type { BackfillStore } from './backfills.js';
 import type { FeedStore } from './feed.js';
 import type { NotificationStore } from './notifications.js';
 import type { LeaseStore } from './lease.js';
@@ -96,10 +98,34 @@ export interface Commit {
   readonly logs?: readonly LogLine[];
   /** Triggers this commit fires (a finished run's declared triggers): into the outbox, atomically. */
   readonly triggers?: readonly NewTrigger[];
+  /**
+   * Asset events this commit records (the materializations of the tasks whose success it
+   * holds): stored, with their feed changes, atomically with the entries.
+   */
+  readonly assets?: readonly NewAssetEvent[];
   /** Requests the entries of this commit dealt with. */
   readonly requests?: readonly RequestOutcome[];
   /** `full`: sync this commit to disk before it returns (where the backend can). */
   readonly durability?: Durability;
+}
+
+/** What `createRun` writes with the run, in the same transaction. */
+export interface CreateRunOptions {
+  /** The asset events the run consumes (an asset-driven run): its inputs from the start. */
+  readonly inputs?: readonly RunInput[];
+  /**
+   * The backfill the run is made for: the plan row of (this backfill, the run's DAG, its
+   * period) gets the run's id. `BACKFILL_NOT_FOUND` when there is no such row.
+   */
+  readonly backfill?: string;
+}
+
+/** A period's latest run (see {@link RunStore.latestRunPerPeriod}). */
+export interface PeriodRun {
+  readonly periodKey: string;
+  readonly runId: string;
+  readonly status: StoredRunStatus;
+  readonly createdAt: number;
 }
 
 /** Filters for `listRuns`. */
@@ -135,14 +161,26 @@ export interface RunFilter {
  * ```
  */
 export interface RunStore
-  extends LeaseStore, SignalStore, FeedStore, SchedulerStore, NotificationStore {
+  extends
+    LeaseStore,
+    SignalStore,
+    FeedStore,
+    SchedulerStore,
+    NotificationStore,
+    AssetStore,
+    BackfillStore {
   readonly kind: string;
   /**
    * Record a new run. `RUN_EXISTS` when its id is taken, or when a run with the same identity
    * (`dagId`, `partitionKey`, `runKey`) exists: the error's context then has that run's id as
    * `existingRunId`, for callers that want the existing run.
    */
-  createRun(record: RunRecord): Promise<void>;
+  createRun(record: RunRecord, options?: CreateRunOptions): Promise<void>;
+  /**
+   * The latest run (by creation) of each period of DAG `dagId` (`''` for unpartitioned runs), in
+   * period key order: what partition status reads. One indexed scan.
+   */
+  latestRunPerPeriod(dagId: string): Promise<PeriodRun[]>;
   /** The run with this identity, if any. */
   findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined>;
   getRun(runId: string): Promise<RunRecord | undefined>;
