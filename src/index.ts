@@ -63,6 +63,7 @@ export type {
   TaskLogger,
   TaskMap,
   TaskTrigger,
+  Materialization,
   TaskResourceLimits,
 } from './executor/index.js';
 

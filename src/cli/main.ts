@@ -23,6 +23,9 @@ import { registerTriggers } from './commands/triggers.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerSignal } from './commands/signal.js';
 import { registerValidate } from './commands/validate.js';
+import { registerAsset } from './commands/asset.js';
+import { registerBackfill } from './commands/backfill.js';
+import { registerPartitions } from './commands/partitions.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { packageVersion } from './version.js';
 
@@ -48,6 +51,9 @@ const COMMANDS = [
   registerScheduler,
   registerTrigger,
   registerTriggers,
+  registerAsset,
+  registerPartitions,
+  registerBackfill,
   registerAlerts,
   registerPrune,
 ] as const;

@@ -16,7 +16,9 @@ import {
   type TaskFn,
   type TaskIsolation,
 } from '../executor/index.js';
-import type { CronSchedule } from '../time/index.js';
+import type { CronSchedule, PeriodSpace } from '../time/index.js';
+import type { AssetConditionInput } from './asset-conditions.js';
+import { dagAssets, taskAssets, type DagAssets, type ProducedAssetOptions } from './assets.js';
 import { isParamsSchema, type ParamsSchema } from './params-schema.js';
 import { sensorsOf, type Sensor, type SensorDefinition } from './sensors.js';
 import { dagAlerts, type AlertOptions, type DagAlerts } from './alerts.js';
@@ -36,6 +38,8 @@ export interface TaskDefinition extends TaskIsolation {
   readonly fn: TaskFn;
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
+  /** Assets every node running the task materializes when it succeeds. */
+  readonly produces?: readonly string[];
 }
 
 /** Options of {@link defineTask}. */
@@ -44,6 +48,12 @@ export interface TaskOptions extends TaskIsolation {
   readonly retry?: RetryPolicy;
   /** Per-attempt timeout, in ms (a node's own timeout wins). */
   readonly timeoutMs?: number;
+  /**
+   * Asset URIs every node running the task materializes when it succeeds (dynamic nodes
+   * included): an asset event is recorded with the success, in the same commit. The task may
+   * give the data version and metadata with `ctx.materialize(uri, { ... })`.
+   */
+  readonly produces?: readonly string[];
 }
 
 /**
@@ -69,6 +79,7 @@ export function defineTask(name: string, fn: TaskFn, options: TaskOptions = {}):
   checkRetryPolicy(options.retry, `retry of task "${name}"`);
   checkDuration(`\`timeoutMs\` of task "${name}"`, options.timeoutMs);
   checkIsolation(options, `task "${name}"`);
+  const produces = taskAssets(name, options.produces);
   let module = options.module;
   if (options.isolation === 'worker' && module === undefined) {
     module = callerModule(defineTask);
@@ -84,6 +95,7 @@ export function defineTask(name: string, fn: TaskFn, options: TaskOptions = {}):
     name,
     fn,
     ...options,
+    ...(produces === undefined ? {} : { produces }),
     ...(module === undefined ? {} : { module }),
   });
 }
@@ -128,6 +140,22 @@ export interface DagOptions {
    */
   readonly schedule?: string | ScheduleOptions | CronSchedule;
   /**
+   * The DAG's partitions when it has no schedule: `dailyPartitions(...)` (and hourly, weekly,
+   * monthly), `staticPartitions([...])` or `dynamicPartitions(name)`. A run is for one partition
+   * key. A time partition set can be the `schedule` instead, to run each window when it closes.
+   */
+  readonly partitions?: PeriodSpace;
+  /**
+   * Run when assets are updated: an asset URI, `allOf(...)` / `anyOf(...)` of them, or an array
+   * (all of). One run per partition consumes every event it has not consumed yet.
+   */
+  readonly onAssets?: AssetConditionInput | readonly AssetConditionInput[];
+  /**
+   * Assets the DAG materializes: URIs (produced by the DAG's one sink) or `{ asset, node }`.
+   * An asset event is recorded when the node succeeds, in the commit that holds its success.
+   */
+  readonly produces?: readonly (string | ProducedAssetOptions)[];
+  /**
    * What a run waits for: DAGs whose runs for the mapped periods must have ended in an accepted
    * state (`{ dag }`), and signals that must be set (`{ signal }`).
    */
@@ -163,6 +191,8 @@ export interface DagDefinition {
   readonly scheduling: DagScheduling;
   /** Its sensor nodes by name (empty without sensors). */
   readonly sensors: ReadonlyMap<string, Sensor>;
+  /** The assets it produces, by node. */
+  readonly assets: DagAssets;
   /** Its alerts, checked (no targets without `alerts`). */
   readonly alerts: DagAlerts;
   readonly paramsSchema?: ParamsSchema;
@@ -177,6 +207,9 @@ export interface DagDefinition {
     | 'params'
     | 'paramsSchema'
     | 'schedule'
+    | 'partitions'
+    | 'onAssets'
+    | 'produces'
     | 'dependsOn'
     | 'triggers'
     | 'maxActiveRuns'
@@ -212,6 +245,9 @@ export function defineDag(options: DagOptions): DagDefinition {
     params,
     paramsSchema,
     schedule,
+    partitions,
+    onAssets,
+    produces,
     dependsOn,
     triggers,
     maxActiveRuns,
@@ -284,7 +320,21 @@ export function defineDag(options: DagOptions): DagDefinition {
     if (typeof fn !== 'function') invalidArgument(`expander "${key}" of "${id}"`, 'a function', fn);
   }
   checkExecutorOptions(rest, ` of "${id}"`);
-  const scheduling = dagScheduling(id, { schedule, dependsOn, triggers, maxActiveRuns });
+  const scheduling = dagScheduling(id, {
+    schedule,
+    partitions,
+    onAssets,
+    dependsOn,
+    triggers,
+    maxActiveRuns,
+  });
+  const taskProduces = new Map<string, readonly string[]>();
+  for (const task of registry.values())
+    if (task.produces !== undefined) taskProduces.set(task.name, task.produces);
+  const assets = dagAssets(id, produces, graph, taskProduces, (node) => {
+    const named = (graph.node(node).payload as { task?: unknown } | undefined)?.task;
+    return typeof named === 'string' ? named : node;
+  });
   if (paramsSchema !== undefined && !isParamsSchema(paramsSchema))
     invalidArgument(
       `\`paramsSchema\` of "${id}"`,
@@ -308,6 +358,7 @@ export function defineDag(options: DagOptions): DagDefinition {
     params: { ...params },
     scheduling,
     sensors,
+    assets,
     alerts: dagAlerts(id, alerts),
     ...(paramsSchema === undefined ? {} : { paramsSchema }),
     options: rest,

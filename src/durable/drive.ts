@@ -7,6 +7,7 @@ import {
   wallClock,
   type AttemptContext,
   type LogRecord,
+  type Materialization,
 } from '../executor/index.js';
 import { DEFAULT_LEASE_MS, type Durability, type Lease, type RunRequest } from '../store/index.js';
 import type { DagDefinition } from './define.js';
@@ -17,6 +18,7 @@ import { definitionResolver } from './resolver.js';
 import { SensorWatch } from './sensor-watch.js';
 import { controlEvent, type ControlRequest } from './control-event.js';
 import type { Period } from '../time/index.js';
+import { checkMaterialization, materializationEvents } from './asset-events.js';
 
 /*
  * One owner session of a durable run: from the moment this process holds the run's lease to
@@ -77,6 +79,14 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     onFailure: () => stop.abort(),
   });
   const now = wallClock;
+  /** The assets a node produces: declared on the DAG for it, or on the task it runs. */
+  const producesOf = (node: string): readonly string[] | undefined => {
+    const declared = def.assets.byNode.get(node);
+    if (declared !== undefined || def.assets.byTask.size === 0) return declared;
+    const id = engine.graph.idOf(node);
+    const task = id === undefined ? undefined : engine.spec(id).task;
+    return def.assets.byTask.get(typeof task === 'string' ? task : node);
+  };
   const recorder = new JournalRecorder(
     journal,
     engine,
@@ -112,12 +122,21 @@ export async function drive(session: Session): Promise<ExecutionResult> {
     runId,
     params: session.params,
     period: session.period,
-    onTriggers: (node, attempt, fired) => {
+    onHandoff: (node, attempt, { triggers: fired, materializations }) => {
       const at = Date.now();
-      journal.stage(
-        node,
-        attempt,
-        fired.map(({ dag, options }) => {
+      const produced = producesOf(node);
+      journal.stage(node, attempt, {
+        assets:
+          produced === undefined
+            ? []
+            : materializationEvents(produced, materializations, {
+                runId,
+                dagId: def.id,
+                node,
+                periodKey: session.period?.key ?? '',
+                at,
+              }),
+        triggers: fired.map(({ dag, options }) => {
           const periodKey = options.period ?? session.period?.key ?? '';
           return {
             dagId: dag,
@@ -129,8 +148,19 @@ export async function drive(session: Session): Promise<ExecutionResult> {
             at,
           };
         }),
-      );
+      });
     },
+    ...(def.assets.produces.length === 0 && def.assets.byTask.size === 0
+      ? {}
+      : {
+          produces: producesOf,
+          checkMaterialization: (node: string, asset: string, details: Materialization) =>
+            checkMaterialization(
+              `ctx.materialize(${JSON.stringify(asset)}) of node "${node}"`,
+              details,
+              def.scheduling.periods,
+            ),
+        }),
     maxWorkers: maxWorkers ?? 4,
     resolver: definitionResolver(def),
     observer: recorder,

@@ -53,3 +53,18 @@ export type {
 export { checkParams, isParamsSchema } from './params-schema.js';
 export type { ParamsSchema, SchemaIssue, SchemaResult } from './params-schema.js';
 export { runPeriod } from './run-period.js';
+export {
+  allOf,
+  anyOf,
+  asset,
+  assetConditionOf,
+  conditionAssets,
+  conditionLeaves,
+  describeCondition,
+  evaluateCondition,
+} from './asset-conditions.js';
+export type { AssetCondition, AssetConditionInput } from './asset-conditions.js';
+export { dagAssets } from './assets.js';
+export type { DagAssets, ProducedAsset, ProducedAssetOptions } from './assets.js';
+export { checkMaterialization, dataVersionOf, materializationEvents } from './asset-events.js';
+export { DueHeap } from './due-heap.js';

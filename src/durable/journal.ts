@@ -3,6 +3,7 @@ import type {
   Commit,
   Durability,
   LogLine,
+  NewAssetEvent,
   NewTrigger,
   RequestOutcome,
   RunStore,
@@ -17,6 +18,12 @@ export const DEFAULT_ARTIFACT_THRESHOLD = 256 * 1024;
 export const DEFAULT_COMMIT_ENTRIES = 1_000;
 /** ...and at most about this many characters of entries and log lines. */
 export const DEFAULT_COMMIT_BYTES = 1024 * 1024;
+
+/** What a succeeding attempt hands over through the journal (see {@link Journal.stage}). */
+export interface StagedHandoff {
+  readonly triggers: readonly NewTrigger[];
+  readonly assets: readonly NewAssetEvent[];
+}
 
 /** Options of a {@link Journal}. */
 export interface JournalOptions {
@@ -54,8 +61,9 @@ export class Journal {
   #logs: LogLine[] = [];
   #requests: RequestOutcome[] = [];
   #triggers: NewTrigger[] = [];
-  /** Triggers of an attempt, by node, until its success entry is appended. */
-  readonly #staged = new Map<string, { attempt: number; triggers: readonly NewTrigger[] }>();
+  #assets: NewAssetEvent[] = [];
+  /** What an attempt hands over (triggers, asset events), by node, until its success entry is appended. */
+  readonly #staged = new Map<string, { attempt: number } & StagedHandoff>();
   #bytes = 0;
   #artifacts: [string, string][] = [];
   #nextSeq: number;
@@ -113,11 +121,14 @@ export class Journal {
     }
     const node = entryNode(entry);
     if (this.#staged.size > 0 && entry.type === 'task_succeeded') {
-      // An attempt's triggers go in the commit that holds its success, whatever splits commits.
+      // An attempt's hand-over goes in the commit that holds its success, whatever splits commits.
       const staged = this.#staged.get(entry.node);
       if (staged !== undefined) {
         this.#staged.delete(entry.node);
-        if (staged.attempt === entry.attempt) this.#triggers.push(...staged.triggers);
+        if (staged.attempt === entry.attempt) {
+          this.#triggers.push(...staged.triggers);
+          this.#assets.push(...staged.assets);
+        }
       }
     }
     const seq = this.#nextSeq++;
@@ -128,11 +139,12 @@ export class Journal {
   }
 
   /**
-   * Hold the triggers a succeeding attempt fired until its `task_succeeded` entry is appended:
-   * they are committed with it, or never (an attempt whose success does not reach the journal).
+   * Hold what a succeeding attempt hands over (the triggers it fired, its asset events) until
+   * its `task_succeeded` entry is appended: they are committed with it, or never (an attempt
+   * whose success does not reach the journal).
    */
-  stage(node: string, attempt: number, triggers: readonly NewTrigger[]): void {
-    this.#staged.set(node, { attempt, triggers });
+  stage(node: string, attempt: number, handoff: StagedHandoff): void {
+    this.#staged.set(node, { attempt, ...handoff });
   }
 
   /** Buffer a task's log line; it is committed with the entries around it. */
@@ -193,12 +205,14 @@ export class Journal {
     const logs = this.#logs;
     const requests = this.#requests;
     const triggers = this.#triggers;
+    const assets = this.#assets;
     const artifacts = this.#artifacts;
     const snapshot = this.#snapshot;
     this.#buffer = [];
     this.#logs = [];
     this.#requests = [];
     this.#triggers = [];
+    this.#assets = [];
     this.#artifacts = [];
     this.#bytes = 0;
     this.#snapshot = undefined;
@@ -211,6 +225,7 @@ export class Journal {
       ...(logs.length === 0 ? {} : { logs }),
       ...(requests.length === 0 ? {} : { requests }),
       ...(triggers.length === 0 ? {} : { triggers }),
+      ...(assets.length === 0 ? {} : { assets }),
       ...(this.#durability === undefined ? {} : { durability: this.#durability }),
     };
     this.#flushing = this.#flushing.then(async () => {

@@ -2,9 +2,10 @@ import type { Period } from '../time/index.js';
 import type { DagDefinition } from './define.js';
 
 /**
- * The period a run's key names in its DAG's schedule; undefined for a DAG without a schedule
- * (its one period is unpartitioned, and a key given to one of its runs is a free label) or a run
- * without a key. A key the schedule does not write is `INVALID_PERIOD_KEY`, quoting it.
+ * The period a run's key names in its DAG's partitions (its schedule's windows, or its
+ * `partitions`); undefined for an unpartitioned DAG (its one period is unpartitioned, and a
+ * key given to one of its runs is a free label) or a run without a key. A key the partitions
+ * do not hold is `INVALID_PERIOD_KEY`, quoting it.
  *
  * @example
  * ```ts
@@ -12,8 +13,8 @@ import type { DagDefinition } from './define.js';
  * ```
  */
 export function runPeriod(def: DagDefinition, key: string | undefined): Period | undefined {
-  const { schedule } = def.scheduling;
-  return schedule === undefined || key === undefined || key === ''
+  const { periods } = def.scheduling;
+  return periods.kind === 'unpartitioned' || key === undefined || key === ''
     ? undefined
-    : schedule.parse(key);
+    : periods.parse(key);
 }

@@ -1,6 +1,7 @@
 import { invalidArgument, TributaryError } from '../errors/index.js';
 import type { RunStatus } from '../engine/index.js';
 import { checkSignalKey } from '../store/index.js';
+import { checkMappingOption } from './mapping-option.js';
 import {
   CronSchedule,
   cronSchedule,
@@ -9,6 +10,11 @@ import {
   type PartitionMapping,
   type PeriodSpace,
 } from '../time/index.js';
+import {
+  assetConditionOf,
+  type AssetCondition,
+  type AssetConditionInput,
+} from './asset-conditions.js';
 
 /** When a DAG runs by itself: a cron expression in a time zone (UTC by default). */
 export interface ScheduleOptions {
@@ -88,9 +94,14 @@ export interface Trigger {
 
 /** How a DAG is scheduled, checked and with defaults: what the scheduler reads. */
 export interface DagScheduling {
-  /** How the DAG slices time: its cron schedule, or the one unpartitioned period. */
+  /**
+   * The DAG's partitions: its schedule's windows, its `partitions` (time, static or dynamic),
+   * or the one unpartitioned period.
+   */
   readonly periods: PeriodSpace;
   readonly schedule: CronSchedule | undefined;
+  /** The asset updates that start a run (see `AssetCondition`); undefined: none. */
+  readonly onAssets: AssetCondition | undefined;
   /** Dependencies on other DAGs' runs. */
   readonly dependsOn: readonly Dependency[];
   /** Dependencies on signals. */
@@ -118,6 +129,8 @@ export function dagScheduling(
   id: string,
   options: {
     readonly schedule?: string | ScheduleOptions | CronSchedule | undefined;
+    readonly partitions?: PeriodSpace | undefined;
+    readonly onAssets?: AssetConditionInput | readonly AssetConditionInput[] | undefined;
     readonly dependsOn?: readonly (DependencyOptions | SignalDependencyOptions)[] | undefined;
     readonly triggers?: readonly TriggerOptions[] | undefined;
     readonly maxActiveRuns?: number | undefined;
@@ -135,8 +148,9 @@ export function dagScheduling(
     else dependencies.push(dependencyOf(id, given, i));
   });
   return {
-    periods: schedule ?? UNPARTITIONED_SPACE,
+    periods: schedule ?? partitionsOf(id, options.partitions, schedule) ?? UNPARTITIONED_SPACE,
     schedule,
+    onAssets: assetConditionOf(id, options.onAssets),
     dependsOn: dependencies,
     signals,
     triggers: listOf(id, 'triggers', options.triggers).map((t, i) => triggerOf(id, t, i)),
@@ -177,6 +191,33 @@ function scheduleOf(
   }
 }
 
+function partitionsOf(
+  id: string,
+  given: PeriodSpace | undefined,
+  schedule: CronSchedule | undefined,
+): PeriodSpace | undefined {
+  if (given === undefined) return undefined;
+  const space = given as unknown as Record<string, unknown> | null;
+  if (
+    typeof space !== 'object' ||
+    space === null ||
+    typeof space.parse !== 'function' ||
+    typeof space.kind !== 'string'
+  )
+    invalidArgument(
+      `\`partitions\` of "${id}"`,
+      'a partition set: dailyPartitions(...), staticPartitions([...]), dynamicPartitions(name), ...',
+      given,
+    );
+  if (schedule !== undefined && (given as unknown) !== schedule)
+    invalidArgument(
+      `\`partitions\` of "${id}"`,
+      'no partitions beside a `schedule` (a schedule is the partitions; pass dailyPartitions(...) as the `schedule` to run it on time)',
+      given,
+    );
+  return given;
+}
+
 function listOf<T>(id: string, field: string, value: readonly T[] | undefined): readonly T[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) invalidArgument(`\`${field}\` of "${id}"`, 'an array', value);
@@ -195,21 +236,7 @@ function mappingOf(
   mapping: PartitionMapping | undefined,
 ): PartitionMapping {
   if (mapping === undefined) return sameWindowMapping;
-  // Checked as data: the value comes from a user's module, whatever its type says.
-  const m = mapping as unknown as Record<string, unknown> | null;
-  if (
-    typeof m !== 'object' ||
-    m === null ||
-    typeof m.name !== 'string' ||
-    typeof m.upstream !== 'function' ||
-    typeof m.downstream !== 'function'
-  ) {
-    invalidArgument(
-      `the \`mapping\` of ${where} of "${id}"`,
-      'a PartitionMapping (identityMapping, sameWindowMapping, ...)',
-      mapping,
-    );
-  }
+  checkMappingOption(mapping, `the \`mapping\` of ${where} of "${id}"`);
   return mapping;
 }
 

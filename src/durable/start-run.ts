@@ -10,6 +10,7 @@ import type { DurableRunOptions } from './options.js';
 import { checkParams } from './params-schema.js';
 import { runPeriod } from './run-period.js';
 import type { Period } from '../time/index.js';
+import type { CreateRunOptions } from '../store/index.js';
 import { createEngine } from './replay.js';
 import { takeRun } from './run-lease.js';
 
@@ -53,7 +54,8 @@ export async function startRun(
  * Record a run without starting it: status `queued`, params checked (schema, JSON) as for
  * {@link startRun}. The scheduler queues runs whose dependencies or concurrency limit hold them
  * and starts each later with `resumeRun`. Returns the run id; `RUN_EXISTS` (with
- * `context.existingRunId`) when a run with the same identity exists.
+ * `context.existingRunId`) when a run with the same identity exists. `create` writes the run's
+ * consumed asset events, or its backfill plan row, in the same transaction as the run.
  *
  * @example
  * ```ts
@@ -63,8 +65,9 @@ export async function startRun(
 export async function queueRun(
   def: DagDefinition,
   options: Omit<DurableRunOptions, 'onCreated'>,
+  create?: CreateRunOptions,
 ): Promise<string> {
-  return (await recordRun(def, options, 'queued')).runId;
+  return (await recordRun(def, options, 'queued', create)).runId;
 }
 
 /** Check the params and record a new run with `status`; nothing is recorded on a bad param. */
@@ -72,6 +75,7 @@ async function recordRun(
   def: DagDefinition,
   options: DurableRunOptions,
   status: 'running' | 'queued',
+  create?: CreateRunOptions,
 ): Promise<{ runId: string; params: Record<string, unknown>; period: Period | undefined }> {
   // A period key the DAG cannot parse is refused before anything is recorded.
   const period = runPeriod(def, options.partitionKey);
@@ -88,20 +92,23 @@ async function recordRun(
   }
   const runId = options.runId ?? randomUUID();
   const now = Date.now();
-  await options.store.createRun({
-    runId,
-    dagId: def.id,
-    status,
-    params,
-    ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
-    ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
-    ...(options.module === undefined ? {} : { module: options.module }),
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
-    graph: graphText(def.dag),
-    createdAt: now,
-    updatedAt: now,
-    durability: options.durability ?? 'normal',
-    codec: (options.codec ?? jsonCodec).name ?? 'custom',
-  });
+  await options.store.createRun(
+    {
+      runId,
+      dagId: def.id,
+      status,
+      params,
+      ...(options.partitionKey === undefined ? {} : { partitionKey: options.partitionKey }),
+      ...(options.runKey === undefined ? {} : { runKey: options.runKey }),
+      ...(options.module === undefined ? {} : { module: options.module }),
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+      graph: graphText(def.dag),
+      createdAt: now,
+      updatedAt: now,
+      durability: options.durability ?? 'normal',
+      codec: (options.codec ?? jsonCodec).name ?? 'custom',
+    },
+    create,
+  );
   return { runId, params, period };
 }

@@ -77,6 +77,10 @@ export const ErrorCode = {
    * `crossEnvironment: true`.
    */
   CROSS_ENVIRONMENT: 'CROSS_ENVIRONMENT',
+  /** A partition mapping between partition sets it cannot map (static keys onto hours, ...). */
+  MAPPING_INCOMPATIBLE: 'MAPPING_INCOMPATIBLE',
+  /** A range of partition keys whose start comes after its end. */
+  INVALID_RANGE: 'INVALID_RANGE',
   /** A value that is not an asset URI (`warehouse://sales/daily`). */
   INVALID_ASSET: 'INVALID_ASSET',
   /** An asset no DAG produces and the project does not declare external (a typo, most often). */

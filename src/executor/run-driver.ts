@@ -18,7 +18,14 @@ import { retryDelay, shouldRetry } from './retry.js';
 import { AttemptContext, type AttemptHost } from './task-context.js';
 import type { RegisteredTask, TaskResolver } from './task-resolver.js';
 import type { NodeWaits, WaitOutcome } from './node-waits.js';
-import type { ExecutorHooks, Interceptor, TaskFn, TaskLogger, TaskTrigger } from './types.js';
+import type {
+  ExecutorHooks,
+  Interceptor,
+  Materialization,
+  TaskFn,
+  TaskLogger,
+  TaskTrigger,
+} from './types.js';
 
 /*
  * RunDriver: carries out what the engine decides, in this process.
@@ -77,14 +84,16 @@ export interface DriverConfig {
   /** The run's period, handed to tasks as `ctx.period`. */
   readonly period?: Period | undefined;
   /**
-   * Where a succeeding attempt's triggers go (`ctx.trigger`), just before its success reaches
-   * the engine. Without it `ctx.trigger` throws: triggers need a store.
+   * Where a succeeding attempt's hand-over goes (its `ctx.trigger` triggers, its
+   * `ctx.materialize` details), just before its success reaches the engine: called for an
+   * attempt that has one, and for every success of a node `produces` names assets for. Without
+   * it `ctx.trigger` and `ctx.materialize` throw: they need a store.
    */
-  readonly onTriggers?: (
-    node: string,
-    attempt: number,
-    triggers: readonly { dag: string; options: TaskTrigger }[],
-  ) => void;
+  readonly onHandoff?: (node: string, attempt: number, handoff: AttemptHandoff) => void;
+  /** The assets a node produces (declared); a node with none needs no hand-over. */
+  readonly produces?: (node: string) => readonly string[] | undefined;
+  /** Checks a `ctx.materialize` call's details (its partition key); throws to refuse it. */
+  readonly checkMaterialization?: (node: string, asset: string, details: Materialization) => void;
   readonly maxWorkers: number;
   /** Finds each node's task, its defaults and its expander. */
   readonly resolver: TaskResolver;
@@ -142,8 +151,15 @@ interface Launch {
   readonly startedAt: number;
   readonly timeoutMs: number | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** What the task asked to trigger; handed over only if it succeeds. */
-  triggers?: { dag: string; options: TaskTrigger }[];
+  /** What the task asked to trigger and told of its assets; handed over only if it succeeds. */
+  handoff?: AttemptHandoff;
+}
+
+/** What a succeeding attempt hands over (see `DriverConfig.onHandoff`). */
+export interface AttemptHandoff {
+  readonly triggers: { dag: string; options: TaskTrigger }[];
+  /** The `ctx.materialize` calls, by asset (the last call for an asset wins). */
+  readonly materializations: Map<string, Materialization>;
 }
 
 /**
@@ -342,7 +358,7 @@ export class RunDriver implements AttemptHost {
 
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void {
     const launch = ctx.launch as Launch;
-    if (this.#config.onTriggers === undefined) {
+    if (this.#config.onHandoff === undefined) {
       throw new TributaryError(
         'INVALID_ARGUMENT',
         `Node "${ctx.node}" called ctx.trigger("${dag}") in an in-memory run: triggers need a durable run (startRun), whose store hands them to the scheduler`,
@@ -358,7 +374,34 @@ export class RunDriver implements AttemptHost {
         },
       );
     if (this.#active[launch.id] !== launch) return; // the attempt is over: nothing to hand over
-    (launch.triggers ??= []).push({ dag, options });
+    this.#handoffOf(launch).triggers.push({ dag, options });
+  }
+
+  materializeFrom(ctx: AttemptContext, asset: string, details: Materialization): void {
+    const launch = ctx.launch as Launch;
+    const declared = this.#config.produces?.(ctx.node);
+    if (this.#config.onHandoff === undefined || declared?.includes(asset) !== true) {
+      throw new TributaryError(
+        'UNKNOWN_ASSET',
+        this.#config.onHandoff === undefined
+          ? `Node "${ctx.node}" called ctx.materialize(${JSON.stringify(asset)}) in an in-memory run: asset events need a durable run (startRun)`
+          : `Node "${ctx.node}" called ctx.materialize(${JSON.stringify(asset)}), an asset it does not produce (it produces ${declared === undefined || declared.length === 0 ? 'none' : declared.join(', ')}): declare it in the DAG's or the task's \`produces\``,
+        { context: { node: ctx.node, received: asset } },
+      );
+    }
+    if (typeof details !== 'object' || details === null)
+      throw new TributaryError(
+        'INVALID_ARGUMENT',
+        `ctx.materialize details must be an object, got ${String(details)}`,
+        { context: { node: ctx.node, received: String(details) } },
+      );
+    this.#config.checkMaterialization?.(ctx.node, asset, details);
+    if (this.#active[launch.id] !== launch) return; // the attempt is over: nothing to hand over
+    this.#handoffOf(launch).materializations.set(asset, details);
+  }
+
+  #handoffOf(launch: Launch): AttemptHandoff {
+    return (launch.handoff ??= { triggers: [], materializations: new Map() });
   }
 
   /** The run's period (see {@link AttemptHost}). */
@@ -671,8 +714,9 @@ export class RunDriver implements AttemptHost {
     at = this.#now(),
   ): void {
     this.#release(launch);
-    if (launch.triggers !== undefined)
-      this.#config.onTriggers?.(launch.ctx.node, launch.attempt, launch.triggers);
+    const produces = this.#config.produces;
+    if (launch.handoff !== undefined || (produces !== undefined && produces(launch.ctx.node)))
+      this.#config.onHandoff?.(launch.ctx.node, launch.attempt, this.#handoffOf(launch));
     if (modification === undefined || modification === null) {
       this.#engine.succeedId(launch.id, launch.attempt, at, result);
       return;

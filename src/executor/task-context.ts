@@ -1,6 +1,6 @@
 import type { DynamicModification, ModificationRecord, RunEngine } from '../engine/index.js';
 import type { Period } from '../time/index.js';
-import type { TaskContext, TaskLogger, TaskTrigger } from './types.js';
+import type { Materialization, TaskContext, TaskLogger, TaskTrigger } from './types.js';
 
 /** What an attempt's context asks of the driver that runs it. */
 export interface AttemptHost {
@@ -14,6 +14,7 @@ export interface AttemptHost {
   /** The run's period, if it has one. */
   readonly period: Period | undefined;
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void;
+  materializeFrom(ctx: AttemptContext, asset: string, details: Materialization): void;
 }
 
 /**
@@ -95,5 +96,9 @@ export class AttemptContext implements TaskContext {
 
   trigger(dag: string, options: TaskTrigger = {}): void {
     this.#host.triggerFrom(this, dag, options);
+  }
+
+  materialize(asset: string, details: Materialization = {}): void {
+    this.#host.materializeFrom(this, asset, details);
   }
 }

@@ -55,6 +55,27 @@ export interface TaskContext {
    * (an in-memory run has no store to hand it over through).
    */
   trigger(dag: string, options?: TaskTrigger): void;
+  /**
+   * Describe the materialization of an asset this node produces (declared with `produces`):
+   * its data version and metadata, and its partition when it is not the run's. The asset event
+   * is recorded when the attempt succeeds, in the commit that holds the success, and dropped if
+   * the attempt fails; a declared asset the task does not describe is recorded with defaults.
+   * Durable runs only. `UNKNOWN_ASSET` for an asset the node does not produce.
+   */
+  materialize(asset: string, details?: Materialization): void;
+}
+
+/** What a task tells of an asset it materialized (see {@link TaskContext.materialize}). */
+export interface Materialization {
+  /**
+   * The data version (a content hash, a table's snapshot id, ...): what staleness compares.
+   * Default: a hash of `metadata` when there is some, else the event's id.
+   */
+  readonly dataVersion?: string;
+  /** JSON metadata: row counts, paths, sizes. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** The partition materialized. Default: the run's period key (`''` unpartitioned). */
+  readonly partition?: string;
 }
 
 /** A run a task asks for (see {@link TaskContext.trigger}). */

@@ -41,7 +41,7 @@ export function dagLineage(
   if (!graph.has(dag)) {
     throw new TributaryError(
       'DAG_NOT_FOUND',
-      `No DAG or signal "${dag}" in the graph of DAGs; it has: ${graph.vertices().join(', ')}`,
+      `No DAG, signal or asset "${dag}" in the graph of DAGs; it has: ${graph.vertices().join(', ')}`,
       { context: { received: dag } },
     );
   }

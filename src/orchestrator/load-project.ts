@@ -111,10 +111,10 @@ export async function loadProjectFrom(
     modules.push(...files);
   }
   const unique = [...new Set(modules)];
-  const dags = new DagRegistry(
-    root,
-    project.environment === undefined ? {} : { environment: project.environment },
-  );
+  const dags = new DagRegistry(root, {
+    ...(project.environment === undefined ? {} : { environment: project.environment }),
+    ...(project.assets === undefined ? {} : { assets: project.assets }),
+  });
   for (const module of unique) {
     const { exports } = await importDefinitionModule(module);
     for (const definition of definitionsIn(exports, module)) dags.add(definition, module);

@@ -1,12 +1,15 @@
 import { TributaryError } from '../errors/index.js';
 import { formatEdgePath, ProjectGraph, type ProjectEdge } from './project-graph.js';
 import type { DagRegistry } from './registry.js';
+import { checkAssets } from './asset-index.js';
 
 const VERB: Readonly<Record<ProjectEdge['kind'], string>> = {
   dependsOn: 'depends on',
   trigger: 'triggers',
   sensor: 'has a sensor on',
   signal: 'waits for',
+  produces: 'produces',
+  asset: 'runs on updates of',
 };
 
 /**
@@ -15,6 +18,7 @@ const VERB: Readonly<Record<ProjectEdge['kind'], string>> = {
  * a`; context `cyclePath` lists the vertices, `edges` the edges), then `CROSS_ENVIRONMENT` when
  * a dependency, trigger or run sensor joins DAGs of two environments without
  * `crossEnvironment: true` (the message lists every such edge with both DAGs and environments).
+ * Then the assets (`checkAssets`: `UNKNOWN_ASSET`, producers that disagree on partitions).
  * Run after `registry.checkReferences()`. O(V + E).
  *
  * @example
@@ -69,5 +73,6 @@ export function checkProjectGraph(registry: DagRegistry): ProjectGraph {
       },
     );
   }
+  checkAssets(registry);
   return graph;
 }

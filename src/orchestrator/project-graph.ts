@@ -1,3 +1,4 @@
+import { conditionAssets } from '../durable/index.js';
 import type { DagRegistry } from './registry.js';
 
 /*
@@ -8,8 +9,13 @@ import type { DagRegistry } from './registry.js';
  *   trigger    A declares `triggers: [{ dag: 'B' }]`       A -> B
  *   sensor     B has a node `sensor.run({ dag: 'A' })`     A -> B
  *   signal     B waits for signal S (`dependsOn` or sensor) signal:S -> B
+ *   produces   A declares `produces: ['u://x']`            A -> asset:u://x
+ *   asset      B declares `onAssets: 'u://x'`              asset:u://x -> B
  *
- * Who sets a signal is not declared (a legacy system, a person, a task), so a signal vertex has
+ * An asset is a vertex of its own (`asset:<uri>`) between its producers and its consumers, so a
+ * cycle through data names the asset (`a -[produces]-> asset:u://x -[asset]-> b -[trigger]-> a`)
+ * and lineage reads DAG -> asset -> DAG. An asset nobody produces (written outside Tributary)
+ * has no incoming edge. Who sets a signal is not declared (a legacy system, a person, a task), so a signal vertex has
  * no incoming edge and is never on a cycle: it only shows who waits for it. A task's own
  * `ctx.trigger(...)` is decided at run time and is not an edge either.
  *
@@ -19,13 +25,13 @@ import type { DagRegistry } from './registry.js';
  */
 
 /** The kind of an edge of the graph of DAGs. */
-export type ProjectEdgeKind = 'dependsOn' | 'trigger' | 'sensor' | 'signal';
+export type ProjectEdgeKind = 'dependsOn' | 'trigger' | 'sensor' | 'signal' | 'produces' | 'asset';
 
 /** One edge of the graph of DAGs, upstream -> downstream. */
 export interface ProjectEdge {
-  /** The upstream: a DAG id, or `signal:<name>` for a signal wait. */
+  /** The upstream: a DAG id, `signal:<name>` for a signal wait, `asset:<uri>` for a consumed asset. */
   readonly from: string;
-  /** The downstream DAG. */
+  /** The downstream: a DAG, or `asset:<uri>` for a produced asset. */
   readonly to: string;
   readonly kind: ProjectEdgeKind;
   /** The DAG whose definition declares the edge (`from` for a trigger, `to` otherwise). */
@@ -41,6 +47,31 @@ export interface ProjectEdge {
 }
 
 const SIGNAL_PREFIX = 'signal:';
+const ASSET_PREFIX = 'asset:';
+
+/**
+ * The vertex of asset `uri` in the graph of DAGs.
+ *
+ * @example
+ * ```ts
+ * assetVertex('warehouse://sales'); // 'asset:warehouse://sales'
+ * ```
+ */
+export function assetVertex(uri: string): string {
+  return `${ASSET_PREFIX}${uri}`;
+}
+
+/**
+ * The asset URI of an asset vertex, or undefined for another vertex.
+ *
+ * @example
+ * ```ts
+ * assetOfVertex('asset:warehouse://sales'); // 'warehouse://sales'
+ * ```
+ */
+export function assetOfVertex(vertex: string): string | undefined {
+  return vertex.startsWith(ASSET_PREFIX) ? vertex.slice(ASSET_PREFIX.length) : undefined;
+}
 
 /**
  * The vertex of signal `name` in the graph of DAGs. DAG ids never contain `:`, so the two
@@ -129,6 +160,19 @@ export class ProjectGraph {
           graph.#edge({ from, to: id, kind: 'signal', declaredBy: id, node: s.node }, false);
         }
       }
+      const produced = new Set<string>();
+      for (const { asset, node } of def.assets.produces) {
+        if (produced.has(asset)) continue;
+        produced.add(asset);
+        graph.#edge(
+          { from: id, to: assetVertex(asset), kind: 'produces', declaredBy: id, node },
+          false,
+        );
+      }
+      const condition = def.scheduling.onAssets;
+      if (condition !== undefined)
+        for (const asset of conditionAssets(condition))
+          graph.#edge({ from: assetVertex(asset), to: id, kind: 'asset', declaredBy: id }, false);
     }
     return graph;
   }

@@ -1,6 +1,7 @@
 import { describeValue, invalidArgument } from '../errors/index.js';
 import { isEnvironmentName } from '../durable/index.js';
 import { checkRetention, type RetentionOptions } from './retention.js';
+import { externalAssets, type ExternalAssetOptions } from './external-assets.js';
 
 const PROJECT_BRAND = Symbol.for('tributary.project-definition');
 
@@ -21,6 +22,14 @@ export interface ProjectOptions {
   readonly environment?: string;
   /** Thresholds of `tributary lint`. */
   readonly lint?: ProjectLintOptions;
+  /**
+   * Assets written outside Tributary (a file a partner drops, a table another system loads),
+   * which DAGs may run on: URIs, or `{ asset, partitions }` for a partitioned one. Their events
+   * come from `tributary asset emit` or the library. A condition on an asset that is neither
+   * produced by a DAG nor declared here is refused (`UNKNOWN_ASSET`): a typo never makes a DAG
+   * that silently never runs.
+   */
+  readonly assets?: readonly (string | ExternalAssetOptions)[];
 }
 
 /** Thresholds of `tributary lint` (see `lintProject`). */
@@ -39,6 +48,7 @@ export interface ProjectDefinition {
   readonly retention?: RetentionOptions;
   readonly environment?: string;
   readonly lint?: ProjectLintOptions;
+  readonly assets?: readonly (string | ExternalAssetOptions)[];
 }
 
 /**
@@ -53,7 +63,7 @@ export interface ProjectDefinition {
 export function defineProject(options: ProjectOptions): ProjectDefinition {
   if (typeof options !== 'object' || options === null)
     invalidArgument('the project definition', 'an object', options);
-  const { name, dags, retention, environment, lint } = options;
+  const { name, dags, retention, environment, lint, assets } = options;
   if (name !== undefined && (typeof name !== 'string' || name === ''))
     invalidArgument('`name` of the project', 'a non-empty string', name);
   if (!Array.isArray(dags) || dags.length === 0)
@@ -73,6 +83,7 @@ export function defineProject(options: ProjectOptions): ProjectDefinition {
       environment,
     );
   if (lint !== undefined) checkLintOptions(lint, '`lint` of the project');
+  if (assets !== undefined) externalAssets(assets);
   return Object.freeze({
     [PROJECT_BRAND]: true as const,
     ...(name === undefined ? {} : { name }),
@@ -80,6 +91,7 @@ export function defineProject(options: ProjectOptions): ProjectDefinition {
     ...(retention === undefined ? {} : { retention: checkRetention(retention, 'the project') }),
     ...(environment === undefined ? {} : { environment }),
     ...(lint === undefined ? {} : { lint: Object.freeze({ ...lint }) }),
+    ...(assets === undefined ? {} : { assets: Object.freeze([...assets]) }),
   });
 }
 

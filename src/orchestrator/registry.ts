@@ -1,4 +1,6 @@
 import { relative } from 'node:path';
+import type { PeriodSpace } from '../time/index.js';
+import { externalAssets, type ExternalAssetOptions } from './external-assets.js';
 import { invalidArgument, TributaryError } from '../errors/index.js';
 import {
   isEnvironmentName,
@@ -40,14 +42,23 @@ export class DagRegistry implements Iterable<RegisteredDag> {
   readonly #root: string;
   /** The environment of the DAGs that name none: the project's, else `default`. */
   readonly environment: string;
+  /** Assets written outside Tributary that the project declares, with their partitions. */
+  readonly externalAssets: ReadonlyMap<string, PeriodSpace>;
   /** Upstream id -> the DAGs that depend on it: built on first use, dropped by `add`. */
   #dependents: Map<string, { definition: DagDefinition; dependency: Dependency }[]> | undefined;
 
   /**
    * `root` makes module paths in messages relative (the project's folder); `environment` is the
-   * project's default environment (default {@link DEFAULT_ENVIRONMENT}).
+   * project's default environment (default {@link DEFAULT_ENVIRONMENT}); `assets` its external
+   * assets (see `ProjectOptions.assets`).
    */
-  constructor(root = process.cwd(), options: { readonly environment?: string } = {}) {
+  constructor(
+    root = process.cwd(),
+    options: {
+      readonly environment?: string;
+      readonly assets?: readonly (string | ExternalAssetOptions)[];
+    } = {},
+  ) {
     this.#root = root;
     const { environment = DEFAULT_ENVIRONMENT } = options;
     if (!isEnvironmentName(environment))
@@ -57,6 +68,7 @@ export class DagRegistry implements Iterable<RegisteredDag> {
         environment,
       );
     this.environment = environment;
+    this.externalAssets = externalAssets(options.assets ?? []);
   }
 
   /**

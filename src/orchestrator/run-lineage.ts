@@ -1,4 +1,10 @@
-import { runNotFound, type RunStore, type RunSummary } from '../store/index.js';
+import {
+  runNotFound,
+  type RunStore,
+  type RunSummary,
+  type StoredAssetEvent,
+  type StoredRunInput,
+} from '../store/index.js';
 
 /**
  * What made a run, read from its recorded origin (`RunRecord.origin`):
@@ -11,6 +17,8 @@ export type RunOrigin =
   | { readonly kind: 'run'; readonly runId: string }
   | { readonly kind: 'task'; readonly runId: string; readonly node: string }
   | { readonly kind: 'person'; readonly via: 'cli' | 'api'; readonly user: string }
+  | { readonly kind: 'asset'; readonly asset: string }
+  | { readonly kind: 'backfill'; readonly backfillId: string }
   | { readonly kind: 'other'; readonly origin: string }
   | { readonly kind: 'unknown' };
 
@@ -36,6 +44,8 @@ export function parseRunOrigin(origin: string | undefined): RunOrigin {
     if (slash > 0 && slash < rest.length - 1)
       return { kind: 'task', runId: rest.slice(0, slash), node: rest.slice(slash + 1) };
   }
+  if (prefix === 'asset' && rest !== '') return { kind: 'asset', asset: rest };
+  if (prefix === 'backfill' && rest !== '') return { kind: 'backfill', backfillId: rest };
   if ((prefix === 'cli' || prefix === 'api') && rest !== '')
     return { kind: 'person', via: prefix, user: rest };
   return { kind: 'other', origin };
@@ -49,6 +59,10 @@ export interface RunLineage {
   readonly startedByRun?: RunSummary;
   /** The runs this run started (its declared triggers and its tasks' triggers), oldest first. */
   readonly started: readonly RunSummary[];
+  /** The asset events it read (consumed, or the upstream versions it used), by event id. */
+  readonly consumed: readonly StoredRunInput[];
+  /** The asset events it produced, oldest first. */
+  readonly produced: readonly StoredAssetEvent[];
 }
 
 /**
@@ -75,11 +89,15 @@ export async function runLineage(
   const parent =
     origin.kind === 'run' || origin.kind === 'task' ? await store.getRun(origin.runId) : undefined;
   const started = await store.listRuns({ startedBy: runId, limit: options.limit ?? 100 });
+  const consumed = await store.runInputs(runId);
+  const produced = await store.assetEvents({ runId, order: 'asc', limit: options.limit ?? 100 });
   return {
     run,
     origin,
     ...(parent === undefined ? {} : { startedByRun: withoutGraph(parent) }),
     started: started.reverse(),
+    consumed,
+    produced,
   };
 }
 
@@ -114,6 +132,10 @@ export function describeRunOrigin(
       return `task ${origin.node} of run ${origin.runId}${dag}`;
     case 'person':
       return `${origin.user} (${origin.via})`;
+    case 'asset':
+      return `an update of asset ${origin.asset}`;
+    case 'backfill':
+      return `backfill ${origin.backfillId}`;
     case 'other':
       return origin.origin;
     case 'unknown':

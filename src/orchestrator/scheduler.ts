@@ -12,6 +12,7 @@ import {
 import {
   runLeaseKey,
   type Change,
+  type CreateRunOptions,
   type Lease,
   type PruneResult,
   type RunStore,
@@ -30,6 +31,8 @@ import { dependencyReadiness, describeReadiness, type RunFact } from './readines
 import { Retention, type RetentionOptions } from './retention.js';
 import { AlertDesk } from './alerts.js';
 import { checkProjectGraph } from './project-checks.js';
+import { AssetRuns } from './asset-runs.js';
+import { BackfillRunner } from './backfill-runner.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -147,6 +150,8 @@ export class Scheduler {
   #lease: Lease | undefined;
   readonly #retention: Retention | undefined;
   readonly #alerts: AlertDesk;
+  readonly #assets: AssetRuns;
+  readonly #backfills: BackfillRunner;
 
   constructor(options: SchedulerOptions) {
     this.#project = options.project;
@@ -163,6 +168,24 @@ export class Scheduler {
       this.#store,
       () => this.#fenced(),
       (error) => this.#emit({ kind: 'error', error }),
+    );
+    const ensureRun = (
+      def: DagDefinition,
+      period: Period,
+      origin: string,
+      runKey: string,
+      create: CreateRunOptions,
+    ) => this.#ensureRun(def, period, {}, origin, runKey, create);
+    this.#backfills = new BackfillRunner(
+      this.#project,
+      this.#store,
+      ensureRun,
+      () => this.#fenced(),
+      this.#now,
+      (error) => this.#emit({ kind: 'error', error: toError(error) }),
+    );
+    this.#assets = new AssetRuns(this.#project, this.#store, ensureRun, this.#now, (runId) =>
+      this.#backfills.owns(runId),
     );
     const retention = options.retention ?? options.project.retention;
     this.#retention =
@@ -230,6 +253,7 @@ export class Scheduler {
       this.#positions.clear();
       this.#dueOf.clear();
       this.#earliestDue = -Infinity;
+      this.#backfills.reset();
       this.#emit({ kind: 'role', acquired: true, owner: this.owner });
     }
   }
@@ -247,6 +271,7 @@ export class Scheduler {
     if (now >= this.#earliestDue) await this.#fireSchedules(now, paused);
     await this.#handleOutbox();
     await this.#readFeed();
+    await this.#backfills.step();
     await this.#startQueued(paused);
     await this.#recover();
     await this.#retention?.step(now);
@@ -362,8 +387,14 @@ export class Scheduler {
   }
 
   async #onChange(change: Change): Promise<void> {
+    if (change.kind === 'asset.materialized')
+      return this.#assets.materialized(change.subject, change.periodKey ?? '');
+    if (change.kind === 'backfill.changed') return this.#backfills.changed(change.subject);
     if (change.kind !== 'run.status' || change.status === undefined || !ENDED.has(change.status))
       return;
+    // A backfill's runs fire no declared triggers: its plan is the propagation.
+    const ofBackfill = this.#backfills.owns(change.subject);
+    this.#backfills.runEnded(change.subject, change.status);
     const upstream = this.#project.dags.get(change.dagId ?? '')?.definition;
     if (upstream === undefined) return;
     this.#emit({
@@ -373,6 +404,7 @@ export class Scheduler {
       status: change.status,
     });
     await this.#alerts.runEnded(upstream, change, this.#now());
+    if (ofBackfill) return;
     const period = runPeriod(upstream, change.periodKey) ?? UNPARTITIONED;
     for (const trigger of upstream.scheduling.triggers) {
       if (!fires(trigger, change.status)) continue;
@@ -404,18 +436,23 @@ export class Scheduler {
     params: Readonly<Record<string, unknown>>,
     origin: string,
     runKey = '',
+    create?: CreateRunOptions,
   ): Promise<string> {
     const existing = await this.#store.findRun(def.id, period.key, runKey);
     if (existing !== undefined) return existing.runId;
     try {
-      const runId = await queueRun(def, {
-        store: this.#store,
-        params,
-        ...(period.key === '' ? {} : { partitionKey: period.key }),
-        runKey,
-        origin,
-        module: this.#project.dags.get(def.id)!.module,
-      });
+      const runId = await queueRun(
+        def,
+        {
+          store: this.#store,
+          params,
+          ...(period.key === '' ? {} : { partitionKey: period.key }),
+          runKey,
+          origin,
+          module: this.#project.dags.get(def.id)!.module,
+        },
+        create,
+      );
       this.#emit({ kind: 'queued', dagId: def.id, runId, periodKey: period.key, origin });
       return runId;
     } catch (error) {
@@ -514,14 +551,28 @@ export class Scheduler {
   #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
     this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
-    const done = resumeRun(def, runId, {
-      store: this.#store,
-      dags: (id) => this.#project.dags.get(id)?.definition,
-    })
+    const done = (kind === 'started' ? this.#recordInputs(def, runId) : Promise.resolve())
+      .then(() =>
+        resumeRun(def, runId, {
+          store: this.#store,
+          dags: (id) => this.#project.dags.get(id)?.definition,
+        }),
+      )
       .then(() => undefined)
       .catch(() => undefined) // the run's own failure is in its record; a lost lease, another owner's
       .finally(() => this.#running.delete(runId));
     this.#running.set(runId, done);
+  }
+
+  /** What a starting run reads: the asset events it consumes, the upstream versions it uses. */
+  async #recordInputs(def: DagDefinition, runId: string): Promise<void> {
+    const run = await this.#store.getRun(runId);
+    if (run === undefined) return;
+    const inputs = await this.#assets.inputsAtStart(
+      def,
+      runPeriod(def, run.partitionKey) ?? UNPARTITIONED,
+    );
+    if (inputs.length > 0) await this.#store.addRunInputs(runId, inputs);
   }
 
   /** Where a run's period starts (-Infinity when its DAG or key is unknown here). */

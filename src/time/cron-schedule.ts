@@ -40,6 +40,7 @@ export interface CronScheduleOptions {
  * ```
  */
 export class CronSchedule implements PeriodSpace {
+  readonly kind = 'time';
   /** The cron expression, as given. */
   readonly expression: string;
   /** Milliseconds between a window's end and the time it is due. */

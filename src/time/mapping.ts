@@ -16,6 +16,8 @@ import type { Period, PeriodSpace } from './period.js';
 export interface MappingSpaces {
   readonly upstream: PeriodSpace;
   readonly downstream: PeriodSpace;
+  /** The time now (epoch ms), for mappings that depend on it (latest). */
+  readonly now?: number;
 }
 
 /**

@@ -53,6 +53,8 @@ export interface PeriodRangeOptions {
  * ```
  */
 export interface PeriodSpace {
+  /** What slices the space: time windows, a static list of keys, keys added at run time, or none. */
+  readonly kind: 'time' | 'static' | 'dynamic' | 'unpartitioned';
   /** The IANA zone this space's keys are written in. */
   readonly timezone: string;
   /** What the space is, for messages: ``cron `0 * * * *` in Europe/Paris``. */

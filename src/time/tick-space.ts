@@ -78,6 +78,7 @@ export interface TickSpaceParts {
  * ```
  */
 export class TickSpace implements PeriodSpace {
+  readonly kind = 'time';
   readonly timezone: string;
   readonly description: string;
   /** No period starts before this instant (the earliest instant handled when not given). */

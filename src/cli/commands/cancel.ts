@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cancelRun } from '../../durable/index.js';
+import { cancelBackfill } from '../../orchestrator/index.js';
 import { runNotFound } from '../../store/index.js';
 import { cliActor } from '../actor.js';
 import { liveOwner } from '../../durable/index.js';
@@ -9,7 +10,8 @@ import type { Output } from '../output.js';
 import { withStore } from '../store.js';
 
 /**
- * `tributary cancel <runId>`: a run with a live owner gets a cancel request, which the owner
+ * `tributary cancel <runId | backfillId>`: a backfill (`bf-...`) makes no more runs, and the
+ * scheduler cancels those it made that have not ended. A queued run is cancelled at once. A run with a live owner gets a cancel request, which the owner
  * applies through its engine within its poll interval; a run whose owner is gone is taken over
  * and cancelled here, through the engine and the journal like any other change (every
  * unfinished node ends `cancelled`). Needs the run's definition module for that (recorded with
@@ -26,9 +28,26 @@ export async function cancelCommand(
   output: Output,
 ): Promise<number> {
   return withStore(options.db, async (store) => {
+    const backfill = runId.startsWith('bf-') ? await store.getBackfill(runId) : undefined;
+    if (backfill !== undefined) {
+      const cancelled = await cancelBackfill(store, runId);
+      output.out(
+        output.json
+          ? JSON.stringify({
+              backfillId: runId,
+              cancelled,
+              state: cancelled ? 'cancelled' : backfill.state,
+            })
+          : cancelled
+            ? `Backfill ${runId} cancelled: it makes no more runs, and the scheduler cancels those it made that have not ended.`
+            : `Backfill ${runId} already ended (${backfill.state}).`,
+      );
+      return 0;
+    }
     const run = await store.getRun(runId);
     if (run === undefined) throw runNotFound(runId);
-    if (run.status !== 'running') return alreadyFinished(runId, run.status, output);
+    if (run.status !== 'running' && run.status !== 'queued')
+      return alreadyFinished(runId, run.status, output);
     const owner = await liveOwner(store, runId);
     if (owner !== undefined) {
       await store.addRequest(runId, { kind: 'cancel', actor: cliActor(), at: Date.now() });
@@ -71,8 +90,8 @@ function alreadyFinished(runId: string, status: string, output: Output): number 
 export function registerCancel(program: Command, ctx: CommandContext): void {
   program
     .command('cancel')
-    .description('cancel a run')
-    .argument('<runId>')
+    .description('cancel a run, or a backfill (bf-...)')
+    .argument('<id>', 'a run id, or a backfill id')
     .option(
       '--module <path>',
       'definition module, for a run whose owner is gone (default: the recorded one)',

@@ -8,7 +8,7 @@ import { withStore } from '../store.js';
 
 /**
  * `tributary show <runId>`: the run and every node's state, from the journal; what started the
- * run and the runs it started. A run that retention pruned has no journal left: its summary,
+ * run and the runs it started; the asset events it read and produced. A run that retention pruned has no journal left: its summary,
  * and a line saying so.
  *
  * @example
@@ -46,7 +46,13 @@ export async function showCommand(
           run,
           nodes,
           modifications: view.modifications.length,
-          lineage: { origin: lineage.origin, startedBy, started },
+          lineage: {
+            origin: lineage.origin,
+            startedBy,
+            started,
+            consumed: lineage.consumed,
+            produced: lineage.produced,
+          },
         }),
       );
       return 0;
@@ -72,8 +78,15 @@ export async function showCommand(
               const by = r.origin?.startsWith('task:') === true ? ` (${r.origin})` : '';
               return `${r.dagId} run ${r.runId}${period}: ${r.status}${by}`;
             })
-            .join(', ')}\n`,
+            .join(', ')}`,
     );
+    if (lineage.consumed.length > 0)
+      output.out(`read ${lineage.consumed.map(assetLine).join(', ')}`);
+    if (lineage.produced.length > 0)
+      output.out(
+        `produced ${lineage.produced.map((e) => assetLine({ ...e, eventId: e.id })).join(', ')}`,
+      );
+    output.out('');
     output.out(
       table(
         ['node', 'state', 'attempts', 'duration', 'error'],
@@ -131,4 +144,15 @@ export function registerShow(program: Command, ctx: CommandContext): void {
     .action((runId: string, o: { db: string; json?: boolean }) =>
       ctx.finish(showCommand(runId, o, ctx.output(o.json))),
     );
+}
+
+/** `warehouse://sales[2026-12-05]@v3 (#12)`: an asset event, short. */
+function assetLine(e: {
+  readonly asset: string;
+  readonly partitionKey: string;
+  readonly dataVersion: string;
+  readonly eventId: number;
+}): string {
+  const partition = e.partitionKey === '' ? '' : `[${e.partitionKey}]`;
+  return `${e.asset}${partition}@${e.dataVersion} (#${e.eventId})`;
 }

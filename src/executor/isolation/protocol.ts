@@ -55,7 +55,8 @@ export type SyncRequest =
   | { readonly op: 'upstream'; readonly name: string }
   | { readonly op: 'upstreamResults' }
   | { readonly op: 'modify'; readonly modification: string }
-  | { readonly op: 'trigger'; readonly dag: string; readonly options: string };
+  | { readonly op: 'trigger'; readonly dag: string; readonly options: string }
+  | { readonly op: 'materialize'; readonly asset: string; readonly details: string };
 
 /** The answer to a {@link SyncRequest}. */
 export type SyncReply =

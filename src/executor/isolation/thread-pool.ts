@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { jsonCodec } from '../../codec/index.js';
 import { TributaryError } from '../../errors/index.js';
 import type { DynamicModification } from '../../engine/index.js';
-import type { TaskContext, TaskTrigger } from '../types.js';
+import type { Materialization, TaskContext, TaskTrigger } from '../types.js';
 import { currentConsoleSink, withConsoleOf } from '../console-capture.js';
 import { BOOTSTRAP, workerEntry } from './bootstrap.js';
 import type { TaskResourceLimits } from './options.js';
@@ -150,6 +150,9 @@ class TaskThread {
           break;
         case 'trigger':
           ctx.trigger(request.dag, jsonCodec.decode(request.options) as TaskTrigger);
+          break;
+        case 'materialize':
+          ctx.materialize(request.asset, jsonCodec.decode(request.details) as Materialization);
           break;
       }
       reply = { ok: true, value: jsonCodec.encode(value) };

@@ -18,7 +18,7 @@ import { TributaryError } from '../../errors/index.js';
 import type { DynamicModification, ModificationRecord } from '../../engine/index.js';
 import { importModule } from '../import-module.js';
 import type { Period } from '../../time/index.js';
-import type { TaskContext, TaskFn, TaskLogger, TaskTrigger } from '../types.js';
+import type { Materialization, TaskContext, TaskFn, TaskLogger, TaskTrigger } from '../types.js';
 import {
   fromWire,
   toWire,
@@ -108,6 +108,10 @@ class WorkerContext implements TaskContext {
 
   trigger(dag: string, options: TaskTrigger = {}): void {
     ask({ op: 'trigger', dag, options: jsonCodec.encode(options) });
+  }
+
+  materialize(asset: string, details: Materialization = {}): void {
+    ask({ op: 'materialize', asset, details: jsonCodec.encode(details) });
   }
 
   modify(modification: DynamicModification<TaskFn | string>): ModificationRecord {
