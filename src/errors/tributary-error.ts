@@ -62,6 +62,10 @@ export const ErrorCode = {
   INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
   /** A partition mapping found no upstream period for a downstream period. */
   PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
+  /** A range of partitions whose first key comes after its last. */
+  INVALID_RANGE: 'INVALID_RANGE',
+  /** A partition mapping between two period spaces it cannot map (see `checkMapping`). */
+  MAPPING_INCOMPATIBLE: 'MAPPING_INCOMPATIBLE',
   /** A clear or mark named a node whose attempt is running or waiting for its retry. */
   NODE_ACTIVE: 'NODE_ACTIVE',
   /** A clear found nothing finished to reopen, or named a node that changed the graph. */

@@ -78,6 +78,7 @@ export interface TickSpaceParts {
  * ```
  */
 export class TickSpace implements PeriodSpace {
+  readonly kind = 'time';
   readonly timezone: string;
   readonly description: string;
   /** No period starts before this instant (the earliest instant handled when not given). */
@@ -120,7 +121,9 @@ export class TickSpace implements PeriodSpace {
   containing(instant: number): Period | undefined {
     checkInstant('`instant`', instant);
     const start = this.#ticks.before(Math.floor(instant) + 1, this.start);
-    return start === undefined ? undefined : this.#window(start);
+    const period = start === undefined ? undefined : this.#window(start);
+    // Past the last tick (the year 2999), the last window does not reach the instant.
+    return period !== undefined && instant < period.end ? period : undefined;
   }
 
   lastClosed(instant: number): Period | undefined {

@@ -31,6 +31,7 @@ export const UNPARTITIONED: Period = Object.freeze({
  * ```
  */
 export const UNPARTITIONED_SPACE: PeriodSpace = Object.freeze({
+  kind: 'unpartitioned',
   timezone: 'UTC',
   description: 'unpartitioned',
   parse(key: string): Period {
