@@ -7,7 +7,7 @@ import {
   type UpstreamPeriods,
 } from './mapping.js';
 import { incompatible, requireKinds } from './mapping-check.js';
-import type { Period } from './period.js';
+import type { Period, PeriodSpace } from './period.js';
 import { partitionKeyProblem } from './partition-key.js';
 
 /**
@@ -80,13 +80,12 @@ export function staticMapping(
       });
       return { periods, require: ALL };
     },
-    *downstream(period: Period, { downstream }: MappingSpaces): IterableIterator<Period> {
+    *downstream(period: Period, { upstream, downstream }: MappingSpaces): IterableIterator<Period> {
+      // Exactly the inverse: a downstream key is mapped only if all its upstream keys are.
       for (const key of inverse.get(period.key) ?? []) {
-        try {
-          yield downstream.parse(key);
-        } catch (error) {
-          if (!(error instanceof TributaryError && error.code === 'INVALID_PERIOD_KEY'))
-            throw error;
+        const found = parses(downstream, key);
+        if (found !== undefined && forward.get(key)!.every((up) => parses(upstream, up))) {
+          yield found;
         }
       }
     },
@@ -111,4 +110,14 @@ export function staticMapping(
 function checkKey(what: string, key: unknown): void {
   const problem = partitionKeyProblem(key);
   if (problem !== undefined) invalidArgument(what, `a partition key ${problem}`, key);
+}
+
+/** The period `key` names in `space`, or `undefined` when it names none. */
+function parses(space: PeriodSpace, key: string): Period | undefined {
+  try {
+    return space.parse(key);
+  } catch (error) {
+    if (error instanceof TributaryError && error.code === 'INVALID_PERIOD_KEY') return undefined;
+    throw error;
+  }
 }

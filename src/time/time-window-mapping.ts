@@ -85,11 +85,17 @@ export function timeWindowMapping(options: TimeWindowMappingOptions = {}): Parti
       };
     },
     *downstream(period: Period, spaces: MappingSpaces): IterableIterator<Period> {
+      const { upstream } = spaces;
       for (const candidate of spaces.downstream.periods(period.start, period.end, {
         match: 'overlapping',
       })) {
-        const found = ends(candidate, spaces);
-        if (found !== undefined && (!last || found.final.key === period.key)) yield candidate;
+        // As `upstream(candidate)` decides, with look-ups only for the ends outside `period`.
+        if (last && !(period.start < candidate.end && candidate.end <= period.end)) continue;
+        const startCovered =
+          candidate.start >= period.start || upstream.containing(candidate.start) !== undefined;
+        const endCovered =
+          candidate.end <= period.end || upstream.containing(candidate.end - 1) !== undefined;
+        if (startCovered && endCovered) yield candidate;
       }
     },
     check(spaces: MappingSpaces): void {
