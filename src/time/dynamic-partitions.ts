@@ -57,11 +57,11 @@ export class DynamicPartitionSpace implements PeriodSpace {
     return undefined;
   }
 
-  next(): undefined {
+  next(_period: Period): undefined {
     return undefined;
   }
 
-  previous(): undefined {
+  previous(_period: Period): undefined {
     return undefined;
   }
 

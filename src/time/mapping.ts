@@ -20,7 +20,7 @@ export interface MappingSpaces {
    * The scheduler's clock (epoch milliseconds), for mappings that depend on what has closed
    * by now (`latestMapping`). A mapping never reads a clock itself.
    */
-  readonly now?: number;
+  readonly now?: number | undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type PartitionMapping,
   type UpstreamPeriods,
 } from './mapping.js';
-import { incompatible, requireKinds, sampleWindows, strictlyCovers } from './mapping-check.js';
+import { incompatible, requireKinds, sampleWindows } from './mapping-check.js';
 import type { Period, PeriodSpace } from './period.js';
 
 /**
@@ -16,7 +16,8 @@ import type { Period, PeriodSpace } from './period.js';
  * `downstream(u)` is the exact inverse: the downstream periods that start in the window
  * `-offset` periods from `u`. Costs `|offset|` steps of `next`/`previous`.
  *
- * `check` takes two time spaces of the same granularity (neither's periods cover the other's).
+ * `check` takes two time spaces of the same granularity: on sample windows, the aligned periods'
+ * lengths are within 1.5 times of each other (days of 23 to 25 hours, months of 28 to 31 days).
  *
  * @throws `INVALID_ARGUMENT` quoting an `offset` that is not a non-zero integer.
  * @example
@@ -61,10 +62,7 @@ export function offsetMapping(offset: number): PartitionMapping {
       requireKinds(name, spaces, ['time'], ['time']);
       for (const window of sampleWindows(spaces)) {
         const aligned = spaces.upstream.containing(window.start);
-        if (
-          aligned !== undefined &&
-          (strictlyCovers(aligned, window) || strictlyCovers(window, aligned))
-        ) {
+        if (aligned !== undefined && !similarLengths(aligned, window)) {
           incompatible(
             name,
             spaces,
@@ -84,4 +82,10 @@ function move(space: PeriodSpace, period: Period, steps: number): Period | undef
     at = steps < 0 ? space.previous(at) : space.next(at);
   }
   return at;
+}
+
+/** Same granularity: lengths within 1.5 times (a 23-hour day is a day; a week is no month). */
+function similarLengths(a: Period, b: Period): boolean {
+  const [x, y] = [a.end - a.start, b.end - b.start];
+  return Math.max(x, y) <= 1.5 * Math.min(x, y);
 }

@@ -232,10 +232,12 @@ describe('latestMapping', () => {
       '2026-10-24',
     ]);
     const now = at('2026-10-20T12:00Z');
-    const lazy = latestMapping
-      .downstream(paris.weekly.parse('2026-10-12'), { ...spaces, now })
-      [Symbol.iterator]();
-    const first = Array.from({ length: 10 }, () => lazy.next().value?.key);
+    const lazy = latestMapping.downstream(paris.weekly.parse('2026-10-12'), { ...spaces, now });
+    const first: string[] = [];
+    for (const period of lazy) {
+      first.push(period.key);
+      if (first.length === 10) break;
+    }
     expect(first).toEqual([
       '2026-10-18',
       '2026-10-19',
