@@ -15,7 +15,7 @@ import type { Period, PeriodSpace, PeriodSpaceKind } from './period.js';
  * | mapping                | upstream → downstream                                                          |
  * | ---------------------- | ------------------------------------------------------------------------------ |
  * | `identityMapping`      | same kind; time: the same keys; static: every downstream key is upstream       |
- * | `sameWindowMapping`    | time → time no finer than the upstream; unpartitioned → any; time → unpartitioned (triggers) |
+ * | `sameWindowMapping`    | time → time no coarser than the upstream; unpartitioned → any; time → unpartitioned (triggers) |
  * | `timeWindowMapping`    | time → time at least as coarse as the upstream                                 |
  * | `offsetMapping`        | time → time of the same granularity                                            |
  * | `latestMapping`        | time → any                                                                     |

@@ -53,7 +53,13 @@ describe('timeWindowMapping', () => {
     expect(up(all, paris.daily.parse('2026-06-01'), spaces)).toHaveLength(24);
     const ny = { upstream: newYork.hourly, downstream: newYork.daily };
     expect(up(all, newYork.daily.parse('2026-03-08'), ny)).toHaveLength(23);
-    expect(up(all, newYork.daily.parse('2026-11-01'), ny)).toHaveLength(25);
+    const nyFall = up(all, newYork.daily.parse('2026-11-01'), ny);
+    expect(nyFall).toHaveLength(25);
+    expect(new Set(nyFall).size).toBe(25);
+    expect(nyFall.filter((key) => key.startsWith('2026-11-01T01:00'))).toEqual([
+      '2026-11-01T01:00-04:00',
+      '2026-11-01T01:00-05:00',
+    ]);
     expect(all.upstream(paris.daily.parse('2026-06-01'), spaces).require).toEqual({ kind: 'all' });
   });
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  UNPARTITIONED_SPACE,
+  cronSchedule,
   dailyPartitions,
   hourlyPartitions,
   monthlyPartitions,
@@ -64,6 +66,16 @@ describe('time partitions', () => {
     expect(hours(newYork, '2026-03-08')).toBe(23);
     expect(hours(newYork, '2026-11-01')).toBe(25);
     expect(newYork.parse('2026-11-01').start).toBe(at('2026-11-01T04:00Z'));
+    const lordHowe = dailyPartitions({ start: '2024-01-01', timezone: 'Australia/Lord_Howe' });
+    expect(hours(lordHowe, '2026-04-05')).toBe(24.5);
+    expect(hours(lordHowe, '2026-10-04')).toBe(23.5);
+  });
+
+  it('share the kind `time` with cron schedules; the unpartitioned space has its own', () => {
+    expect(cronSchedule('0 * * * *').kind).toBe('time');
+    expect(UNPARTITIONED_SPACE.kind).toBe('unpartitioned');
+    // Past the last tick of the time domain, no period contains an instant.
+    expect(hourlyPartitions({ start: '2026-01-01T00:00' }).containing(8e15)).toBeUndefined();
   });
 
   it('start a day where the clock reaches it when a zone skips midnight (São Paulo, 2018)', () => {
