@@ -62,6 +62,10 @@ export const ErrorCode = {
   INVALID_PERIOD_KEY: 'INVALID_PERIOD_KEY',
   /** A partition mapping found no upstream period for a downstream period. */
   PERIOD_NOT_MAPPED: 'PERIOD_NOT_MAPPED',
+  /** A range of partitions whose first key comes after its last. */
+  INVALID_RANGE: 'INVALID_RANGE',
+  /** A partition mapping between two period spaces it cannot map (see `checkMapping`). */
+  MAPPING_INCOMPATIBLE: 'MAPPING_INCOMPATIBLE',
   /** A clear or mark named a node whose attempt is running or waiting for its retry. */
   NODE_ACTIVE: 'NODE_ACTIVE',
   /** A clear found nothing finished to reopen, or named a node that changed the graph. */
@@ -77,10 +81,6 @@ export const ErrorCode = {
    * `crossEnvironment: true`.
    */
   CROSS_ENVIRONMENT: 'CROSS_ENVIRONMENT',
-  /** A partition mapping between partition sets it cannot map (static keys onto hours, ...). */
-  MAPPING_INCOMPATIBLE: 'MAPPING_INCOMPATIBLE',
-  /** A range of partition keys whose start comes after its end. */
-  INVALID_RANGE: 'INVALID_RANGE',
   /** A value that is not an asset URI (`warehouse://sales/daily`). */
   INVALID_ASSET: 'INVALID_ASSET',
   /** An asset no DAG produces and the project does not declare external (a typo, most often). */

@@ -3,8 +3,17 @@ import { CronTicks } from './cron-ticks.js';
 import type { Period, PeriodRangeOptions, PeriodSpace } from './period.js';
 import { formatInstantKey, parseInstantKey } from './period-key.js';
 import { checkInstant } from './range.js';
-import { TickSpace } from './tick-space.js';
-import { TIME_DOMAIN, zoneRules } from './zoned-time.js';
+import { type KeyFormat, TickSpace } from './tick-space.js';
+import { TIME_DOMAIN, type ZoneRules, zoneRules } from './zoned-time.js';
+
+/** How a schedule built by {@link keyedCronSchedule} writes its keys and describes itself. */
+interface CustomKeys {
+  readonly keys: (zone: ZoneRules) => KeyFormat;
+  readonly description: (zone: ZoneRules) => string;
+}
+
+/** Set only while {@link keyedCronSchedule} runs the (synchronous) constructor. */
+let customKeys: CustomKeys | undefined;
 
 /**
  * Options of {@link cronSchedule}.
@@ -50,6 +59,8 @@ export class CronSchedule implements PeriodSpace {
   readonly #space: TickSpace;
 
   constructor(expression: string, options: CronScheduleOptions = {}) {
+    const custom = customKeys;
+    customKeys = undefined;
     const zone = zoneRules(options.timezone ?? 'UTC');
     const ticks = new CronTicks(expression, zone);
     const { delay = 0, start } = options;
@@ -64,14 +75,14 @@ export class CronSchedule implements PeriodSpace {
     }
     this.#space = new TickSpace({
       ticks,
-      keys: {
+      keys: custom?.keys(zone) ?? {
         format: (instant) => formatInstantKey(instant, zone),
         parse: parseInstantKey,
         shape:
           'local start and UTC offset, such as `2026-03-29T01:00+01:00` or `2026-01-01T00:00Z`',
       },
       timezone: zone.timezone,
-      description: `cron \`${expression}\` in ${zone.timezone}`,
+      description: custom?.description(zone) ?? `cron \`${expression}\` in ${zone.timezone}`,
       start,
     });
     this.expression = expression;
@@ -174,3 +185,29 @@ export function cronSchedule(expression: string, options?: CronScheduleOptions):
 
 const built = new Map<string, CronSchedule>();
 const MAX_BUILT = 1_000;
+
+/**
+ * A cron schedule whose keys are written by another {@link KeyFormat} (dates for daily
+ * partitions, months for monthly ones): the way the time partitions are built. Internal: not
+ * exported by the package.
+ *
+ * @example
+ * ```ts
+ * const daily = keyedCronSchedule('0 0 * * *', { timezone: 'UTC' }, {
+ *   keys: (zone) => dateKeys(zone, 'daily partitions'),
+ *   description: (zone) => `daily partitions in ${zone.timezone}`,
+ * });
+ * ```
+ */
+export function keyedCronSchedule(
+  expression: string,
+  options: CronScheduleOptions,
+  custom: CustomKeys,
+): CronSchedule {
+  customKeys = custom;
+  try {
+    return new CronSchedule(expression, options);
+  } finally {
+    customKeys = undefined;
+  }
+}

@@ -16,8 +16,11 @@ import type { Period, PeriodSpace } from './period.js';
 export interface MappingSpaces {
   readonly upstream: PeriodSpace;
   readonly downstream: PeriodSpace;
-  /** The time now (epoch ms), for mappings that depend on it (latest). */
-  readonly now?: number;
+  /**
+   * The scheduler's clock (epoch milliseconds), for mappings that depend on what has closed
+   * by now (`latestMapping`). A mapping never reads a clock itself.
+   */
+  readonly now?: number | undefined;
 }
 
 /**
@@ -52,9 +55,10 @@ export interface UpstreamPeriods {
  * periods may now run", used when an upstream run finishes: `d` is in `downstream(u)` exactly
  * when `u` is in `upstream(d).periods`. `name` appears in errors and lineage.
  *
- * Built now: {@link identityMapping} and {@link sameWindowMapping}. Time-window (all / last /
- * at least N of the finer periods inside a window), offset and latest mappings fit the same
- * shape: a list of periods plus a requirement.
+ * Built in: `identityMapping` (same key), `sameWindowMapping` (fan-out: an hour on its day),
+ * `timeWindowMapping` (fan-in: a day on its hours), `offsetMapping` (the previous period),
+ * `latestMapping` (the latest closed period) and `staticMapping` (an explicit map of keys).
+ * `check`, when present, says whether two spaces can be mapped at all (`checkMapping`).
  *
  * @example
  * ```ts
@@ -82,6 +86,13 @@ export interface PartitionMapping {
   upstream(period: Period, spaces: MappingSpaces): UpstreamPeriods;
   /** The downstream periods that depend on `period` (an upstream period), in order. */
   downstream(period: Period, spaces: MappingSpaces): Iterable<Period>;
+  /**
+   * Whether the mapping can map between these two spaces at all, checked once when a
+   * dependency is declared (see `checkMapping`), not per period.
+   *
+   * @throws `MAPPING_INCOMPATIBLE` naming the mapping, both spaces and why.
+   */
+  check?(spaces: MappingSpaces): void;
 }
 
 /**
@@ -110,72 +121,24 @@ export function requirementMet(
 }
 
 /**
- * The upstream period with the same key. For two DAGs that slice time alike (the same
- * schedule, or both unpartitioned).
+ * The requirement `all`, shared.
  *
- * @throws `PERIOD_NOT_MAPPED` when the key is not a period of the upstream space.
  * @example
  * ```ts
- * identityMapping.upstream(period, spaces).periods[0]?.key === period.key; // true
+ * const dependency: UpstreamPeriods = { periods: [period], require: ALL };
  * ```
  */
-export const identityMapping: PartitionMapping = Object.freeze({
-  name: 'identity',
-  upstream(period: Period, { upstream }: MappingSpaces): UpstreamPeriods {
-    let found: Period;
-    try {
-      found = upstream.parse(period.key);
-    } catch (error) {
-      notMapped('identity', period, upstream, 'it has no period with this key', error);
-    }
-    return { periods: [found], require: ALL };
-  },
-  *downstream(period: Period, { downstream }: MappingSpaces): IterableIterator<Period> {
-    try {
-      yield downstream.parse(period.key);
-    } catch (error) {
-      if (!(error instanceof TributaryError && error.code === 'INVALID_PERIOD_KEY')) throw error;
-    }
-  },
-});
+export const ALL: UpstreamRequirement = Object.freeze({ kind: 'all' });
 
 /**
- * The one upstream period whose window covers the downstream period's window: `start <=
- * period.start` and `period.end <= end`. It is the period with the same window when the two
- * schedules agree (hourly and hourly in different zones), the enclosing one when the upstream
- * is coarser (an hourly run waits for its day's run). A window that spans several upstream
- * periods (a daily run over hourly ones) has no such period: use a time-window mapping.
+ * Throw `PERIOD_NOT_MAPPED`: `mapping` found no upstream period of `upstream` for `period`.
  *
- * @throws `PERIOD_NOT_MAPPED` when no single upstream period covers the window.
  * @example
  * ```ts
- * const day = sameWindowMapping.upstream(hour, { upstream: daily, downstream: hourly });
+ * notMapped('offset(-1)', period, upstream, 'it has no period before the aligned one');
  * ```
  */
-export const sameWindowMapping: PartitionMapping = Object.freeze({
-  name: 'sameWindow',
-  upstream(period: Period, { upstream }: MappingSpaces): UpstreamPeriods {
-    const found = upstream.containing(period.start);
-    if (found === undefined || found.end < period.end) {
-      notMapped(
-        'sameWindow',
-        period,
-        upstream,
-        found === undefined
-          ? 'it has no period around its start'
-          : `its period \`${found.key}\` ends before the window does`,
-      );
-    }
-    return { periods: [found], require: ALL };
-  },
-  downstream(period: Period, { downstream }: MappingSpaces): IterableIterator<Period> {
-    return downstream.periods(period.start, period.end, { match: 'within' });
-  },
-});
-
-const ALL: UpstreamRequirement = Object.freeze({ kind: 'all' });
-
-function notMapped(
+export function notMapped(
   mapping: string,
   period: Period,
   upstream: PeriodSpace,

@@ -35,6 +35,16 @@ export interface PeriodRangeOptions {
 }
 
 /**
+ * The kinds of {@link PeriodSpace}: see {@link PeriodSpace.kind}.
+ *
+ * @example
+ * ```ts
+ * const isTime = (space: PeriodSpace): boolean => space.kind === ('time' satisfies PeriodSpaceKind);
+ * ```
+ */
+export type PeriodSpaceKind = 'time' | 'static' | 'dynamic' | 'unpartitioned';
+
+/**
  * How one DAG slices time into {@link Period}s: an ordered sequence of disjoint windows with
  * unique keys. A cron schedule is one (`cronSchedule`); a DAG without a schedule has
  * `UNPARTITIONED_SPACE`. Instants are epoch milliseconds and are always passed in: a space
@@ -53,8 +63,12 @@ export interface PeriodRangeOptions {
  * ```
  */
 export interface PeriodSpace {
-  /** What slices the space: time windows, a static list of keys, keys added at run time, or none. */
-  readonly kind: 'time' | 'static' | 'dynamic' | 'unpartitioned';
+  /**
+   * What slices the space: time windows (`'time'`: cron schedules, hourly to monthly
+   * partitions), a fixed list of keys (`'static'`), keys added at run time (`'dynamic'`), or
+   * the one period of a DAG without partitions (`'unpartitioned'`).
+   */
+  readonly kind: PeriodSpaceKind;
   /** The IANA zone this space's keys are written in. */
   readonly timezone: string;
   /** What the space is, for messages: ``cron `0 * * * *` in Europe/Paris``. */

@@ -121,7 +121,9 @@ export class TickSpace implements PeriodSpace {
   containing(instant: number): Period | undefined {
     checkInstant('`instant`', instant);
     const start = this.#ticks.before(Math.floor(instant) + 1, this.start);
-    return start === undefined ? undefined : this.#window(start);
+    const period = start === undefined ? undefined : this.#window(start);
+    // Past the last tick (the year 2999), the last window does not reach the instant.
+    return period !== undefined && instant < period.end ? period : undefined;
   }
 
   lastClosed(instant: number): Period | undefined {
