@@ -2,6 +2,7 @@ import { TributaryError } from '../errors/index.js';
 import type { DagDefinition } from '../durable/index.js';
 import type { BackfillPartitionPlan } from '../store/index.js';
 import {
+  StaticPartitionSpace,
   UNPARTITIONED,
   type PartitionMapping,
   type Period,
@@ -270,6 +271,5 @@ function spacesOf(from: DagDefinition, to: DagDefinition, now: number) {
 }
 
 function staticKeys(space: PeriodSpace): readonly string[] | undefined {
-  const keys = (space as { keys?: unknown }).keys;
-  return Array.isArray(keys) ? (keys as string[]) : undefined;
+  return space instanceof StaticPartitionSpace ? space.keys : undefined;
 }

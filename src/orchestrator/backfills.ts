@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { invalidArgument, TributaryError } from '../errors/index.js';
 import type { DagDefinition } from '../durable/index.js';
 import type { BackfillPartitionPlan, RunStore, StoredBackfill } from '../store/index.js';
-import { countPartitions, partitionRange, type PeriodSpace } from '../time/index.js';
+import {
+  countPartitions,
+  DynamicPartitionSpace,
+  partitionRange,
+  type PeriodSpace,
+} from '../time/index.js';
 import { planBackfill, planRows } from './backfill-plan.js';
 import type { DagRegistry } from './registry.js';
 
@@ -86,11 +91,10 @@ export async function previewBackfill(
   const dynamic = new Map<PeriodSpace, readonly string[]>();
   const keysOf = async (def: DagDefinition): Promise<void> => {
     const space = def.scheduling.periods;
-    if (space.kind !== 'dynamic' || dynamic.has(space)) return;
-    const set = (space as unknown as { name: string }).name;
+    if (!(space instanceof DynamicPartitionSpace) || dynamic.has(space)) return;
     dynamic.set(
       space,
-      (await store.partitionKeys(set)).map((k) => k.key),
+      (await store.partitionKeys(space.name)).map((k) => k.key),
     );
   };
   for (const { definition } of registry) await keysOf(definition);

@@ -1,6 +1,12 @@
 import { TributaryError } from '../errors/index.js';
 import type { RunStore, StaleInput, StoredRunStatus } from '../store/index.js';
-import { partitionRange, type Period, type PeriodSpace } from '../time/index.js';
+import {
+  DynamicPartitionSpace,
+  partitionRange,
+  StaticPartitionSpace,
+  type Period,
+  type PeriodSpace,
+} from '../time/index.js';
 import { assetIndex } from './asset-index.js';
 import type { DagRegistry } from './registry.js';
 
@@ -196,13 +202,13 @@ async function rangeOf(
     case 'unpartitioned':
       return [...partitionRange(space, '', '')];
     case 'static': {
-      const keys = (space as unknown as { keys: readonly string[] }).keys;
+      const keys = space instanceof StaticPartitionSpace ? space.keys : [];
       if (keys.length === 0) return [];
       return [...partitionRange(space, options.from ?? keys[0]!, options.to ?? keys.at(-1)!)];
     }
     case 'dynamic': {
-      const set = (space as unknown as { name: string }).name;
-      const keys = (await store.partitionKeys(set)).map((k) => k.key);
+      if (!(space instanceof DynamicPartitionSpace)) return [];
+      const keys = (await store.partitionKeys(space.name)).map((k) => k.key);
       if (keys.length === 0) return [];
       return [
         ...partitionRange(space, options.from ?? keys[0]!, options.to ?? keys.at(-1)!, { keys }),

@@ -2,6 +2,7 @@ import { TributaryError } from '../errors/index.js';
 import { formatEdgePath, ProjectGraph, type ProjectEdge } from './project-graph.js';
 import type { DagRegistry } from './registry.js';
 import { checkAssets } from './asset-index.js';
+import { checkMappings } from './mapping-checks.js';
 
 const VERB: Readonly<Record<ProjectEdge['kind'], string>> = {
   dependsOn: 'depends on',
@@ -18,7 +19,8 @@ const VERB: Readonly<Record<ProjectEdge['kind'], string>> = {
  * a`; context `cyclePath` lists the vertices, `edges` the edges), then `CROSS_ENVIRONMENT` when
  * a dependency, trigger or run sensor joins DAGs of two environments without
  * `crossEnvironment: true` (the message lists every such edge with both DAGs and environments).
- * Then the assets (`checkAssets`: `UNKNOWN_ASSET`, producers that disagree on partitions).
+ * Then the assets (`checkAssets`: `UNKNOWN_ASSET`, producers that disagree on partitions), then
+ * every partition mapping (`checkMappings`: `MAPPING_INCOMPATIBLE`).
  * Run after `registry.checkReferences()`. O(V + E).
  *
  * @example
@@ -74,5 +76,6 @@ export function checkProjectGraph(registry: DagRegistry): ProjectGraph {
     );
   }
   checkAssets(registry);
+  checkMappings(registry);
   return graph;
 }

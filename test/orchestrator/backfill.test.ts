@@ -166,9 +166,9 @@ describe('a backfill', () => {
     expect(log.started).not.toContain('clean 2024-01-02');
     expect(log.started).toContain('report 2024-01-03');
     const rows = await store.backfillPartitions(backfill.id);
-    expect(rows.filter((r) => r.runId === undefined).map((r) => `${r.dagId} ${r.periodKey}`)).toEqual(
-      ['clean 2024-01-02', 'report 2024-01-02'],
-    );
+    expect(
+      rows.filter((r) => r.runId === undefined).map((r) => `${r.dagId} ${r.periodKey}`),
+    ).toEqual(['clean 2024-01-02', 'report 2024-01-02']);
     expect((await store.getBackfill(backfill.id))?.state).toBe('failed');
   });
 
@@ -207,20 +207,36 @@ describe('a backfill', () => {
       [{ dag: 'ingest', from: '2023-12-31', to: '2024-01-01' }, 'INVALID_PERIOD_KEY'],
       [{ dag: 'ingest', from: '2024-01-01', to: '2024-01-01T00:00Z' }, 'INVALID_PERIOD_KEY'],
       [{ dag: 'nope', from: '2024-01-01', to: '2024-01-02' }, 'DAG_NOT_FOUND'],
-      [{ dag: 'ingest', from: '2024-01-01', to: '2024-01-02', maxConcurrent: 0 }, 'INVALID_ARGUMENT'],
+      [
+        { dag: 'ingest', from: '2024-01-01', to: '2024-01-02', maxConcurrent: 0 },
+        'INVALID_ARGUMENT',
+      ],
     ];
     for (const [request, code] of cases)
       await expect(createBackfill(p.dags, store, request)).rejects.toMatchObject({ code });
     const huge = projectOf(
-      defineDag({ id: 'hourly', dag: (b) => b.addNode('w'), tasks: { w: () => 1 }, partitions: hours }),
+      defineDag({
+        id: 'hourly',
+        dag: (b) => b.addNode('w'),
+        tasks: { w: () => 1 },
+        partitions: hours,
+      }),
     );
     await expect(
-      createBackfill(huge.dags, store, { dag: 'hourly', from: '2024-01-01T00:00Z', to: '2199-01-01T00:00Z' }),
+      createBackfill(huge.dags, store, {
+        dag: 'hourly',
+        from: '2024-01-01T00:00Z',
+        to: '2199-01-01T00:00Z',
+      }),
     ).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
     expect(await store.listBackfills()).toEqual([]);
     expect(await store.listRuns()).toEqual([]);
     // A dry run plans and writes nothing either.
-    const preview = await previewBackfill(p.dags, store, { dag: 'ingest', from: '2024-01-01', to: '2024-01-05' });
+    const preview = await previewBackfill(p.dags, store, {
+      dag: 'ingest',
+      from: '2024-01-01',
+      to: '2024-01-05',
+    });
     expect(preview.rows.slice(0, 4).map((r) => `${r.dagId} ${r.periodKey}`)).toEqual([
       'ingest 2024-01-01',
       'clean 2024-01-01',
