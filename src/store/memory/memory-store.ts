@@ -4,6 +4,8 @@ import type { LogFilter, StoredLogLine } from '../logs.js';
 import type { NewRunRequest, RunRequest } from '../requests.js';
 import type {
   Commit,
+  CreateRunOptions,
+  PeriodRun,
   RunFilter,
   RunRecord,
   RunStore,
@@ -45,6 +47,33 @@ import type {
   TriggerOutcome,
 } from '../scheduler-state.js';
 import { MemorySchedulerTables } from './scheduler-tables.js';
+import { compare, MemoryAssetTables } from './asset-tables.js';
+import { MemoryBackfillTables } from './backfill-tables.js';
+import {
+  checkAssetEvents,
+  checkBackfill,
+  checkPartitionKeys,
+  checkRunInputs,
+  checkSetName,
+} from '../asset-checks.js';
+import { checkAssetUri } from '../assets.js';
+import type {
+  AssetEventFilter,
+  NewAssetEvent,
+  RunInput,
+  StaleInput,
+  StoredAssetEvent,
+  StoredPartitionKey,
+  StoredRunInput,
+} from '../assets.js';
+import type {
+  BackfillFilter,
+  BackfillPartitionPlan,
+  BackfillState,
+  NewBackfill,
+  StoredBackfill,
+  StoredBackfillPartition,
+} from '../backfills.js';
 
 const identityOf = (dagId: string, periodKey: string, runKey: string): string =>
   JSON.stringify([dagId, periodKey, runKey]);
@@ -82,6 +111,12 @@ export class MemoryStore implements RunStore {
   );
   /** Run ids by identity (dag, period, key). */
   readonly #identities = new Map<string, string>();
+  readonly #assets = new MemoryAssetTables((...change) => this.#tables.record(...change));
+  readonly #backfills = new MemoryBackfillTables(
+    (...change) => this.#tables.record(...change),
+    (fenced) => checkFence(fenced.key, fenced.fence, this.#leases.get(fenced.key)),
+    (runId) => this.#runs.get(runId)?.record.status,
+  );
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId);
@@ -97,7 +132,9 @@ export class MemoryStore implements RunStore {
     return entry;
   }
 
-  async createRun(record: RunRecord): Promise<void> {
+  async createRun(record: RunRecord, options: CreateRunOptions = {}): Promise<void> {
+    // Every check before any write: a refused run writes nothing.
+    if (options.inputs !== undefined) checkRunInputs(options.inputs);
     if (this.#runs.has(record.runId)) throw runExists(record.runId);
     const identity = identityOf(
       record.dagId,
@@ -106,6 +143,11 @@ export class MemoryStore implements RunStore {
     );
     const existing = this.#identities.get(identity);
     if (existing !== undefined) throw identityTaken(record, existing);
+    const period = record.partitionKey ?? '';
+    const planRow =
+      options.backfill === undefined
+        ? undefined
+        : this.#backfills.planRow(options.backfill, record.dagId, period);
     const { owner: _derived, prunedAt: _pruned, ...stored } = record;
     this.#runs.set(record.runId, { record: stored, events: [], requests: [], logs: [] });
     this.#identities.set(identity, record.runId);
@@ -114,6 +156,33 @@ export class MemoryStore implements RunStore {
       periodKey: record.partitionKey,
       status: record.status,
     });
+    if (options.inputs !== undefined)
+      this.#assets.addInputs(record.runId, record.dagId, period, options.inputs);
+    if (planRow !== undefined) planRow.runId = record.runId;
+  }
+
+  /** O(runs of all DAGs + periods × log periods). */
+  async latestRunPerPeriod(dagId: string): Promise<PeriodRun[]> {
+    const latest = new Map<string, RunRecord>();
+    for (const { record: r } of this.#runs.values()) {
+      if (r.dagId !== dagId) continue;
+      const period = r.partitionKey ?? '';
+      const known = latest.get(period);
+      if (
+        known === undefined ||
+        r.createdAt > known.createdAt ||
+        (r.createdAt === known.createdAt && compare(r.runId, known.runId) > 0)
+      )
+        latest.set(period, r);
+    }
+    return [...latest]
+      .sort(([a], [b]) => compare(a, b))
+      .map(([periodKey, r]) => ({
+        periodKey,
+        runId: r.runId,
+        status: r.status,
+        createdAt: r.createdAt,
+      }));
   }
 
   async findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined> {
@@ -157,6 +226,7 @@ export class MemoryStore implements RunStore {
       checkFence(runLeaseKey(runId), commit.fence, this.#leases.get(runLeaseKey(runId)));
     this.#live(runId);
     checkAppend(runId, entry.events.length + 1, commit.events);
+    if (commit.assets !== undefined) checkAssetEvents(commit.assets);
     for (const done of commit.requests ?? []) {
       const i = entry.requests.findIndex((r) => r.id === done.id);
       if (i < 0) throw unknownRequest(runId, done.id);
@@ -182,6 +252,13 @@ export class MemoryStore implements RunStore {
         periodKey: entry.record.partitionKey,
         status,
       });
+    }
+    if (commit.assets !== undefined) {
+      // A commit's events are its run's materializations: the run is theirs unless they say.
+      this.#assets.addEvents(
+        commit.assets.map((e) => (e.runId === undefined ? { ...e, runId } : e)),
+        (producer) => this.#runs.get(producer)?.record.dagId,
+      );
     }
   }
 
@@ -413,6 +490,99 @@ export class MemoryStore implements RunStore {
 
   listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
     return this.#notifications.listNotifications(filter);
+  }
+
+  async addAssetEvents(events: readonly NewAssetEvent[]): Promise<StoredAssetEvent[]> {
+    checkAssetEvents(events);
+    return this.#assets.addEvents(events, (runId) => this.#runs.get(runId)?.record.dagId);
+  }
+
+  async assetEvents(filter: AssetEventFilter = {}): Promise<StoredAssetEvent[]> {
+    if (filter.asset !== undefined) checkAssetUri(filter.asset);
+    return this.#assets.events(filter);
+  }
+
+  async getAssetEvent(id: number): Promise<StoredAssetEvent | undefined> {
+    return this.#assets.event(id);
+  }
+
+  async latestAssetEvents(
+    asset: string,
+    partitionKeys?: readonly string[],
+  ): Promise<StoredAssetEvent[]> {
+    checkAssetUri(asset);
+    return this.#assets.latest(asset, partitionKeys);
+  }
+
+  async listAssets(): Promise<{ asset: string; partitions: number; latest: StoredAssetEvent }[]> {
+    return this.#assets.assets();
+  }
+
+  async unconsumedAssetEvents(
+    dagId: string,
+    assets: readonly string[],
+    partitionKeys?: readonly string[],
+  ): Promise<StoredAssetEvent[]> {
+    for (const asset of assets) checkAssetUri(asset);
+    return this.#assets.unconsumed(dagId, assets, partitionKeys);
+  }
+
+  async addRunInputs(runId: string, inputs: readonly RunInput[]): Promise<void> {
+    checkRunInputs(inputs);
+    const { record } = this.#entry(runId);
+    this.#assets.addInputs(runId, record.dagId, record.partitionKey ?? '', inputs);
+  }
+
+  async runInputs(runId: string): Promise<StoredRunInput[]> {
+    return this.#assets.inputs(runId);
+  }
+
+  async staleInputs(dagId: string): Promise<StaleInput[]> {
+    return this.#assets.stale(await this.latestRunPerPeriod(dagId));
+  }
+
+  async addPartitionKeys(
+    set: string,
+    keys: readonly string[],
+    by: string,
+    at: number,
+  ): Promise<string[]> {
+    checkPartitionKeys(set, keys, by, at);
+    return this.#assets.addPartitionKeys(set, keys, by, at);
+  }
+
+  async partitionKeys(set: string): Promise<StoredPartitionKey[]> {
+    checkSetName(set);
+    return this.#assets.partitionKeys(set);
+  }
+
+  async createBackfill(
+    backfill: NewBackfill,
+    plan: readonly BackfillPartitionPlan[],
+  ): Promise<void> {
+    checkBackfill(backfill, plan);
+    this.#backfills.create(backfill, plan);
+  }
+
+  async getBackfill(id: string): Promise<StoredBackfill | undefined> {
+    return this.#backfills.get(id);
+  }
+
+  async listBackfills(filter?: BackfillFilter): Promise<StoredBackfill[]> {
+    return this.#backfills.list(filter);
+  }
+
+  async backfillPartitions(id: string): Promise<StoredBackfillPartition[]> {
+    return this.#backfills.partitions(id);
+  }
+
+  async finishBackfill(
+    id: string,
+    state: Exclude<BackfillState, 'running'>,
+    at: number,
+    fenced?: Fenced,
+  ): Promise<boolean> {
+    return this.#backfills.finish(id, state, at, fenced);
   }
 
   async close(): Promise<void> {}

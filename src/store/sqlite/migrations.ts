@@ -162,6 +162,75 @@ export const MIGRATIONS: readonly string[] = [
      delivered_at REAL
    );
    CREATE INDEX notifications_due ON notifications (state, next_at);`,
+  // 7: data-aware scheduling. Asset events (append-only; data_version NULL means `event:<id>`),
+  // the latest event of each asset partition (kept with each insert, so reading a partition's
+  // state never scans history), the events each run read (with the reading run's DAG and period,
+  // so "has DAG d consumed event e of (asset, partition)" is one probe of run_inputs_consumed),
+  // dynamic partition keys, and backfills with their plans. runs_latest serves the latest run
+  // per period: one ordered scan of the index, never the table.
+  `CREATE TABLE asset_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     asset TEXT NOT NULL,
+     partition_key TEXT NOT NULL,
+     data_version TEXT,
+     metadata TEXT,
+     run_id TEXT,
+     node TEXT,
+     source TEXT NOT NULL,
+     at REAL NOT NULL
+   );
+   CREATE INDEX asset_events_by_key ON asset_events (asset, partition_key, id);
+   CREATE INDEX asset_events_by_run ON asset_events (run_id) WHERE run_id IS NOT NULL;
+   CREATE TABLE asset_latest (
+     asset TEXT NOT NULL,
+     partition_key TEXT NOT NULL,
+     event_id INTEGER NOT NULL,
+     data_version TEXT NOT NULL,
+     PRIMARY KEY (asset, partition_key)
+   ) WITHOUT ROWID;
+   CREATE TABLE run_inputs (
+     run_id TEXT NOT NULL,
+     dag_id TEXT NOT NULL,
+     period_key TEXT NOT NULL,
+     event_id INTEGER NOT NULL,
+     asset TEXT NOT NULL,
+     partition_key TEXT NOT NULL,
+     data_version TEXT NOT NULL,
+     PRIMARY KEY (run_id, event_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX run_inputs_consumed ON run_inputs (dag_id, asset, partition_key, event_id);
+   CREATE TABLE partition_keys (
+     set_name TEXT NOT NULL,
+     key TEXT NOT NULL,
+     added_by TEXT NOT NULL,
+     added_at REAL NOT NULL,
+     ord INTEGER NOT NULL,
+     PRIMARY KEY (set_name, key)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX partition_keys_by_ord ON partition_keys (set_name, ord);
+   CREATE TABLE backfills (
+     id TEXT PRIMARY KEY,
+     dag_id TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at REAL NOT NULL,
+     state TEXT NOT NULL,
+     updated_at REAL NOT NULL,
+     finished_at REAL
+   );
+   CREATE INDEX backfills_by_created ON backfills (created_at, id);
+   CREATE TABLE backfill_partitions (
+     backfill_id TEXT NOT NULL,
+     ord INTEGER NOT NULL,
+     dag_id TEXT NOT NULL,
+     period_key TEXT NOT NULL,
+     state TEXT NOT NULL,
+     run_id TEXT,
+     PRIMARY KEY (backfill_id, ord),
+     UNIQUE (backfill_id, dag_id, period_key)
+   ) WITHOUT ROWID;
+   CREATE INDEX runs_latest
+     ON runs (dag_id, ifnull(partition_key, ''), created_at, run_id, status);`,
 ];
 
 /** The schema version this code writes. */

@@ -9,7 +9,9 @@ import type { LogFilter, LogLevel, LogSource, StoredLogLine } from '../logs.js';
 import type { NewRunRequest, RunRequest, RunRequestKind } from '../requests.js';
 import type {
   Commit,
+  CreateRunOptions,
   Durability,
+  PeriodRun,
   RunFilter,
   RunRecord,
   RunStore,
@@ -40,6 +42,33 @@ import { SqliteSchedulerTables } from './scheduler-tables.js';
 import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
 import { SqliteNotificationTable } from './notification-table.js';
+import { SqliteAssetTables } from './asset-tables.js';
+import { SqliteBackfillTables } from './backfill-tables.js';
+import {
+  checkAssetEvents,
+  checkBackfill,
+  checkPartitionKeys,
+  checkRunInputs,
+  checkSetName,
+} from '../asset-checks.js';
+import { checkAssetUri } from '../assets.js';
+import type {
+  AssetEventFilter,
+  NewAssetEvent,
+  RunInput,
+  StaleInput,
+  StoredAssetEvent,
+  StoredPartitionKey,
+  StoredRunInput,
+} from '../assets.js';
+import type {
+  BackfillFilter,
+  BackfillPartitionPlan,
+  BackfillState,
+  NewBackfill,
+  StoredBackfill,
+  StoredBackfillPartition,
+} from '../backfills.js';
 import type {
   DeliveryOutcome,
   NewNotification,
@@ -138,12 +167,14 @@ export class SqliteStore implements RunStore {
   #synchronous: Durability;
   readonly #s: ReturnType<typeof prepare>;
   readonly #commit: (runId: string, commit: Commit) => void;
-  readonly #createRun: (record: RunRecord) => void;
+  readonly #createRun: (record: RunRecord, options: CreateRunOptions) => void;
   readonly #lease: (fn: () => Lease | LeaseAttempt) => Lease | LeaseAttempt;
   /** Prepared run updates, one per combination of fields. */
   readonly #updates = new Map<string, Statement>();
   readonly #tables: SqliteSchedulerTables;
   readonly #notifications: SqliteNotificationTable;
+  readonly #assets: SqliteAssetTables;
+  readonly #backfills: SqliteBackfillTables;
   readonly #write: <T>(fn: () => T) => T;
 
   private constructor(path: string, db: Database, durability: Durability) {
@@ -157,8 +188,10 @@ export class SqliteStore implements RunStore {
     // SQLITE_BUSY instead of waiting). Two owners asking for a lease are served one by one.
     const commit = db.transaction((runId: string, c: Commit) => this.#commitNow(runId, c));
     this.#commit = (runId, c) => commit.immediate(runId, c);
-    const createRun = db.transaction((record: RunRecord) => this.#insertRun(record));
-    this.#createRun = (record) => createRun.immediate(record);
+    const createRun = db.transaction((record: RunRecord, options: CreateRunOptions) =>
+      this.#insertRun(record, options),
+    );
+    this.#createRun = (record, options) => createRun.immediate(record, options);
     const tx = db.transaction((fn: () => Lease | LeaseAttempt) => fn());
     this.#lease = (fn) => tx.immediate(fn);
     const write = db.transaction((fn: () => unknown) => fn());
@@ -171,6 +204,9 @@ export class SqliteStore implements RunStore {
       );
     this.#tables = new SqliteSchedulerTables(db, fence);
     this.#notifications = new SqliteNotificationTable(db, fence);
+    const record = this.#tables.record.bind(this.#tables);
+    this.#assets = new SqliteAssetTables(db, record);
+    this.#backfills = new SqliteBackfillTables(db, record, fence);
   }
 
   /**
@@ -262,13 +298,14 @@ export class SqliteStore implements RunStore {
     }
   }
 
-  async createRun(record: RunRecord): Promise<void> {
-    this.#read('the runs table', record.runId, () => this.#createRun(record));
+  async createRun(record: RunRecord, options: CreateRunOptions = {}): Promise<void> {
+    if (options.inputs !== undefined) checkRunInputs(options.inputs);
+    this.#read('the runs table', record.runId, () => this.#createRun(record, options));
     this.#tables.committed();
   }
 
-  /** In one transaction: the run and its graph, or nothing. */
-  #insertRun(record: RunRecord): void {
+  /** In one transaction: the run, its graph, its inputs and its backfill plan row, or nothing. */
+  #insertRun(record: RunRecord, options: CreateRunOptions): void {
     if (this.#s.runExists.get(record.runId) !== undefined) throw runExists(record.runId);
     const runKey = record.runKey ?? record.runId;
     const existing = this.#s.findRunId.get(record.dagId, record.partitionKey ?? '', runKey) as
@@ -295,6 +332,15 @@ export class SqliteStore implements RunStore {
       periodKey: record.partitionKey ?? null,
       status: record.status,
     });
+    const period = record.partitionKey ?? '';
+    if (options.inputs !== undefined)
+      this.#assets.addInputs(record.runId, record.dagId, period, options.inputs);
+    if (options.backfill !== undefined)
+      this.#backfills.attachRun(options.backfill, record.dagId, period, record.runId);
+  }
+
+  async latestRunPerPeriod(dagId: string): Promise<PeriodRun[]> {
+    return this.#read('the runs table', undefined, () => this.#assets.latestRunPerPeriod(dagId));
   }
 
   async findRun(dagId: string, periodKey: string, runKey: string): Promise<RunSummary | undefined> {
@@ -344,8 +390,10 @@ export class SqliteStore implements RunStore {
       this.#db.pragma(`synchronous = ${wanted === 'full' ? 'FULL' : 'NORMAL'}`);
       this.#synchronous = wanted;
     }
+    if (commit.assets !== undefined) checkAssetEvents(commit.assets);
     this.#read('the journal', runId, () => this.#commit(runId, commit));
-    if (commit.run?.status !== undefined || commit.triggers !== undefined) this.#tables.committed();
+    const changed = commit.run?.status ?? commit.triggers ?? commit.assets?.length;
+    if (changed !== undefined && changed !== 0) this.#tables.committed();
   }
 
   /** Inside the transaction: a throw rolls back everything, so the order of writes is free. */
@@ -408,6 +456,18 @@ export class SqliteStore implements RunStore {
         throw unknownRequest(runId, r.id);
     }
     if (commit.triggers !== undefined) this.#tables.addTriggers(commit.triggers);
+    if (commit.assets !== undefined && commit.assets.length > 0) {
+      // A commit's events are its run's materializations: the run is theirs unless they say.
+      const { dag_id } = s.runKey.get(runId) as { dag_id: string };
+      this.#assets.addEvents(
+        commit.assets.map((e) => (e.runId === undefined ? { ...e, runId } : e)),
+        (producer) => (producer === runId ? dag_id : this.#dagOf(producer)),
+      );
+    }
+  }
+
+  #dagOf(runId: string): string | undefined {
+    return (this.#s.runKey.get(runId) as { dag_id: string } | undefined)?.dag_id;
   }
 
   async loadEvents(runId: string, afterSeq = 0): Promise<StoredEvent[]> {
@@ -683,6 +743,124 @@ export class SqliteStore implements RunStore {
 
   async listNotifications(filter?: NotificationFilter): Promise<StoredNotification[]> {
     return this.#read('the notifications', undefined, () => this.#notifications.list(filter));
+  }
+
+  async addAssetEvents(events: readonly NewAssetEvent[]): Promise<StoredAssetEvent[]> {
+    checkAssetEvents(events);
+    const stored = this.#read('the asset events', undefined, () =>
+      this.#write(() => this.#assets.addEvents(events, (runId) => this.#dagOf(runId))),
+    );
+    if (stored.length > 0) this.#tables.committed();
+    return stored;
+  }
+
+  async assetEvents(filter: AssetEventFilter = {}): Promise<StoredAssetEvent[]> {
+    if (filter.asset !== undefined) checkAssetUri(filter.asset);
+    return this.#read('the asset events', undefined, () => this.#assets.events(filter));
+  }
+
+  async getAssetEvent(id: number): Promise<StoredAssetEvent | undefined> {
+    return this.#read('the asset events', undefined, () => this.#assets.event(id));
+  }
+
+  async latestAssetEvents(
+    asset: string,
+    partitionKeys?: readonly string[],
+  ): Promise<StoredAssetEvent[]> {
+    checkAssetUri(asset);
+    return this.#read('the asset events', undefined, () =>
+      this.#assets.latest(asset, partitionKeys),
+    );
+  }
+
+  async listAssets(): Promise<{ asset: string; partitions: number; latest: StoredAssetEvent }[]> {
+    return this.#read('the asset events', undefined, () => this.#assets.assets());
+  }
+
+  async unconsumedAssetEvents(
+    dagId: string,
+    assets: readonly string[],
+    partitionKeys?: readonly string[],
+  ): Promise<StoredAssetEvent[]> {
+    for (const asset of assets) checkAssetUri(asset);
+    return this.#read('the asset events', undefined, () =>
+      this.#assets.unconsumed(dagId, assets, partitionKeys),
+    );
+  }
+
+  async addRunInputs(runId: string, inputs: readonly RunInput[]): Promise<void> {
+    checkRunInputs(inputs);
+    this.#read('the run inputs', runId, () =>
+      this.#write(() => {
+        const run = this.#s.runKey.get(runId) as
+          { dag_id: string; partition_key: string | null } | undefined;
+        if (run === undefined) throw runNotFound(runId);
+        this.#assets.addInputs(runId, run.dag_id, run.partition_key ?? '', inputs);
+      }),
+    );
+  }
+
+  async runInputs(runId: string): Promise<StoredRunInput[]> {
+    return this.#read('the run inputs', runId, () => this.#assets.inputs(runId));
+  }
+
+  async staleInputs(dagId: string): Promise<StaleInput[]> {
+    return this.#read('the run inputs', undefined, () => this.#assets.stale(dagId));
+  }
+
+  async addPartitionKeys(
+    set: string,
+    keys: readonly string[],
+    by: string,
+    at: number,
+  ): Promise<string[]> {
+    checkPartitionKeys(set, keys, by, at);
+    const added = this.#read('the partition keys', undefined, () =>
+      this.#write(() => this.#assets.addPartitionKeys(set, keys, by, at)),
+    );
+    if (added.length > 0) this.#tables.committed();
+    return added;
+  }
+
+  async partitionKeys(set: string): Promise<StoredPartitionKey[]> {
+    checkSetName(set);
+    return this.#read('the partition keys', undefined, () => this.#assets.partitionKeys(set));
+  }
+
+  async createBackfill(
+    backfill: NewBackfill,
+    plan: readonly BackfillPartitionPlan[],
+  ): Promise<void> {
+    checkBackfill(backfill, plan);
+    this.#read('the backfills', undefined, () =>
+      this.#write(() => this.#backfills.create(backfill, plan)),
+    );
+    this.#tables.committed();
+  }
+
+  async getBackfill(id: string): Promise<StoredBackfill | undefined> {
+    return this.#read('the backfills', undefined, () => this.#backfills.get(id));
+  }
+
+  async listBackfills(filter?: BackfillFilter): Promise<StoredBackfill[]> {
+    return this.#read('the backfills', undefined, () => this.#backfills.list(filter));
+  }
+
+  async backfillPartitions(id: string): Promise<StoredBackfillPartition[]> {
+    return this.#read('the backfills', undefined, () => this.#backfills.partitions(id));
+  }
+
+  async finishBackfill(
+    id: string,
+    state: Exclude<BackfillState, 'running'>,
+    at: number,
+    fenced?: Fenced,
+  ): Promise<boolean> {
+    const finished = this.#read('the backfills', undefined, () =>
+      this.#write(() => this.#backfills.finish(id, state, at, fenced)),
+    );
+    if (finished) this.#tables.committed();
+    return finished;
   }
 
   async close(): Promise<void> {
