@@ -220,11 +220,16 @@ export class Scheduler {
         await this.#store.waitForChange(seen, { maxWaitMs: Math.max(1, wait), signal });
       }
     } finally {
-      if (this.#lease !== undefined)
-        await this.#store.releaseLease(this.#lease).catch(() => undefined);
-      this.#lease = undefined;
+      await this.release();
       await this.idle();
     }
+  }
+
+  /** Give the scheduler role up (a standby takes it at once); `run` does when it stops. */
+  async release(): Promise<void> {
+    const lease = this.#lease;
+    this.#lease = undefined;
+    if (lease !== undefined) await this.#store.releaseLease(lease).catch(() => undefined);
   }
 
   /** Resolve once every run this scheduler started has ended. */

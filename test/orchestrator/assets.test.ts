@@ -5,6 +5,7 @@ import {
   asset,
   defineDag,
   defineTask,
+  queueRun,
   startRun,
   type DagOptions,
 } from '../../src/durable/index.js';
@@ -39,6 +40,8 @@ async function scheduler(p: Project, store: RunStore) {
       await s.step();
       await s.idle();
     },
+    /** Give the role up, as a scheduler that stops does. */
+    release: () => s.release(),
   };
 }
 
@@ -206,18 +209,22 @@ describe('asset-driven runs', () => {
     const store = new MemoryStore();
     const load = dag('load', { onAssets: 'file://landing/orders.csv' });
     const p = projectWith({ assets: ['file://landing/orders.csv'] }, load);
-    const first = await emitAssetEvent(p.dags, store, {
+    const firstEvent = await emitAssetEvent(p.dags, store, {
       asset: 'file://landing/orders.csv',
       metadata: { rows: 120 },
     });
-    await (await scheduler(p, store)).pass();
+    const first = await scheduler(p, store);
+    await first.pass();
+    await first.release();
     // Three more land before the next pass: one run takes them all.
     const later = [];
     for (let i = 0; i < 3; i++) later.push((await emit(store, 'file://landing/orders.csv')).id);
-    await (await scheduler(p, store)).pass(); // a new scheduler, as after a restart
-    await (await scheduler(p, store)).pass(); // and again: nothing left to consume
+    const second = await scheduler(p, store); // a new scheduler, as after a restart
+    await second.pass();
+    await second.pass(); // and again: nothing left to consume
+    await second.release();
     expect(await consumed(store, 'load')).toEqual([
-      ['', [first.id]],
+      ['', [firstEvent.id]],
       ['', later],
     ]);
   });
@@ -246,17 +253,7 @@ describe('asset-driven runs', () => {
     const p = projectOf(ingest, clean);
     const s = await scheduler(p, store);
     await startRun(ingest, { store, partitionKey: '2026-03-01' });
-    await store.createRun({
-      runId: 'clean-1',
-      dagId: 'clean',
-      status: 'queued',
-      params: {},
-      partitionKey: '2026-03-01',
-      runKey: '',
-      graph: '{}',
-      createdAt: 1,
-      updatedAt: 1,
-    });
+    await queueRun(clean, { store, partitionKey: '2026-03-01', runKey: '' });
     await s.pass();
     const before = await dagPartitionStatus(p.dags, store, 'clean', {
       from: '2026-03-01',
@@ -288,7 +285,7 @@ describe('bad asset declarations', () => {
   });
 
   it('refuses a cycle through an asset, naming it', () => {
-    const a = dag('a', { produces: ['warehouse://x'], triggers: [{ dag: 'b' }] });
+    const a = dag('a', { produces: ['warehouse://x'] });
     const b = dag('b', { onAssets: 'warehouse://x', triggers: [{ dag: 'a' }] });
     expect(() => new Scheduler({ project: projectOf(a, b), store: new MemoryStore() })).toThrow(
       expect.objectContaining({

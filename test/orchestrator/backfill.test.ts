@@ -58,6 +58,7 @@ async function drain(p: Project, store: RunStore): Promise<number> {
     await s.idle();
     passes++;
   } while ((await store.listBackfills({ state: 'running' })).length > 0 && passes < 10_000);
+  await s.release();
   return passes;
 }
 
