@@ -1,6 +1,6 @@
 import { TributaryError } from '../errors/index.js';
-import type { DagDefinition } from '../durable/index.js';
-import type { BackfillPartitionPlan } from '../store/index.js';
+import type { DagDefinition, Trigger } from '../durable/index.js';
+import type { BackfillPartitionPlan, StoredRunStatus } from '../store/index.js';
 import {
   StaticPartitionSpace,
   UNPARTITIONED,
@@ -28,18 +28,38 @@ import type { DagRegistry } from './registry.js';
  * when concurrency allows (`oldest`, the default), or the reverse for `newest`.
  */
 
+const SUCCEEDED: readonly StoredRunStatus[] = ['succeeded'];
+/** The upstream statuses that fire a trigger: the ones its run in a backfill waits for. */
+const TRIGGER_ACCEPT: Readonly<Record<Trigger['on'], readonly StoredRunStatus[]>> = {
+  success: SUCCEEDED,
+  partial_success: ['partially_succeeded'],
+  failure: ['failed'],
+  finish: ['succeeded', 'partially_succeeded', 'failed', 'cancelled'],
+};
+
 /** A DAG edge along which a backfill propagates. */
 interface Edge {
   readonly to: DagDefinition;
   readonly mapping: PartitionMapping;
+  /** The upstream run statuses the edge accepts (a dependency's `accept`; `succeeded` otherwise). */
+  readonly accept: readonly StoredRunStatus[];
+}
+
+/** A row of the plan another row waits for, and which of its run statuses free that row. */
+export interface PlanLink {
+  readonly row: number;
+  readonly accept: ReadonlySet<StoredRunStatus>;
 }
 
 /** One (DAG, period) of a plan, with the rows of the plan it waits for. */
 export interface PlannedPartition {
   readonly dagId: string;
   readonly period: Period;
-  /** Indices (into the plan's rows) of the upstream rows this one waits for. */
-  readonly upstream: readonly number[];
+  /**
+   * The upstream rows this one waits for (indices into the plan's rows), each with the statuses
+   * that satisfy it: a dependency that accepts partial success is freed by one.
+   */
+  readonly upstream: readonly PlanLink[];
 }
 
 /** What {@link planBackfill} needs. */
@@ -159,7 +179,7 @@ export function linkRows(
   const index = new Map(rows.map((row, i) => [`${row.dagId}\u0000${row.period.key}`, i]));
   const defs = new Map(order.map((def) => [def.id, def]));
   return rows.map(({ dagId, period }) => {
-    const upstream = new Set<number>();
+    const upstream = new Map<number, Set<StoredRunStatus>>();
     const def = defs.get(dagId);
     if (def !== undefined && dagId !== root)
       for (const { from, edge } of incoming.get(dagId)!) {
@@ -171,10 +191,16 @@ export function linkRows(
         }
         for (const p of needed) {
           const i = index.get(`${from.id}\u0000${p.key}`);
-          if (i !== undefined) upstream.add(i);
+          if (i === undefined) continue;
+          // Linked several ways: every edge must be satisfied, so only statuses all accept.
+          const before = upstream.get(i);
+          upstream.set(
+            i,
+            new Set(before === undefined ? edge.accept : edge.accept.filter((s) => before.has(s))),
+          );
         }
       }
-    return { dagId, period, upstream: [...upstream] };
+    return { dagId, period, upstream: [...upstream].map(([row, accept]) => ({ row, accept })) };
   });
 }
 
@@ -240,17 +266,22 @@ function downstreamOrder(registry: DagRegistry, root: DagDefinition): DagDefinit
 function downstreamEdges(registry: DagRegistry, def: DagDefinition): Edge[] {
   const edges: Edge[] = [];
   for (const { definition, dependency } of registry.dependentsOf(def.id))
-    edges.push({ to: definition, mapping: dependency.mapping });
+    edges.push({ to: definition, mapping: dependency.mapping, accept: dependency.accept });
   for (const trigger of def.scheduling.triggers) {
     const to = registry.get(trigger.dag)?.definition;
-    if (to !== undefined) edges.push({ to, mapping: trigger.mapping });
+    if (to !== undefined)
+      edges.push({ to, mapping: trigger.mapping, accept: TRIGGER_ACCEPT[trigger.on] });
   }
   const assets = assetIndex(registry);
   for (const asset of new Set(def.assets.produces.map((p) => p.asset))) {
     const info = assets.get(asset)!;
     for (const { def: to, leaves } of info.consumers)
       for (const leaf of leaves)
-        edges.push({ to, mapping: leafMapping(leaf, info.partitions, to.scheduling.periods) });
+        edges.push({
+          to,
+          mapping: leafMapping(leaf, info.partitions, to.scheduling.periods),
+          accept: SUCCEEDED,
+        });
   }
   return edges;
 }

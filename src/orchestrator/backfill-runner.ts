@@ -2,7 +2,7 @@ import { cancelRun, DueHeap, liveOwner, runPeriod, type DagDefinition } from '..
 import type { Fenced, RunStore, StoredBackfill, StoredRunStatus } from '../store/index.js';
 import { UNPARTITIONED, type Period } from '../time/index.js';
 import type { EnsureRun } from './asset-runs.js';
-import { backfillDags, linkRows } from './backfill-plan.js';
+import { backfillDags, linkRows, type PlanLink } from './backfill-plan.js';
 import { backfillSpec, type BackfillSpec } from './backfills.js';
 import type { Project } from './load-project.js';
 
@@ -10,35 +10,37 @@ import type { Project } from './load-project.js';
  * The scheduler's side of backfills. Each running backfill is held in memory as its plan rows
  * in run order, each in one state:
  *
- *   waiting  some row of the plan it waits for has not succeeded yet
- *   ready    every row it waits for succeeded (or was skipped): in the ready heap, by order
+ *   waiting  some row of the plan it waits for has not ended in a status its edge accepts
+ *   ready    every row it waits for did (or was skipped): in the ready heap, by order
  *   active   its run is made (queued or running); counts against `maxConcurrent`
- *   done     its run succeeded, or it was skipped (its period had already succeeded)
- *   failed   its run ended otherwise (failed, partially succeeded, cancelled)
- *   blocked  a row it waits for failed or is blocked: it will not run
+ *   ended    its run ended (`status` says how), or it was skipped (its period had succeeded)
+ *   blocked  a row it waits for ended in a status its edge does not accept, or is blocked
  *
  * A pass makes runs for ready rows, lowest order first, while fewer than `maxConcurrent` are
- * active; a run that ends moves its row to done (its dependents' wait counts drop, those at
- * zero become ready) or failed (its dependents become blocked, transitively). When no row is
- * waiting, ready or active, the backfill ends: `succeeded` when every row is done, else
- * `failed`. The plan rows and the runs are the durable truth: after a crash (or when another
+ * active. A run that ends settles each row waiting for it: a status the link accepts (success;
+ * partial success too for a dependency that accepts it) drops the row's wait count, and a row
+ * at zero becomes ready; any other status blocks the row and, transitively, the rows waiting
+ * for it. When no row is waiting, ready or active, the backfill ends: `failed` when a row
+ * failed, was cancelled or was blocked, else `succeeded`. The plan rows and the runs are the durable truth: after a crash (or when another
  * scheduler takes the role) the state is rebuilt from them, and each run is made under its
  * identity (DAG, period, `backfill:<id>`) with the plan row in the same transaction, so none
  * is made twice. Runs of a backfill fire no declared triggers and drive no asset-driven runs:
  * the plan is the propagation (`propagate: false` suppresses it).
  */
 
-type RowState = 'waiting' | 'ready' | 'active' | 'done' | 'failed' | 'blocked';
+type RowState = 'waiting' | 'ready' | 'active' | 'ended' | 'blocked';
 
 interface Row {
   readonly def: DagDefinition;
   readonly period: Period;
   state: RowState;
+  /** How an ended row ended (`succeeded` for a skipped one). */
+  status: StoredRunStatus | undefined;
   runId: string | undefined;
   /** Rows of the plan this one still waits for. */
   waiting: number;
-  /** Rows that wait for this one. */
-  readonly dependents: number[];
+  /** Rows that wait for this one, with the statuses of this one that free them. */
+  readonly dependents: PlanLink[];
 }
 
 interface Active {
@@ -50,7 +52,8 @@ interface Active {
   open: number;
 }
 
-const SUCCEEDED: ReadonlySet<StoredRunStatus> = new Set(['succeeded']);
+/** Statuses that make a backfill fail when a row ends in them. */
+const FAILING: ReadonlySet<StoredRunStatus> = new Set(['failed', 'cancelled']);
 const ENDED: ReadonlySet<StoredRunStatus> = new Set([
   'succeeded',
   'partially_succeeded',
@@ -115,7 +118,7 @@ export class BackfillRunner {
     const { active, row } = owner;
     if (active.rows[row]!.state !== 'active') return;
     active.active--;
-    this.#settle(active, row, SUCCEEDED.has(status) ? 'done' : 'failed');
+    this.#settle(active, row, status);
   }
 
   /** One pass: make the runs that may be made, end the backfills that are over. */
@@ -133,7 +136,9 @@ export class BackfillRunner {
         await this.#launch(active, i);
       }
       if (active.open === 0) {
-        const failed = active.rows.some((r) => r.state === 'failed' || r.state === 'blocked');
+        const failed = active.rows.some(
+          (r) => r.state === 'blocked' || (r.status !== undefined && FAILING.has(r.status)),
+        );
         await this.#store.finishBackfill(
           active.backfill.id,
           failed ? 'failed' : 'succeeded',
@@ -189,28 +194,27 @@ export class BackfillRunner {
     );
     const active: Active = { backfill, spec, rows: [], ready: new DueHeap(), active: 0, open: 0 };
     stored.forEach((r, i) => {
-      const status = r.runStatus;
-      const state: RowState =
-        r.state === 'skipped' && r.runId === undefined
-          ? 'done'
-          : r.runId === undefined
-            ? 'waiting'
-            : status !== undefined && ENDED.has(status)
-              ? SUCCEEDED.has(status)
-                ? 'done'
-                : 'failed'
-              : 'active';
+      const ended =
+        r.runId === undefined
+          ? r.state === 'skipped'
+            ? 'succeeded'
+            : undefined
+          : r.runStatus !== undefined && ENDED.has(r.runStatus)
+            ? r.runStatus
+            : undefined;
       active.rows.push({
         def: rows[i]!.def,
         period: rows[i]!.period,
-        state,
+        state: ended !== undefined ? 'ended' : r.runId === undefined ? 'waiting' : 'active',
+        status: ended,
         runId: r.runId,
         waiting: 0,
         dependents: [],
       });
     });
     linked.forEach(({ upstream }, i) => {
-      for (const u of upstream) active.rows[u]!.dependents.push(i);
+      for (const link of upstream)
+        active.rows[link.row]!.dependents.push({ row: i, accept: link.accept });
     });
     this.#backfills.set(backfill.id, active);
     active.rows.forEach((row, i) => {
@@ -218,18 +222,20 @@ export class BackfillRunner {
         active.active++;
         this.#byRun.set(row.runId!, { active, row: i });
       }
-      if (row.state !== 'done') active.open++;
+      if (row.state !== 'ended') active.open++;
     });
-    // Wait counts and blocks, from the settled rows.
+    // Wait counts from the rows not ended yet; then the ended rows settle their dependents.
     linked.forEach(({ upstream }, i) => {
       const row = active.rows[i]!;
-      if (row.state !== 'waiting') return;
-      row.waiting = upstream.filter((u) => active.rows[u]!.state !== 'done').length;
+      if (row.state === 'waiting')
+        row.waiting = upstream.filter((l) => active.rows[l.row]!.state !== 'ended').length;
     });
-    active.rows.forEach((row, i) => {
-      if (row.state === 'failed') {
-        active.open--;
-        this.#block(active, i);
+    active.rows.forEach((row) => {
+      if (row.state !== 'ended') return;
+      for (const link of row.dependents) {
+        const dependent = active.rows[link.row]!;
+        if (dependent.state === 'waiting' && !link.accept.has(row.status!))
+          this.#block(active, link.row);
       }
     });
     active.rows.forEach((row, i) => {
@@ -240,34 +246,32 @@ export class BackfillRunner {
     });
   }
 
-  /** A row's run ended (or the row was found settled): free or block its dependents. */
-  #settle(active: Active, i: number, state: 'done' | 'failed'): void {
+  /** A row's run ended with `status`: free the rows whose link accepts it, block the others. */
+  #settle(active: Active, i: number, status: StoredRunStatus): void {
     const row = active.rows[i]!;
-    row.state = state;
+    row.state = 'ended';
+    row.status = status;
     active.open--;
-    if (state === 'failed') {
-      this.#block(active, i);
-      return;
-    }
-    for (const d of row.dependents) {
-      const dependent = active.rows[d]!;
+    for (const link of row.dependents) {
+      const dependent = active.rows[link.row]!;
       if (dependent.state !== 'waiting') continue;
-      if (--dependent.waiting === 0) {
+      if (!link.accept.has(status)) this.#block(active, link.row);
+      else if (--dependent.waiting === 0) {
         dependent.state = 'ready';
-        active.ready.push(d, d);
+        active.ready.push(link.row, link.row);
       }
     }
   }
 
-  /** Block every row that waits, directly or not, for row `i`. */
+  /** Block row `i` and every row that waits for it, directly or not. */
   #block(active: Active, i: number): void {
-    const stack = [...active.rows[i]!.dependents];
+    const stack = [i];
     while (stack.length > 0) {
       const row = active.rows[stack.pop()!]!;
       if (row.state !== 'waiting' && row.state !== 'ready') continue;
       row.state = 'blocked';
       active.open--;
-      stack.push(...row.dependents);
+      for (const link of row.dependents) stack.push(link.row);
     }
   }
 

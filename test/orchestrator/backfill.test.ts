@@ -173,6 +173,49 @@ describe('a backfill', () => {
     expect((await store.getBackfill(backfill.id))?.state).toBe('failed');
   });
 
+  it('starts a downstream period on a partial success when its dependency accepts one', async () => {
+    const store = new MemoryStore();
+    const started: string[] = [];
+    const work = (id: string) => (ctx: TaskContext) =>
+      void started.push(`${id} ${ctx.period!.key}`);
+    const ingest = defineDag({
+      id: 'ingest',
+      dag: (b) => b.addNode('load').addNode('extras', { payload: { critical: false } }),
+      tasks: {
+        load: work('ingest'),
+        extras: (ctx) => {
+          if (ctx.period!.key === '2024-01-02') throw new Error('optional extras failed');
+        },
+      },
+      partitions: days,
+    });
+    const lenient = defineDag({
+      id: 'lenient',
+      dag: (b) => b.addNode('w'),
+      tasks: { w: work('lenient') },
+      partitions: days,
+      dependsOn: [{ dag: 'ingest', accept: ['succeeded', 'partially_succeeded'] }],
+    });
+    const strict = defineDag({
+      id: 'strict',
+      dag: (b) => b.addNode('w'),
+      tasks: { w: work('strict') },
+      partitions: days,
+      dependsOn: [{ dag: 'ingest' }],
+    });
+    const p = projectOf(ingest, lenient, strict);
+    const backfill = await createBackfill(p.dags, store, {
+      dag: 'ingest',
+      from: '2024-01-01',
+      to: '2024-01-03',
+    });
+    await drain(p, store);
+    expect(started).toContain('lenient 2024-01-02');
+    expect(started).not.toContain('strict 2024-01-02');
+    expect(started).toContain('strict 2024-01-03');
+    expect((await store.getBackfill(backfill.id))?.state).toBe('failed'); // strict 2024-01-02 blocked
+  });
+
   it('stops when cancelled: no more runs, its queued runs cancelled', async () => {
     const store = new MemoryStore();
     const log: Log = { started: [], early: [] };
