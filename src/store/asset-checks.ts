@@ -21,7 +21,7 @@ const isTime = (value: unknown): value is number =>
  * ```
  */
 export function checkAssetEvents(events: readonly NewAssetEvent[]): void {
-  if (!Array.isArray(events)) invalidArgument('the asset events', 'an array', events);
+  checkArray(events, 'the asset events');
   for (const e of events) {
     if (typeof e !== 'object' || e === null) invalidArgument('an asset event', 'an object', e);
     checkAssetUri(e.asset, 'the asset of an event');
@@ -54,7 +54,7 @@ export function checkAssetEvents(events: readonly NewAssetEvent[]): void {
  * ```
  */
 export function checkRunInputs(inputs: readonly RunInput[]): void {
-  if (!Array.isArray(inputs)) invalidArgument('the run inputs', 'an array', inputs);
+  checkArray(inputs, 'the run inputs');
   for (const i of inputs) {
     if (typeof i !== 'object' || i === null) invalidArgument('a run input', 'an object', i);
     if (!Number.isSafeInteger(i.eventId) || i.eventId < 1)
@@ -82,7 +82,7 @@ export function checkPartitionKeys(
   at: number,
 ): void {
   checkSetName(set);
-  if (!Array.isArray(keys)) invalidArgument('the partition keys', 'an array', keys);
+  checkArray(keys, 'the partition keys');
   for (const key of keys)
     if (!isText(key)) invalidArgument(`a key of partition set "${set}"`, 'a non-empty string', key);
   if (!isText(by)) invalidArgument('who adds partition keys', 'a non-empty string', by);
@@ -121,7 +121,7 @@ export function checkBackfill(backfill: NewBackfill, plan: readonly BackfillPart
     invalidArgument('who creates a backfill', 'a non-empty string', backfill.createdBy);
   if (!isTime(backfill.at))
     invalidArgument('the time of a backfill', 'a finite number of epoch ms', backfill.at);
-  if (!Array.isArray(plan)) invalidArgument('the plan of a backfill', 'an array', plan);
+  checkArray(plan, 'the plan of a backfill');
   const ords = new Set<number>();
   const periods = new Set<string>();
   for (const row of plan) {
@@ -143,6 +143,11 @@ export function checkBackfill(backfill: NewBackfill, plan: readonly BackfillPart
     ords.add(row.ord);
     periods.add(period);
   }
+}
+
+/** An array (a helper, not `Array.isArray` inline: that narrows a readonly array to `any[]`). */
+function checkArray(value: unknown, what: string): void {
+  if (!Array.isArray(value)) invalidArgument(what, 'an array', value);
 }
 
 /** JSON text: a string `JSON.parse` accepts. */

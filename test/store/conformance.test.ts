@@ -10,6 +10,8 @@ import type { RunRecord, RunStore, RunSummary, StoredEvent } from '../../src/sto
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { retentionCases } from './retention-cases.js';
 import { notificationCases } from './notification-cases.js';
+import { assetCases } from './asset-cases.js';
+import { backfillCases } from './backfill-cases.js';
 
 /** Temp directories made by `open`, removed after each test. */
 const tempDirs: string[] = [];
@@ -887,6 +889,8 @@ for (const backend of BACKENDS) {
 
     retentionCases(() => store);
     notificationCases(() => store);
+    assetCases(() => store);
+    backfillCases(() => store);
 
     describe('close', () => {
       it('resolves, and a second close resolves too', async () => {

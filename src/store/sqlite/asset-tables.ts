@@ -35,16 +35,8 @@ export type RecordChange = (
 const EVENT_COLUMNS = `e.id, e.asset, e.partition_key, ifnull(e.data_version, 'event:' || e.id) AS data_version,
   e.metadata, e.run_id, e.node, e.source, e.at`;
 
-/**
- * The latest run of each period of a DAG: the last row of each period in runs_latest's order
- * (created_at, then run_id, so of two runs made in the same millisecond the greater id is the
- * latest). One scan of the covering index; the window sorts nothing, the index gives its order.
- */
-const LATEST_PER_PERIOD = `SELECT period_key, run_id, status, created_at FROM (
-    SELECT ifnull(partition_key, '') AS period_key, run_id, status, created_at,
-      lead(run_id) OVER (PARTITION BY ifnull(partition_key, '') ORDER BY created_at, run_id) AS next
-    FROM runs INDEXED BY runs_latest WHERE dag_id = ?
-  ) WHERE next IS NULL`;
+/** A run's period key as its identity (and runs_latest) have it. */
+const PERIOD = `ifnull(partition_key, '')`;
 
 /**
  * Asset events, run inputs, dynamic partition keys and the latest run per period of a
@@ -120,10 +112,10 @@ export class SqliteAssetTables {
 
   /** O(partitions): asset_latest's rows of the asset, each joined to its event by id. */
   latest(asset: string, partitionKeys?: readonly string[]): StoredAssetEvent[] {
-    const rows = this.#s.latest.all(
+    const rows = this.#s.latest.all({
       asset,
-      partitionKeys === undefined ? null : JSON.stringify(partitionKeys),
-    ) as EventRow[];
+      keys: partitionKeys === undefined ? null : JSON.stringify(partitionKeys),
+    }) as EventRow[];
     return rows.map(toEvent);
   }
 
@@ -188,10 +180,7 @@ export class SqliteAssetTables {
     }));
   }
 
-  /**
-   * One query: the latest run per period, its newest input of each (asset, partition), and
-   * asset_latest by primary key. O(periods + their inputs).
-   */
+  /** One query (see `stale` below): O(inputs of the DAG), index reads only for most. */
   stale(dagId: string): StaleInput[] {
     const rows = this.#s.stale.raw().all(dagId) as [
       string,
@@ -215,14 +204,19 @@ export class SqliteAssetTables {
     );
   }
 
+  /**
+   * The last run of each period in runs_latest's order. Reading the DAG's runs and keeping the
+   * last of each period in JS is faster than any grouping in SQL here: the cost is turning
+   * rows into JS values, and a GROUP BY cannot skip the index entries either. O(runs of the DAG).
+   */
   latestRunPerPeriod(dagId: string): PeriodRun[] {
-    const rows = this.#s.latestPerPeriod.raw().all(dagId) as [string, string, string, number][];
-    return rows.map(([periodKey, runId, status, createdAt]) => ({
-      periodKey,
-      runId,
-      status: status as StoredRunStatus,
-      createdAt,
-    }));
+    const rows = this.#s.runsByPeriod.all(dagId) as [string, string, StoredRunStatus, number][];
+    const latest: PeriodRun[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const [periodKey, runId, status, createdAt] = rows[i]!;
+      if (rows[i + 1]?.[0] !== periodKey) latest.push({ periodKey, runId, status, createdAt });
+    }
+    return latest;
   }
 
   /** Add the keys not in the set yet, in order, after its last; one change if any was new. */
@@ -258,7 +252,7 @@ function prepare(db: Database) {
     latest: db.prepare(
       `SELECT ${EVENT_COLUMNS}
        FROM asset_latest l JOIN asset_events e ON e.id = l.event_id
-       WHERE l.asset = ?1 AND (?2 IS NULL OR l.partition_key IN (SELECT value FROM json_each(?2)))
+       WHERE l.asset = @asset AND (@keys IS NULL OR l.partition_key IN (SELECT value FROM json_each(@keys)))
        ORDER BY l.partition_key`,
     ),
     assets: db.prepare(
@@ -285,19 +279,29 @@ function prepare(db: Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, event_id) DO NOTHING`,
     ),
     inputs: db.prepare(`SELECT * FROM run_inputs WHERE run_id = ? ORDER BY event_id`),
+    // From the DAG's inputs (run_inputs_consumed), keeping those whose partition has a later
+    // event (asset_latest's key: no row read beyond the index) and another version; then only
+    // for those: is it its run's newest input of the partition, and is the run its period's
+    // latest (one runs_latest probe; `+` drops the column's affinity so the expression index
+    // applies). Ties of createdAt go to the greater run id, as in latestRunPerPeriod.
     stale: db.prepare(
-      `WITH latest AS MATERIALIZED (${LATEST_PER_PERIOD})
-       SELECT latest.period_key, i.run_id, i.asset, i.partition_key, i.data_version,
-         l.event_id, l.data_version
-       FROM latest
-       JOIN run_inputs i ON i.run_id = latest.run_id
-       JOIN asset_latest l ON l.asset = i.asset AND l.partition_key = i.partition_key
-       WHERE l.data_version <> i.data_version
-         AND NOT EXISTS (SELECT 1 FROM run_inputs n WHERE n.run_id = i.run_id AND n.asset = i.asset
-                         AND n.partition_key = i.partition_key AND n.event_id > i.event_id)
-       ORDER BY latest.period_key, i.asset, i.partition_key`,
+      `SELECT i.period_key, i.run_id, i.asset, i.partition_key, i.data_version, l.event_id, l.data_version
+       FROM run_inputs i JOIN asset_latest l ON l.asset = i.asset AND l.partition_key = i.partition_key
+       WHERE i.dag_id = ? AND l.event_id > i.event_id AND l.data_version <> i.data_version
+         AND NOT EXISTS (SELECT 1 FROM run_inputs n WHERE n.run_id = i.run_id AND n.event_id > i.event_id
+                         AND n.asset = i.asset AND n.partition_key = i.partition_key)
+         AND i.run_id = (SELECT r.run_id FROM runs r INDEXED BY runs_latest
+                         WHERE r.dag_id = i.dag_id AND ifnull(r.partition_key, '') = +i.period_key
+                         ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1)
+       ORDER BY i.period_key, i.asset, i.partition_key`,
     ),
-    latestPerPeriod: db.prepare(`${LATEST_PER_PERIOD} ORDER BY period_key`),
+    // Every run of the DAG in (period, createdAt, runId) order, from the covering index.
+    runsByPeriod: db
+      .prepare(
+        `SELECT ${PERIOD}, run_id, status, created_at FROM runs INDEXED BY runs_latest
+         WHERE dag_id = ? ORDER BY ${PERIOD}, created_at, run_id`,
+      )
+      .raw(),
     lastOrd: db.prepare(`SELECT max(ord) FROM partition_keys WHERE set_name = ?`).pluck(),
     insertKey: db.prepare(
       `INSERT INTO partition_keys (set_name, key, added_by, added_at, ord) VALUES (?, ?, ?, ?, ?)

@@ -6,7 +6,7 @@ import type { RunStatus } from '../../engine/index.js';
 import { runLeaseKey, type Lease, type LeaseAttempt } from '../lease.js';
 import { nextHolder, renewed } from '../lease-rules.js';
 import type { LogFilter, LogLevel, LogSource, StoredLogLine } from '../logs.js';
-import type { NewRunRequest, RunRequest, RunRequestKind } from '../requests.js';
+import type { NewRunRequest, RunRequest } from '../requests.js';
 import type {
   Commit,
   CreateRunOptions,
@@ -43,6 +43,19 @@ import type { Change, WaitOptions } from '../feed.js';
 import type { SignalFilter, SignalInput, StoredSignal } from '../signals.js';
 import { SqliteNotificationTable } from './notification-table.js';
 import { SqliteAssetTables } from './asset-tables.js';
+import {
+  FROM_RUNS,
+  prepareRunStatements,
+  SUMMARY_COLUMNS,
+  toLease,
+  toRequest,
+  toStoredLease,
+  type LeaseRow,
+  type LogRow,
+  type RequestRow,
+  type RunRow,
+  type RunStatements,
+} from './run-statements.js';
 import { SqliteBackfillTables } from './backfill-tables.js';
 import {
   checkAssetEvents,
@@ -96,59 +109,6 @@ export interface SqliteStoreOptions {
   readonly create?: boolean;
 }
 
-interface RunRow {
-  run_id: string;
-  dag_id: string;
-  status: string;
-  params: string;
-  partition_key: string | null;
-  graph: string;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-  module: string | null;
-  durability: string | null;
-  codec: string | null;
-  run_key: string | null;
-  origin: string | null;
-  pruned_at: number | null;
-  lease_owner: string | null;
-}
-
-interface LeaseRow {
-  key: string;
-  owner: string;
-  fence: number;
-  expires_at: number;
-}
-
-interface RequestRow {
-  id: number;
-  run_id: string;
-  kind: string;
-  actor: string;
-  at: number;
-  body: string | null;
-  state: string;
-  outcome: string | null;
-}
-
-interface LogRow {
-  id: number;
-  node: string;
-  attempt: number;
-  at: number;
-  level: string;
-  source: string;
-  message: string;
-  fields: string | null;
-}
-
-/** Every run column (the graph is in run_graphs: megabytes for a large DAG), with the lease holder. */
-const SUMMARY_COLUMNS = `runs.run_id, dag_id, status, params, partition_key, created_at, updated_at,
-  finished_at, module, durability, codec, run_key, origin, pruned_at, NULLIF(leases.owner, '') AS lease_owner`;
-const FROM_RUNS = `runs LEFT JOIN leases ON leases.key = 'run:' || runs.run_id`;
-
 /**
  * The embedded default {@link RunStore}: one SQLite file (better-sqlite3, WAL). A commit is one
  * transaction; the events of a commit are one journal row (see `journal-rows.ts`). A file damaged
@@ -165,7 +125,7 @@ export class SqliteStore implements RunStore {
   readonly #db: Database;
   readonly #base: Durability;
   #synchronous: Durability;
-  readonly #s: ReturnType<typeof prepare>;
+  readonly #s: RunStatements;
   readonly #commit: (runId: string, commit: Commit) => void;
   readonly #createRun: (record: RunRecord, options: CreateRunOptions) => void;
   readonly #lease: (fn: () => Lease | LeaseAttempt) => Lease | LeaseAttempt;
@@ -182,7 +142,7 @@ export class SqliteStore implements RunStore {
     this.#db = db;
     this.#base = durability;
     this.#synchronous = durability;
-    this.#s = prepare(db);
+    this.#s = prepareRunStatements(db);
     // Every write transaction is IMMEDIATE: it takes the write lock before it reads, so two
     // processes never both read, then race to write (SQLite would fail the second at once with
     // SQLITE_BUSY instead of waiting). Two owners asking for a lease are served one by one.
@@ -895,95 +855,4 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Block this thread for `ms` (a store operation is synchronous; this is the rare busy path). */
 function pause(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
-}
-
-/** Every statement the store runs, prepared once per connection. */
-function prepare(db: Database) {
-  const pluck = (sql: string): Statement => db.prepare(sql).pluck();
-  return {
-    insertRun: db.prepare(
-      `INSERT INTO runs (run_id, dag_id, status, params, partition_key, created_at, updated_at, finished_at, module, durability, codec, run_key, origin)
-       VALUES (@run_id, @dag_id, @status, @params, @partition_key, @created_at, @updated_at, @finished_at, @module, @durability, @codec, @run_key, @origin)`,
-    ),
-    findRunId: pluck(
-      `SELECT run_id FROM runs WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, run_id) = ?`,
-    ),
-    findRun: db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM ${FROM_RUNS} WHERE dag_id = ? AND ifnull(partition_key, '') = ? AND ifnull(run_key, runs.run_id) = ?`,
-    ),
-    insertGraph: db.prepare(`INSERT INTO run_graphs (run_id, graph) VALUES (?, ?)`),
-    selectRun: db.prepare(
-      `SELECT ${SUMMARY_COLUMNS}, run_graphs.graph FROM ${FROM_RUNS}
-       JOIN run_graphs ON run_graphs.run_id = runs.run_id WHERE runs.run_id = ?`,
-    ),
-    runExists: pluck(`SELECT 1 FROM runs WHERE run_id = ?`),
-    prunedAt: db.prepare(`SELECT pruned_at FROM runs WHERE run_id = ?`),
-    runKey: db.prepare(`SELECT dag_id, partition_key FROM runs WHERE run_id = ?`),
-    insertJournal: db.prepare(
-      `INSERT INTO journal (run_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)`,
-    ),
-    lastSeq: pluck(`SELECT last_seq FROM journal WHERE run_id = ? ORDER BY first_seq DESC LIMIT 1`),
-    selectJournal: pluck(
-      `SELECT entries FROM journal WHERE run_id = ? AND last_seq > ? ORDER BY first_seq`,
-    ),
-    putArtifact: db.prepare(
-      `INSERT OR REPLACE INTO artifacts (run_id, key, body) VALUES (?, ?, ?)`,
-    ),
-    getArtifact: pluck(`SELECT body FROM artifacts WHERE run_id = ? AND key = ?`),
-    putSnapshot: db.prepare(
-      `INSERT INTO snapshots (run_id, seq, body) VALUES (?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, body = excluded.body WHERE excluded.seq > snapshots.seq`,
-    ),
-    getSnapshot: db.prepare(`SELECT seq, body FROM snapshots WHERE run_id = ?`),
-    getLease: db.prepare(`SELECT key, owner, fence, expires_at FROM leases WHERE key = ?`),
-    putLease: db.prepare(
-      `INSERT INTO leases (key, owner, fence, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, fence = excluded.fence, expires_at = excluded.expires_at`,
-    ),
-    releaseLease: db.prepare(
-      `UPDATE leases SET owner = '', expires_at = 0 WHERE key = ? AND fence = ? AND owner <> ''`,
-    ),
-    insertRequest: db.prepare(
-      `INSERT INTO requests (run_id, kind, actor, at, body, state) VALUES (?, ?, ?, ?, ?, 'pending')`,
-    ),
-    pendingRequests: db.prepare(
-      `SELECT * FROM requests WHERE run_id = ? AND state = 'pending' ORDER BY id`,
-    ),
-    getRequest: db.prepare(`SELECT * FROM requests WHERE run_id = ? AND id = ?`),
-    completeRequest: db.prepare(
-      `UPDATE requests SET state = ?, outcome = ? WHERE run_id = ? AND id = ? AND state = 'pending'`,
-    ),
-    insertLog: db.prepare(
-      `INSERT INTO logs (run_id, node, attempt, at, level, source, message, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    selectLogs: db.prepare(
-      `SELECT id, node, attempt, at, level, source, message, fields FROM logs
-       WHERE run_id = @run AND id > @after AND (@node IS NULL OR node = @node) ORDER BY id LIMIT @limit`,
-    ),
-  };
-}
-
-/** The stored row as the lease rules see it (a released row keeps its fence, owner ''). */
-function toStoredLease(row: LeaseRow | undefined): Lease | undefined {
-  return row === undefined
-    ? undefined
-    : { key: row.key, owner: row.owner, fence: row.fence, expiresAt: row.expires_at };
-}
-
-/** The holder, if any: a released lease is no lease. */
-function toLease(row: LeaseRow | undefined): Lease | undefined {
-  return row === undefined || row.owner === '' ? undefined : toStoredLease(row);
-}
-
-function toRequest(row: RequestRow): RunRequest {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    kind: row.kind as RunRequestKind,
-    actor: row.actor,
-    at: row.at,
-    ...(row.body === null ? {} : { body: row.body }),
-    state: row.state as RunRequest['state'],
-    ...(row.outcome === null ? {} : { outcome: row.outcome }),
-  };
 }
