@@ -167,6 +167,33 @@ describe('asset-driven runs', () => {
     expect((await consumed(store, 'report'))[1]![1]).toEqual([again.id]);
   });
 
+  it('on the day clocks go back in Paris, the daily report waits for all 25 hours, each its own key', async () => {
+    const store = new MemoryStore();
+    const zone = 'Europe/Paris';
+    const parisHours = hourlyPartitions({ start: '2026-10-01T00:00', timezone: zone });
+    const parisDays = dailyPartitions({ start: '2026-10-01', timezone: zone });
+    const ingest = dag('ingest', { partitions: parisHours, produces: ['warehouse://events'] });
+    const report = dag('report', {
+      partitions: parisDays,
+      onAssets: asset('warehouse://events', { mapping: timeWindowMapping({ take: 'all' }) }),
+    });
+    const s = await scheduler(projectOf(ingest, report), store);
+    const day = parisDays.parse('2026-10-25');
+    const keys = [...parisHours.periods(day.start, day.end)].map((p) => p.key);
+    expect(keys).toHaveLength(25);
+    expect(keys.filter((k) => k.startsWith('2026-10-25T02:00'))).toEqual([
+      '2026-10-25T02:00+02:00',
+      '2026-10-25T02:00+01:00',
+    ]);
+    for (const key of keys.slice(0, -1)) await emit(store, 'warehouse://events', key);
+    await s.pass();
+    expect(await store.listRuns({ dagId: 'report' })).toEqual([]);
+    await emit(store, 'warehouse://events', keys.at(-1));
+    await s.pass();
+    const runs = await consumed(store, 'report');
+    expect(runs.map(([key, ids]) => [key, ids.length])).toEqual([['2026-10-25', 25]]);
+  });
+
   it('hourly ingest -> daily report with the last hour only', async () => {
     const store = new MemoryStore();
     const ingest = dag('ingest', { partitions: hours, produces: ['warehouse://events'] });
