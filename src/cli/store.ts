@@ -28,7 +28,7 @@ export interface OpenStoreOptions {
 }
 
 /**
- * Open the SQLite store a command works on. Only `run`, `signal set`, `pause` and `unpause` create a database; every other command
+ * Open the SQLite store a command works on. Only `run`, `signal set`, `pause`, `unpause`, `backfill`, `asset emit` and `partition-keys add` create a database; every other command
  * passes `mustExist`, so a mistyped `--db` fails instead of leaving an empty database behind.
  *
  * The SQLite module is imported here, not when the CLI loads: a better-sqlite3 built for another
@@ -64,7 +64,7 @@ function storeNotFound(path: string, db: string | undefined, cause: Error): Trib
   const which = db === undefined ? 'the default database; pass --db to name another' : 'check --db';
   return new TributaryError(
     'STORE_NOT_FOUND',
-    `No database at ${path}${given === path ? '' : ` (from \`${given}\`)`}: ${which} (only \`run\`, \`signal set\`, \`pause\` and \`unpause\` create one)`,
+    `No database at ${path}${given === path ? '' : ` (from \`${given}\`)`}: ${which} (only \`run\`, \`signal set\`, \`pause\`, \`unpause\`, \`backfill\`, \`asset emit\` and \`partition-keys add\` create one)`,
     { context: { received: given, path }, cause },
   );
 }

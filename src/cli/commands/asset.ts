@@ -48,62 +48,66 @@ export async function assetCommand(
     action === 'emit' && (options.project !== undefined || findProjectConfig(process.cwd()))
       ? (await projectFor(options.project)).dags
       : undefined;
-  return withStore(options.db, async (store) => {
-    switch (action) {
-      case 'emit': {
-        const event = await emitAssetEvent(registry, store, {
-          asset: uri!,
-          ...(options.partition === undefined ? {} : { partition: options.partition }),
-          ...(options.dataVersion === undefined ? {} : { dataVersion: options.dataVersion }),
-          ...(options.metadata === undefined ? {} : { metadata: metadataOf(options.metadata) }),
-          by: cliActor(),
-        });
-        output.out(
-          output.json
-            ? JSON.stringify(event)
-            : `Asset event ${event.id}: ${uri}${event.partitionKey === '' ? '' : ` [${event.partitionKey}]`} version ${event.dataVersion}.`,
-        );
-        return 0;
-      }
-      case 'list': {
-        const assets = await store.listAssets();
-        if (output.json) output.out(JSON.stringify(assets));
-        else if (assets.length === 0) output.out('No asset events.');
-        else
+  return withStore(
+    options.db,
+    async (store) => {
+      switch (action) {
+        case 'emit': {
+          const event = await emitAssetEvent(registry, store, {
+            asset: uri!,
+            ...(options.partition === undefined ? {} : { partition: options.partition }),
+            ...(options.dataVersion === undefined ? {} : { dataVersion: options.dataVersion }),
+            ...(options.metadata === undefined ? {} : { metadata: metadataOf(options.metadata) }),
+            by: cliActor(),
+          });
           output.out(
-            table(
-              ['asset', 'partitions', 'latest', 'version', 'at', 'by'],
-              assets.map(({ asset, partitions, latest }) => [
-                asset,
-                String(partitions),
-                latest.partitionKey,
-                latest.dataVersion,
-                time(latest.at),
-                latest.source,
-              ]),
-            ),
+            output.json
+              ? JSON.stringify(event)
+              : `Asset event ${event.id}: ${uri}${event.partitionKey === '' ? '' : ` [${event.partitionKey}]`} version ${event.dataVersion}.`,
           );
-        return 0;
+          return 0;
+        }
+        case 'list': {
+          const assets = await store.listAssets();
+          if (output.json) output.out(JSON.stringify(assets));
+          else if (assets.length === 0) output.out('No asset events.');
+          else
+            output.out(
+              table(
+                ['asset', 'partitions', 'latest', 'version', 'at', 'by'],
+                assets.map(({ asset, partitions, latest }) => [
+                  asset,
+                  String(partitions),
+                  latest.partitionKey,
+                  latest.dataVersion,
+                  time(latest.at),
+                  latest.source,
+                ]),
+              ),
+            );
+          return 0;
+        }
+        case 'show': {
+          const events =
+            options.history === true
+              ? await store.assetEvents({
+                  asset: uri!,
+                  ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
+                  limit,
+                })
+              : await store.latestAssetEvents(
+                  uri!,
+                  options.partition === undefined ? undefined : [options.partition],
+                );
+          if (output.json) output.out(JSON.stringify(events));
+          else if (events.length === 0) output.out(`No events of ${uri}.`);
+          else output.out(eventTable(events));
+          return 0;
+        }
       }
-      case 'show': {
-        const events =
-          options.history === true
-            ? await store.assetEvents({
-                asset: uri!,
-                ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
-                limit,
-              })
-            : await store.latestAssetEvents(
-                uri!,
-                options.partition === undefined ? undefined : [options.partition],
-              );
-        if (output.json) output.out(JSON.stringify(events));
-        else if (events.length === 0) output.out(`No events of ${uri}.`);
-        else output.out(eventTable(events));
-        return 0;
-      }
-    }
-  });
+    },
+    { create: action === 'emit' },
+  );
 }
 
 function eventTable(events: readonly StoredAssetEvent[]): string {

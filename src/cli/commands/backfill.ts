@@ -7,7 +7,12 @@ import {
   type BackfillPreview,
   type BackfillRequest,
 } from '../../orchestrator/index.js';
-import type { StoredBackfill, StoredBackfillPartition } from '../../store/index.js';
+import {
+  MemoryStore,
+  type RunStore,
+  type StoredBackfill,
+  type StoredBackfillPartition,
+} from '../../store/index.js';
 import { cliActor } from '../actor.js';
 import { parseChoice } from '../choice.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
@@ -66,22 +71,42 @@ export async function backfillCommand(
     confirm: options.yes === true,
     by: cliActor(),
   };
-  return withStore(options.db, async (store) => {
-    if (options.dryRun === true) {
-      const preview = await previewBackfill(project.dags, store, request);
-      printPlan(preview, output);
-      return 0;
-    }
-    const backfill = await createBackfill(project.dags, store, request);
-    if (output.json) output.out(JSON.stringify(backfill));
-    else
-      output.out(
-        `Backfill ${backfill.id} of ${dag} from ${options.from} to ${options.to}: ` +
-          `${backfill.counts.planned ?? 0} runs planned, ${backfill.counts.skipped ?? 0} periods skipped (already succeeded). ` +
-          `The scheduler runs it; \`tributary backfills ${backfill.id}\` shows its progress.`,
-      );
+  if (options.dryRun === true) {
+    // A dry run writes nothing, not even a new database: without one, nothing has run yet.
+    const preview = await withExistingStore(options.db, (store) =>
+      previewBackfill(project.dags, store, request),
+    );
+    printPlan(preview, output);
     return 0;
-  });
+  }
+  return withStore(
+    options.db,
+    async (store) => {
+      const backfill = await createBackfill(project.dags, store, request);
+      if (output.json) output.out(JSON.stringify(backfill));
+      else
+        output.out(
+          `Backfill ${backfill.id} of ${dag} from ${options.from} to ${options.to}: ` +
+            `${backfill.counts.planned ?? 0} runs planned, ${backfill.counts.skipped ?? 0} periods skipped (already succeeded). ` +
+            `The scheduler runs it; \`tributary backfills ${backfill.id}\` shows its progress.`,
+        );
+      return 0;
+    },
+    { create: true },
+  );
+}
+
+/** `fn` on the store at `db`, or on an empty one when there is no database there yet. */
+async function withExistingStore<T>(
+  db: string | undefined,
+  fn: (store: RunStore) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withStore(db, fn);
+  } catch (error) {
+    if (!(error instanceof TributaryError && error.code === 'STORE_NOT_FOUND')) throw error;
+    return fn(new MemoryStore());
+  }
 }
 
 function printPlan(preview: BackfillPreview, output: Output): void {

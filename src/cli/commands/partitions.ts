@@ -166,28 +166,32 @@ export async function partitionKeysCommand(
     throw new TributaryError('USAGE', 'partition-keys add needs at least one key', {
       context: { received: keys },
     });
-  return withStore(options.db, async (store) => {
-    if (action === 'add') {
-      const added = await store.addPartitionKeys(set, keys, cliActor(), Date.now());
-      output.out(
-        output.json
-          ? JSON.stringify({ set, added })
-          : `Added ${added.length} key(s) to ${set}${added.length < keys.length ? ` (${keys.length - added.length} already there)` : ''}.`,
-      );
+  return withStore(
+    options.db,
+    async (store) => {
+      if (action === 'add') {
+        const added = await store.addPartitionKeys(set, keys, cliActor(), Date.now());
+        output.out(
+          output.json
+            ? JSON.stringify({ set, added })
+            : `Added ${added.length} key(s) to ${set}${added.length < keys.length ? ` (${keys.length - added.length} already there)` : ''}.`,
+        );
+        return 0;
+      }
+      const stored = await store.partitionKeys(set);
+      if (output.json) output.out(JSON.stringify(stored));
+      else if (stored.length === 0) output.out(`No keys in ${set}.`);
+      else
+        output.out(
+          table(
+            ['key', 'added by', 'at'],
+            stored.map((k) => [k.key, k.addedBy, time(k.addedAt)]),
+          ),
+        );
       return 0;
-    }
-    const stored = await store.partitionKeys(set);
-    if (output.json) output.out(JSON.stringify(stored));
-    else if (stored.length === 0) output.out(`No keys in ${set}.`);
-    else
-      output.out(
-        table(
-          ['key', 'added by', 'at'],
-          stored.map((k) => [k.key, k.addedBy, time(k.addedAt)]),
-        ),
-      );
-    return 0;
-  });
+    },
+    { create: action === 'add' },
+  );
 }
 
 /**
