@@ -22,6 +22,15 @@ import type { StoredRunStatus } from './run-store.js';
  * - **Signals**: entries of a signal's history older than the cutoff, except the latest entry of
  *   each (name, period), which is its current value.
  *
+ * - **Asset history is kept**: asset events, run inputs, dynamic partition keys and backfills
+ *   are lineage, and never pruned. A run's inputs outlive even a dropped summary: they are what
+ *   says its DAG consumed those events, so dropping a run never makes an asset-driven DAG
+ *   consume an event again.
+ * - **A backfill's plan row whose run was removed whole** keeps the run id (the plan says which
+ *   run it made), without a `runStatus`; its backfill's `counts` count it as `removed`. Only
+ *   finished runs are removed, so the row is done: nothing waits on it, and a backfill never
+ *   makes a second run for a row that has a run id.
+ *
  * With `dagId`, only that DAG's runs, triggers and feed entries; signals belong to no DAG and are
  * left alone.
  */

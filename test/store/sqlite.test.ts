@@ -223,6 +223,17 @@ describe('SqliteStore persistence', () => {
     const store = open();
     expect(await store.getRun('old')).toMatchObject({ runId: 'old', status: 'running' });
     expect(await store.acquireLease('run:old', 'me', 1_000)).toMatchObject({ acquired: true });
+    // Migration 7's index covers the runs made before it; its tables work.
+    expect(await store.latestRunPerPeriod('etl')).toEqual([
+      { periodKey: '', runId: 'old', status: 'running', createdAt: 1 },
+    ]);
+    const [e] = await store.addAssetEvents([
+      { asset: 'db://t', partitionKey: '', source: 'lib', at: 2 },
+    ]);
+    await store.addRunInputs('old', [
+      { eventId: e!.id, asset: 'db://t', partitionKey: '', dataVersion: e!.dataVersion },
+    ]);
+    expect(await store.unconsumedAssetEvents('etl', ['db://t'])).toEqual([]);
   });
 
   it("':memory:' opens a private, working database", async () => {
