@@ -96,7 +96,7 @@ export function assetConditionOf(
     if (given.length === 0) invalidArgument(`\`onAssets\` of "${id}"`, 'at least one asset', given);
     return allOf(...(given as readonly AssetConditionInput[]));
   }
-  return conditionOf(given as AssetConditionInput, `\`onAssets\` of "${id}"`);
+  return conditionOf(given, `\`onAssets\` of "${id}"`);
 }
 
 /**

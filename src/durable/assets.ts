@@ -47,7 +47,8 @@ export function dagAssets(
   taskProduces: ReadonlyMap<string, readonly string[]>,
   taskOf: (node: string) => string,
 ): DagAssets {
-  if (given !== undefined && !Array.isArray(given))
+  const list: readonly (string | ProducedAssetOptions)[] = given ?? [];
+  if (!Array.isArray(list))
     invalidArgument(`\`produces\` of "${id}"`, 'an array of asset URIs or { asset, node }', given);
   const produces: ProducedAsset[] = [];
   const seen = new Set<string>();
@@ -57,14 +58,12 @@ export function dagAssets(
     seen.add(key);
     produces.push({ asset, node });
   };
-  (given ?? []).forEach((entry, i) => {
+  list.forEach((entry, i) => {
     const where = `produces[${i}] of "${id}"`;
-    const options: ProducedAssetOptions =
-      typeof entry === 'string'
-        ? { asset: entry }
-        : typeof entry === 'object' && entry !== null
-          ? entry
-          : invalidArgument(where, 'an asset URI or { asset, node }', entry);
+    const given: unknown = entry;
+    if (typeof given !== 'string' && (typeof given !== 'object' || given === null))
+      invalidArgument(where, 'an asset URI or { asset, node }', given);
+    const options = (typeof given === 'string' ? { asset: given } : given) as ProducedAssetOptions;
     checkAssetUri(options.asset, `the asset of ${where}`);
     const node =
       options.node === undefined

@@ -30,12 +30,10 @@ export function externalAssets(
   const out = new Map<string, PeriodSpace>();
   given.forEach((entry, i) => {
     const where = `assets[${i}] of the project`;
-    const options: ExternalAssetOptions =
-      typeof entry === 'string'
-        ? { asset: entry }
-        : typeof entry === 'object' && entry !== null
-          ? entry
-          : invalidArgument(where, 'an asset URI or { asset, partitions }', entry);
+    const value: unknown = entry;
+    if (typeof value !== 'string' && (typeof value !== 'object' || value === null))
+      invalidArgument(where, 'an asset URI or { asset, partitions }', value);
+    const options = (typeof value === 'string' ? { asset: value } : value) as ExternalAssetOptions;
     checkAssetUri(options.asset, `the asset of ${where}`);
     const partitions = options.partitions ?? UNPARTITIONED_SPACE;
     if (

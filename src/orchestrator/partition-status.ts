@@ -1,6 +1,7 @@
 import { TributaryError } from '../errors/index.js';
 import type { RunStore, StaleInput, StoredRunStatus } from '../store/index.js';
 import {
+  CronSchedule,
   DynamicPartitionSpace,
   partitionRange,
   StaticPartitionSpace,
@@ -226,8 +227,11 @@ async function rangeOf(
 
 /** The first period of a time set that has a start; else the earliest period seen in the store. */
 function firstKey(space: PeriodSpace, seen: readonly string[], now: number): string | undefined {
-  const start = (space as { start?: unknown }).start;
-  if (typeof start === 'number') return space.periods(start, now).next().value?.key;
+  const start = space instanceof CronSchedule ? space.start : undefined;
+  if (start !== undefined) {
+    const first = space.periods(start, now).next();
+    return first.done === true ? undefined : first.value.key;
+  }
   let earliest: Period | undefined;
   for (const key of seen) {
     let period: Period;

@@ -56,6 +56,8 @@ export class CronSchedule implements PeriodSpace {
   readonly delay: number;
   readonly timezone: string;
   readonly description: string;
+  /** No period starts before this instant (epoch ms); undefined: the schedule has no start. */
+  readonly start: number | undefined;
   readonly #space: TickSpace;
 
   constructor(expression: string, options: CronScheduleOptions = {}) {
@@ -89,6 +91,7 @@ export class CronSchedule implements PeriodSpace {
     this.delay = delay;
     this.timezone = zone.timezone;
     this.description = this.#space.description;
+    this.start = start;
   }
 
   parse(key: string): Period {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { describeCondition } from '../../durable/index.js';
 import { TributaryError } from '../../errors/index.js';
 import type { RunStore, RunSummary } from '../../store/index.js';
 import { dbOption, jsonOption, type CommandContext } from '../command-context.js';
@@ -18,12 +19,18 @@ interface DagRow {
   readonly module: string;
   readonly environment: string;
   readonly schedule: { cron: string; timezone: string; delayMs: number } | undefined;
+  /** Its partitions, for people (`daily partitions in UTC from 2024-01-01`). */
+  readonly partitions: string;
   /** The next period to fall due and when. */
   readonly next: { period: string; dueAt: number } | undefined;
   readonly paused: boolean;
   readonly lastRun: { runId: string; status: string; periodKey: string; at: number } | undefined;
   readonly dependsOn: readonly string[];
   readonly triggers: readonly string[];
+  /** The asset updates that start it, as text. */
+  readonly onAssets: string | undefined;
+  /** The assets it produces. */
+  readonly produces: readonly string[];
 }
 
 /**
@@ -53,7 +60,7 @@ export async function dagsCommand(
     const paused = new Set((await store?.pausedDags())?.map((p) => p.dagId));
     const rows: DagRow[] = [];
     for (const { definition, module } of project.dags) {
-      const { schedule, dependsOn, signals, triggers } = definition.scheduling;
+      const { schedule, dependsOn, signals, triggers, periods, onAssets } = definition.scheduling;
       const next = schedule === undefined ? undefined : first(schedule.due(now));
       const last = await lastRun(store, definition.id);
       rows.push({
@@ -64,6 +71,7 @@ export async function dagsCommand(
           schedule === undefined
             ? undefined
             : { cron: schedule.expression, timezone: schedule.timezone, delayMs: schedule.delay },
+        partitions: periods.description,
         next:
           next === undefined || schedule === undefined
             ? undefined
@@ -80,6 +88,8 @@ export async function dagsCommand(
               },
         dependsOn: [...dependsOn.map((d) => d.dag), ...signals.map((s) => `signal:${s.signal}`)],
         triggers: triggers.map((t) => `${t.dag} (on ${t.on})`),
+        onAssets: onAssets === undefined ? undefined : describeCondition(onAssets),
+        produces: [...new Set(definition.assets.produces.map((p) => p.asset))],
       });
     }
     if (output.json) {
@@ -96,16 +106,24 @@ export async function dagsCommand(
           'last run',
           'waits for',
           'triggers',
+          'assets',
           'environment',
         ],
         rows.map((r) => [
           r.id,
-          r.schedule === undefined ? '-' : `${r.schedule.cron} ${r.schedule.timezone}`,
+          r.schedule === undefined
+            ? r.partitions === 'unpartitioned'
+              ? '-'
+              : `none (${r.partitions})`
+            : `${r.schedule.cron} ${r.schedule.timezone}`,
           r.next === undefined ? '-' : `${time(r.next.dueAt)} (${r.next.period})`,
           r.paused ? 'yes' : 'no',
           r.lastRun === undefined ? '-' : `${r.lastRun.status} ${time(r.lastRun.at)}`,
-          r.dependsOn.join(', ') || '-',
+          [...r.dependsOn, ...(r.onAssets === undefined ? [] : [`updates of ${r.onAssets}`])].join(
+            ', ',
+          ) || '-',
           r.triggers.join(', ') || '-',
+          r.produces.length === 0 ? '-' : `produces ${r.produces.join(', ')}`,
           r.environment,
         ]),
       ),
