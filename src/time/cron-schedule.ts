@@ -119,6 +119,21 @@ export class CronSchedule implements PeriodSpace {
   }
 
   /**
+   * How many periods {@link CronSchedule.periods} lists for `[from, to)`, without listing
+   * them: O(daylight-saving transitions crossed) for the expressions of hourly to monthly
+   * partitions, a walk for others.
+   *
+   * @throws `INVALID_ARGUMENT` when `from` or `to` is not a number, or `from > to`.
+   * @example
+   * ```ts
+   * cronSchedule('0 * * * *').countPeriods(Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)); // 8760
+   * ```
+   */
+  countPeriods(from: number, to: number): number {
+    return this.#space.countPeriods(from, to);
+  }
+
+  /**
    * When `period` is due: its end plus the delay.
    *
    * @example

@@ -1,7 +1,8 @@
 import { Cron, CronPattern } from 'croner';
 import { TributaryError, describeValue } from '../errors/index.js';
 import type { Ticks } from './tick-space.js';
-import { TIME_DOMAIN, type Transition, type ZoneRules } from './zoned-time.js';
+import { type WallSteps, wallSteps } from './wall-steps.js';
+import { type OffsetSpan, TIME_DOMAIN, type Transition, type ZoneRules } from './zoned-time.js';
 
 /**
  * The instants a cron expression fires at in a time zone, with Tributary's daylight-saving
@@ -22,11 +23,25 @@ import { TIME_DOMAIN, type Transition, type ZoneRules } from './zoned-time.js';
  * read with the offset before the gap; a segment that starts at a fold drops the wall times of
  * the fold's second pass unless the expression is a frequency. A search visits the segments
  * in order and stops at the first (or last) instant; each step costs one croner search.
+ *
+ * Fast path, for the calendar expressions of hourly to monthly partitions ({@link wallSteps}):
+ * away from a transition (no gap or fold in play: the latest transition is at least its shift
+ * behind, the next one beyond the tick), the method above reduces to "the next matching wall
+ * time, minus the span's offset", which is arithmetic. Near transitions, and for any other
+ * expression, the general search runs. So a walk through hourly ticks costs O(1) per tick, and
+ * counting ticks jumps a whole span of one offset at once: O(transitions crossed).
  */
 
 /** A gap or fold lasts far less than this; transitions are farther apart than this. */
 const SHIFT_MAX = 2 * 86_400_000;
 const MINUTE = 60_000;
+
+/**
+ * The fast path serves ticks from the year 100 (croner, like `Date`, reads years 0-99 as
+ * 1900-1999 in places) to a day before the domain's end (where croner stops finding ticks).
+ */
+const FAST_FROM = -59_011_459_200_000;
+const FAST_TO = TIME_DOMAIN.max - 86_400_000;
 
 /** The fields of a five-field cron expression, or a nickname such as `@daily`. */
 const SHAPE = /^\s*(@\w+|\S+\s+\S+\s+\S+\s+\S+\s+\S+)\s*$/;
@@ -46,6 +61,8 @@ export class CronTicks implements Ticks {
   readonly #zone: ZoneRules;
   /** Fires in every hour of the day: a frequency, which fires in both passes of a fold. */
   readonly #everyHour: boolean;
+  /** The expression's matches as arithmetic, for calendar expressions. */
+  readonly #steps: WallSteps | undefined;
 
   constructor(expression: unknown, zone: ZoneRules) {
     if (typeof expression !== 'string' || !SHAPE.test(expression)) {
@@ -63,6 +80,7 @@ export class CronTicks implements Ticks {
     }
     this.#zone = zone;
     this.#everyHour = pattern.hour.every((hour) => hour === 1);
+    this.#steps = wallSteps(expression);
     if (this.#wallAtOrAfter(TIME_DOMAIN.min) === undefined) {
       invalidCron(expression, 'a cron expression that fires at least once');
     }
@@ -72,6 +90,10 @@ export class CronTicks implements Ticks {
     const zone = this.#zone;
     let t = Math.max(Math.ceil(from), TIME_DOMAIN.min);
     const limit = Math.min(before, TIME_DOMAIN.max);
+    if (t < limit) {
+      const tick = this.#fastAtOrAfter(t);
+      if (tick !== undefined) return tick < limit ? tick : undefined;
+    }
     while (t < limit) {
       const offset = zone.offsetAt(t);
       const last = zone.transitionsIn(t - SHIFT_MAX, t).at(-1);
@@ -114,6 +136,56 @@ export class CronTicks implements Ticks {
     }
   }
 
+  /**
+   * How many ticks fall in `[from, to)`. Jumps over each span of one offset with the
+   * arithmetic of {@link wallSteps}: O(transitions crossed) for calendar expressions; other
+   * expressions walk tick by tick.
+   */
+  countIn(from: number, to: number): number {
+    const steps = this.#steps;
+    let count = 0;
+    for (let t = this.atOrAfter(from, to); t !== undefined; t = this.atOrAfter(t + 1, to)) {
+      count++;
+      // The ticks after `t` that the fast path would list one by one, counted at once.
+      const span = steps === undefined ? undefined : this.#fastSpan(t + 1);
+      if (steps === undefined || span === undefined) continue;
+      const end = Math.min(span.to, FAST_TO, to);
+      const first = steps.index(t + 1 + span.offset);
+      const beyond = steps.index(end + span.offset);
+      if (beyond > first) {
+        count += beyond - first;
+        t = steps.at(beyond - 1) - span.offset;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The first tick at or after `t` by the fast path, or `undefined` when it does not apply
+   * there (then the general search decides).
+   */
+  #fastAtOrAfter(t: number): number | undefined {
+    const span = this.#steps === undefined ? undefined : this.#fastSpan(t);
+    if (span === undefined) return undefined;
+    const steps = this.#steps!;
+    const tick = steps.at(steps.index(t + span.offset)) - span.offset;
+    return tick < span.to && tick < FAST_TO ? tick : undefined;
+  }
+
+  /**
+   * The span of one offset holding `t`, when the general search from `t` reduces to the
+   * arithmetic: `t` is in the fast range, and the latest transition is at least its shift
+   * behind (no gap tick, no fold's second pass left to handle).
+   */
+  #fastSpan(t: number): OffsetSpan | undefined {
+    if (t < FAST_FROM || t >= FAST_TO) return undefined;
+    const span = this.#zone.spanAt(t);
+    const last = span.last;
+    return last === undefined || t >= last.at + Math.abs(last.after - last.before)
+      ? span
+      : undefined;
+  }
+
   /** The first wall time of the gap at `transition` that fires at or after `t`, shifted. */
   #gapTick(transition: Transition, t: number): number | undefined {
     const { at, before, after } = transition;
@@ -124,6 +196,10 @@ export class CronTicks implements Ticks {
 
   /** The first wall time at or after `wall` that the expression matches. */
   #wallAtOrAfter(wall: number): number | undefined {
+    const steps = this.#steps;
+    if (steps !== undefined && wall >= FAST_FROM && wall < FAST_TO) {
+      return steps.at(steps.index(Math.ceil(wall)));
+    }
     return this.#cron.nextRun(new Date(wall - 1))?.getTime();
   }
 }

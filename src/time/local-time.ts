@@ -1,3 +1,4 @@
+import { dateOfDay, pad } from './civil-date.js';
 import { type ZoneRules, utcInstant } from './zoned-time.js';
 
 /**
@@ -7,6 +8,12 @@ import { type ZoneRules, utcInstant } from './zoned-time.js';
  */
 
 const DAY = 86_400_000;
+
+/**
+ * The day last written by {@link formatLocalDate}: its day number, date fields and month as
+ * text (a day number that is never a whole number at first, so the first call computes).
+ */
+const last = { days: NaN, fields: [0, 0, 0] as [number, number, number], month: '' };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
@@ -93,9 +100,17 @@ export function parseLocalMonth(text: string): number | undefined {
  * ```
  */
 export function formatLocalDate(instant: number, zone: ZoneRules, month = false): string {
-  const wall = new Date(zone.wallTime(instant));
-  const text = `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}`;
-  return month ? text : `${text}-${pad(wall.getUTCDate())}`;
+  const days = Math.floor(Math.trunc(zone.wallTime(instant)) / DAY);
+  // Consecutive calls mostly move a few days within a month: step the day, keep the month.
+  const ahead = days - last.days;
+  if (ahead >= 0 && last.fields[2] + ahead <= 28) {
+    last.fields[2] += ahead;
+  } else {
+    const [year, monthOfYear] = dateOfDay(days, last.fields);
+    last.month = `${pad(year, 4)}-${pad(monthOfYear)}`;
+  }
+  last.days = days;
+  return month ? last.month : `${last.month}-${pad(last.fields[2])}`;
 }
 
 /** The wall time of `[year, month, day, hour?, minute?]`, if every field is in range. */
@@ -111,8 +126,4 @@ function wallOf(fields: readonly number[]): number | undefined {
     date.getUTCHours() === hour &&
     date.getUTCMinutes() === minute;
   return valid ? wall : undefined;
-}
-
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, '0');
 }

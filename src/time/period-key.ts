@@ -1,3 +1,4 @@
+import { dateOfDay, pad } from './civil-date.js';
 import { type ZoneRules, utcInstant } from './zoned-time.js';
 
 /**
@@ -14,6 +15,13 @@ import { type ZoneRules, utcInstant } from './zoned-time.js';
  * offset: sort periods by `start`.
  */
 
+const DAY = 86_400_000;
+
+/** Scratch fields of {@link formatInstantKey} (synchronous: never shared across calls). */
+const FIELDS: [number, number, number] = [0, 0, 0];
+/** The date and offset of the last key written, as text. */
+const last = { days: NaN, date: '', offset: NaN, zone: '' };
+
 const KEY =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{3}))?)?(?:Z|([+-])(\d{2}):(\d{2})(?::(\d{2}))?)$/;
 
@@ -27,15 +35,28 @@ const KEY =
  */
 export function formatInstantKey(instant: number, zone: ZoneRules): string {
   const offset = zone.offsetAt(instant);
-  const wall = new Date(instant + offset);
-  let text =
-    `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}` +
-    `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
-  const seconds = wall.getUTCSeconds();
-  const milliseconds = wall.getUTCMilliseconds();
+  const wall = Math.trunc(instant + offset);
+  // Date fields by arithmetic (no `Date` per key): a range of keys is written in a loop, and
+  // consecutive keys mostly share their date and offset, which are kept from the last call.
+  const days = Math.floor(wall / DAY);
+  if (days !== last.days) {
+    const date = dateOfDay(days, FIELDS);
+    last.days = days;
+    last.date = `${pad(date[0], 4)}-${pad(date[1])}-${pad(date[2])}`;
+  }
+  if (offset !== last.offset) {
+    last.offset = offset;
+    last.zone = formatOffset(offset);
+  }
+  const inDay = wall - days * DAY;
+  const hours = Math.floor(inDay / 3_600_000);
+  const minutes = Math.floor(inDay / 60_000) % 60;
+  const seconds = Math.floor(inDay / 1000) % 60;
+  const milliseconds = inDay % 1000;
+  let text = `${last.date}T${pad(hours)}:${pad(minutes)}`;
   if (seconds !== 0 || milliseconds !== 0) text += `:${pad(seconds)}`;
   if (milliseconds !== 0) text += `.${pad(milliseconds, 3)}`;
-  return text + formatOffset(offset);
+  return text + last.zone;
 }
 
 /**
@@ -84,8 +105,4 @@ function formatOffset(offset: number): string {
   const seconds = total % 60;
   const text = `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}`;
   return `${offset < 0 ? '-' : '+'}${text}${seconds === 0 ? '' : `:${pad(seconds)}`}`;
-}
-
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, '0');
 }

@@ -6,7 +6,8 @@ import { TributaryError, describeValue } from '../errors/index.js';
  * An offset is in milliseconds, local time minus UTC (`3_600_000` for Europe/Paris in winter).
  * A zone's offset changes only at its transitions. They are found once per zone and UTC year,
  * by sampling the offset at every UTC midnight and bisecting each change to the millisecond,
- * then kept: after the first call for a year, an offset costs a binary search. Two transitions
+ * then kept: after the first call for a year, an offset costs a scan of that year's few
+ * transitions, and O(1) while look-ups stay in the span of one offset. Two transitions
  * less than a day apart would be seen as one; the tz database has none in this domain.
  */
 
@@ -39,6 +40,25 @@ export interface Transition {
   readonly after: number;
 }
 
+/**
+ * A stretch of time with one offset, around an instant: no transition happens in `(from, to)`
+ * apart from none at all, `offset` holds on `[from, to)`, and `last` is the latest transition
+ * at or before `from` (`undefined` when there is none in the year before). `to` is the next
+ * transition, or the end of a UTC year when none comes before it.
+ *
+ * @example
+ * ```ts
+ * const span = zoneRules('Europe/Paris').spanAt(Date.UTC(2026, 5, 1));
+ * span.from === Date.UTC(2026, 2, 29, 1) && span.to === Date.UTC(2026, 9, 25, 1); // true
+ * ```
+ */
+export interface OffsetSpan {
+  readonly from: number;
+  readonly to: number;
+  readonly offset: number;
+  readonly last: Transition | undefined;
+}
+
 /** The offset at a UTC year's start and the transitions `t` with `start < t.at <= end`. */
 interface YearRules {
   readonly offset: number;
@@ -60,6 +80,8 @@ export class ZoneRules {
   readonly timezone: string;
   readonly #format: Intl.DateTimeFormat;
   readonly #years = new Map<number, YearRules>();
+  /** The span of the last look-up: consecutive look-ups mostly fall in the same one. */
+  #span: OffsetSpan = { from: 0, to: 0, offset: 0, last: undefined };
 
   constructor(format: Intl.DateTimeFormat) {
     this.#format = format;
@@ -68,13 +90,41 @@ export class ZoneRules {
 
   /** The offset in force at `instant` (milliseconds, local minus UTC). */
   offsetAt(instant: number): number {
-    const rules = this.#year(yearOf(instant));
-    let offset = rules.offset;
+    const span = this.#span;
+    return span.from <= instant && instant < span.to ? span.offset : this.spanAt(instant).offset;
+  }
+
+  /**
+   * The {@link OffsetSpan} holding `instant`: what a walk through time needs to step with
+   * plain arithmetic until `to`. O(1) when `instant` is in the span of the last look-up, else
+   * a scan of one or two years' transitions.
+   */
+  spanAt(instant: number): OffsetSpan {
+    const cached = this.#span;
+    if (cached.from <= instant && instant < cached.to) return cached;
+    const year = yearOf(instant);
+    const rules = this.#year(year);
+    let last: Transition | undefined;
+    let next: Transition | undefined;
     for (const transition of rules.transitions) {
-      if (transition.at > instant) break;
-      offset = transition.after;
+      if (transition.at > instant) {
+        next = transition;
+        break;
+      }
+      last = transition;
     }
-    return offset;
+    // A transition at a year's first instant is listed by the year before.
+    if (last === undefined && year > 1) last = this.#year(year - 1).transitions.at(-1);
+    const start = Math.max(utcInstant(year, 1, 1), TIME_DOMAIN.min);
+    const span: OffsetSpan = Object.freeze({
+      from: last?.at ?? start,
+      to: next?.at ?? utcInstant(year + 1, 1, 1),
+      offset: last !== undefined && last.at <= instant ? last.after : rules.offset,
+      last,
+    });
+    // Outside the domain, where `yearOf` clamps, the span does not hold `instant`: no caching.
+    if (span.from <= instant && instant < span.to) this.#span = span;
+    return span;
   }
 
   /** The transitions `t` with `from < t.at <= to`, in order. */
