@@ -4,6 +4,7 @@ import type { CreateRunOptions, RunInput, RunStore, StoredAssetEvent } from '../
 import { requirementMet, UNPARTITIONED, type Period } from '../time/index.js';
 import { assetIndex, leafMapping, type AssetInfo, type AssetLeaf } from './asset-index.js';
 import type { Project } from './load-project.js';
+import { mappedDownstream } from './mapped-periods.js';
 
 /** How the scheduler makes a run: found by identity, or queued with what `create` says. */
 export type EnsureRun = (
@@ -60,6 +61,19 @@ export class AssetRuns {
           periods.set(period.key, period);
       for (const period of periods.values()) await this.#evaluate(def, period, asset);
     }
+  }
+
+  /**
+   * True when a run of `def` reads assets when it starts (see {@link inputsAtStart}): it runs on
+   * assets, or an upstream DAG it depends on produces some. Cheap: no store access.
+   */
+  readsAssets(def: DagDefinition): boolean {
+    return (
+      def.scheduling.onAssets !== undefined ||
+      def.scheduling.dependsOn.some(
+        (d) => (this.#project.dags.get(d.dag)?.definition.assets.produces.length ?? 0) > 0,
+      )
+    );
   }
 
   /**
@@ -170,12 +184,11 @@ export class AssetRuns {
     if (consumer.kind === 'unpartitioned') return [UNPARTITIONED];
     if (info.partitions.kind === 'unpartitioned') return [];
     const spaces = { upstream: info.partitions, downstream: consumer, now: this.#now() };
-    return [
-      ...leafMapping(leaf, info.partitions, consumer).downstream(
-        info.partitions.parse(partitionKey),
-        spaces,
-      ),
-    ];
+    return mappedDownstream(
+      leafMapping(leaf, info.partitions, consumer),
+      info.partitions.parse(partitionKey),
+      spaces,
+    );
   }
 
   #fromBackfill(event: StoredAssetEvent): boolean {

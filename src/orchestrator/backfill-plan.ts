@@ -10,6 +10,7 @@ import {
 } from '../time/index.js';
 import { assetIndex, leafMapping } from './asset-index.js';
 import type { DagRegistry } from './registry.js';
+import { mappedDownstream } from './mapped-periods.js';
 
 /*
  * A backfill's plan: the (DAG, period) pairs it runs and, for each, the pairs of the plan it
@@ -101,7 +102,7 @@ export function planBackfill(input: PlanInput): PlannedPartition[] {
           const downstream =
             spaces.downstream.kind === 'unpartitioned'
               ? [UNPARTITIONED]
-              : edge.mapping.downstream(upstream, spaces);
+              : mappedDownstream(edge.mapping, upstream, spaces);
           for (const p of downstream) periods.set(p.key, p);
         }
       }

@@ -33,6 +33,7 @@ import { AlertDesk } from './alerts.js';
 import { checkProjectGraph } from './project-checks.js';
 import { AssetRuns } from './asset-runs.js';
 import { BackfillRunner } from './backfill-runner.js';
+import { mappedDownstream } from './mapped-periods.js';
 
 /** The scheduler role's lease key: one scheduler acts on a store at a time. */
 export const SCHEDULER_LEASE = 'scheduler';
@@ -424,7 +425,7 @@ export class Scheduler {
       const periods =
         spaces.downstream === UNPARTITIONED_SPACE
           ? [UNPARTITIONED]
-          : trigger.mapping.downstream(period, spaces);
+          : mappedDownstream(trigger.mapping, period, { ...spaces, now: this.#now() });
       for (const downstream of periods) {
         // A period has one run; an unpartitioned DAG has one period, so there each upstream
         // run triggers a run of its own (keyed by it: a repeated pass finds it again).
@@ -556,7 +557,8 @@ export class Scheduler {
   #start(def: DagDefinition, runId: string, kind: 'started' | 'resumed' = 'started'): void {
     this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
-    const done = (kind === 'started' ? this.#recordInputs(def, runId) : Promise.resolve())
+    const reads = kind === 'started' && this.#assets.readsAssets(def);
+    const done = (reads ? this.#recordInputs(def, runId) : Promise.resolve())
       .then(() =>
         resumeRun(def, runId, {
           store: this.#store,

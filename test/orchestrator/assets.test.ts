@@ -32,8 +32,8 @@ const days = dailyPartitions({ start: '2026-03-01' });
 const dag = (id: string, extra: Partial<DagOptions> = {}, task: TaskFn = () => id) =>
   defineDag({ id, dag: (b) => b.addNode('work'), tasks: { work: task }, ...extra });
 
-async function scheduler(p: Project, store: RunStore) {
-  const s = new Scheduler({ project: p, store, now: () => DAY0 + 40 * 24 * HOUR });
+async function scheduler(p: Project, store: RunStore, now = DAY0 + 40 * 24 * HOUR) {
+  const s = new Scheduler({ project: p, store, now: () => now });
   expect(await s.acquire()).toBe(true);
   return {
     async pass() {
@@ -177,7 +177,7 @@ describe('asset-driven runs', () => {
       partitions: parisDays,
       onAssets: asset('warehouse://events', { mapping: timeWindowMapping({ take: 'all' }) }),
     });
-    const s = await scheduler(projectOf(ingest, report), store);
+    const s = await scheduler(projectOf(ingest, report), store, Date.UTC(2026, 10, 1));
     const day = parisDays.parse('2026-10-25');
     const keys = [...parisHours.periods(day.start, day.end)].map((p) => p.key);
     expect(keys).toHaveLength(25);
