@@ -197,7 +197,7 @@ describe('commands that need an existing database never create one', () => {
       const { error } = JSON.parse(r.out[0]!) as JsonError;
       expect(error.code).toBe('STORE_NOT_FOUND');
       expect(error.message).toBe(
-        `No database at ${db}: check --db (only \`run\`, \`signal set\`, \`pause\` and \`unpause\` create one)`,
+        `No database at ${db}: check --db (only \`run\`, \`signal set\`, \`pause\`, \`unpause\`, \`backfill\`, \`asset emit\` and \`partition-keys add\` create one)`,
       );
       expect(error.context).toEqual({ received: db, path: db });
       expect(existsSync(folder)).toBe(false);
