@@ -116,7 +116,8 @@ export async function previewBackfill(
     propagate: spec.propagate,
     order: spec.order,
     dynamicKeys: (s) => dynamic.get(s),
-    now: request.now ?? Date.now(),
+    // A range that reaches past now is asked for: its downstream periods are planned too.
+    now: Math.max(request.now ?? Date.now(), periods.at(-1)?.end ?? -Infinity),
   });
   if (plan.length > LARGE_BACKFILL && request.confirm !== true)
     tooLarge(root.id, spec, String(plan.length));
