@@ -26,8 +26,9 @@ export type EnsureRun = (
  * asset-driven run is still queued, no second one is made: when it starts it consumes the
  * events that arrived meanwhile (`inputsAtStart`).
  *
- * Events made by the runs of a backfill are left to the backfill, which plans the consumers'
- * runs itself (or, with propagation off, does not run them).
+ * Events made by the runs of a backfill make no run: the backfill plans the consumers' runs
+ * itself (or, with propagation off, does not run them). They are consumed like any other event
+ * by the next run of the period, which reads what is there.
  */
 export class AssetRuns {
   readonly #project: Project;
@@ -35,6 +36,8 @@ export class AssetRuns {
   readonly #ensureRun: EnsureRun;
   readonly #now: () => number;
   readonly #isBackfillRun: (runId: string) => boolean;
+  /** Whether a producing run is a backfill's, by run id: runs never change keys. */
+  readonly #backfillRuns = new Map<string, boolean>();
 
   constructor(
     project: Project,
@@ -85,7 +88,7 @@ export class AssetRuns {
   async inputsAtStart(def: DagDefinition, period: Period): Promise<RunInput[]> {
     const inputs = new Map<number, RunInput>();
     const add = (events: readonly StoredAssetEvent[]): void => {
-      for (const e of events) if (!this.#fromBackfill(e)) inputs.set(e.id, inputOf(e));
+      for (const e of events) inputs.set(e.id, inputOf(e));
     };
     const condition = def.scheduling.onAssets;
     if (condition !== undefined) {
@@ -129,22 +132,25 @@ export class AssetRuns {
         continue;
       }
       const needed = this.#neededKeys(def, leaf, info, period);
-      const events = (
-        await this.#store.unconsumedAssetEvents(def.id, [leaf.asset], needed?.keys)
-      ).filter((e) => !this.#fromBackfill(e));
-      for (const e of events) pending.set(e.id, e);
+      const events = await this.#store.unconsumedAssetEvents(def.id, [leaf.asset], needed?.keys);
+      // Every pending event is consumed; only those not made by a backfill's runs make a run.
+      const fresh: StoredAssetEvent[] = [];
+      for (const e of events) {
+        pending.set(e.id, e);
+        if (!(await this.#fromBackfill(e))) fresh.push(e);
+      }
       if (needed === undefined) {
-        updated.set(leaf, events.length > 0);
+        updated.set(leaf, fresh.length > 0);
         continue;
       }
       // Partition-aware: the mapped partitions meet the requirement, and one of them is new.
-      const fresh = new Set(events.map((e) => e.partitionKey));
+      const freshKeys = new Set(fresh.map((e) => e.partitionKey));
       const materialized = new Set(
         (await this.#store.latestAssetEvents(leaf.asset, needed.keys)).map((e) => e.partitionKey),
       );
       updated.set(
         leaf,
-        needed.keys.some((k) => fresh.has(k)) &&
+        needed.keys.some((k) => freshKeys.has(k)) &&
           requirementMet(needed.upstream, (p) => materialized.has(p.key)),
       );
     }
@@ -191,8 +197,19 @@ export class AssetRuns {
     );
   }
 
-  #fromBackfill(event: StoredAssetEvent): boolean {
-    return event.runId !== undefined && this.#isBackfillRun(event.runId);
+  /** True for an event a backfill's run produced (its run key says so; cached per run). */
+  async #fromBackfill(event: StoredAssetEvent): Promise<boolean> {
+    const { runId } = event;
+    if (runId === undefined) return false;
+    if (this.#isBackfillRun(runId)) return true;
+    let known = this.#backfillRuns.get(runId);
+    if (known === undefined) {
+      const run = await this.#store.getRun(runId);
+      known = run?.runKey?.startsWith('backfill:') === true;
+      if (this.#backfillRuns.size >= 10_000) this.#backfillRuns.clear();
+      this.#backfillRuns.set(runId, known);
+    }
+    return known;
   }
 }
 

@@ -24,9 +24,10 @@ import { mappedDownstream } from './mapped-periods.js';
  * for the upstream periods of the plan its mapping's `upstream` names. The graph of DAGs is
  * acyclic (checked at load), so DAGs are planned in topological order, each once.
  *
- * Order: by period start (a static or dynamic key by its position), then by the DAG's place in
- * the topological order, so an old period's downstream runs before a newer period's upstream
- * when concurrency allows (`oldest`, the default), or the reverse for `newest`.
+ * Order: by period end (a static or dynamic key by its position), then by the DAG's place in
+ * the topological order, so a day comes after its 24 hours, and an old period's downstream runs
+ * before a newer period's upstream when concurrency allows (`oldest`, the default), or the
+ * reverse for `newest`.
  */
 
 const SUCCEEDED: readonly StoredRunStatus[] = ['succeeded'];
@@ -116,7 +117,7 @@ export function planBackfill(input: PlanInput): PlannedPartition[] {
     const space = def.scheduling.periods;
     const keyed = new Map<string, number>();
     if (space.kind === 'time') {
-      for (const p of periods) keyed.set(p.key, p.start);
+      for (const p of periods) keyed.set(p.key, p.end);
     } else {
       const position = new Map(
         (input.dynamicKeys?.(space) ?? staticKeys(space) ?? []).map((k, i) => [k, i]),

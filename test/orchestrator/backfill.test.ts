@@ -114,6 +114,39 @@ describe('a backfill', () => {
     expect(await store.listRuns({ dagId: 'clean' })).toEqual([]);
   });
 
+  it('plans the DAGs that run on its assets; their runs read the backfilled events, and no other run is made', async () => {
+    for (const propagate of [true, false]) {
+      const store = new MemoryStore();
+      const producer = defineDag({
+        id: 'producer',
+        dag: (b) => b.addNode('w'),
+        tasks: { w: () => 1 },
+        partitions: days,
+        produces: ['warehouse://x'],
+      });
+      const consumer = defineDag({
+        id: 'consumer',
+        dag: (b) => b.addNode('w'),
+        tasks: { w: () => 2 },
+        partitions: days,
+        onAssets: 'warehouse://x',
+      });
+      const p = projectOf(producer, consumer);
+      await createBackfill(p.dags, store, {
+        dag: 'producer',
+        from: '2024-01-01',
+        to: '2024-01-03',
+        propagate,
+      });
+      await drain(p, store);
+      const runs = await store.listRuns({ dagId: 'consumer' });
+      expect(runs.map((r) => r.runKey?.split(':')[0])).toEqual(
+        propagate ? ['backfill', 'backfill', 'backfill'] : [],
+      );
+      for (const run of runs) expect(await store.runInputs(run.runId)).toHaveLength(1);
+    }
+  });
+
   it('maps hourly periods to the daily ones that wait for all 24', async () => {
     const store = new MemoryStore();
     const started: string[] = [];
