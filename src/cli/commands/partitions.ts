@@ -86,7 +86,7 @@ function printReport(report: PartitionReport, width: number, output: Output): vo
       .map(([state, n]) => `${n} ${state}`)
       .join(', ') +
       `   (${WORST_FIRST.filter((s) => s !== 'materialized')
-        .map((s) => `${SYMBOL[s]} ${s}`)
+        .map((s) => `${SYMBOL[s]} ${s === 'succeeded' ? 'done' : s}`)
         .join(', ')})`,
   );
   for (const state of WORST_FIRST) {
