@@ -95,10 +95,7 @@ export async function dagPartitionStatus(
     list.push(input);
   }
   const latest = new Map(runs.map((r) => [r.periodKey, r]));
-  const periods = await rangeOf(
-    def.scheduling.periods,
-    store,
-    options,
+  const periods = await rangeOf(def.scheduling.periods, store, options, () =>
     runs.map((r) => r.periodKey),
   );
   const statuses: PartitionStatus[] = [];
@@ -150,13 +147,10 @@ export async function assetPartitionStatus(
       list.push(input);
     }
   const latest = new Map(events.map((e) => [e.partitionKey, e]));
-  const periods = await rangeOf(
-    info.partitions,
-    store,
-    options,
+  const periods = await rangeOf(info.partitions, store, options, () =>
     events.map((e) => e.partitionKey),
   );
-  const statuses = periods.map((period): PartitionStatus => {
+  const statuses = Array.from(periods, (period): PartitionStatus => {
     const event = latest.get(period.key);
     if (event === undefined) return { key: period.key, state: 'missing' };
     const changed = event.runId === undefined ? undefined : staleRuns.get(event.runId);
@@ -197,8 +191,8 @@ async function rangeOf(
   space: PeriodSpace,
   store: RunStore,
   options: PartitionStatusOptions,
-  seen: readonly string[],
-): Promise<Period[]> {
+  seen: () => readonly string[],
+): Promise<Iterable<Period>> {
   switch (space.kind) {
     case 'unpartitioned':
       return [...partitionRange(space, '', '')];
@@ -220,20 +214,24 @@ async function rangeOf(
       const last = options.to ?? space.lastClosed(now)?.key;
       const first = options.from ?? firstKey(space, seen, now);
       if (first === undefined || last === undefined) return [];
-      return [...partitionRange(space, first, last)];
+      return partitionRange(space, first, last);
     }
   }
 }
 
 /** The first period of a time set that has a start; else the earliest period seen in the store. */
-function firstKey(space: PeriodSpace, seen: readonly string[], now: number): string | undefined {
+function firstKey(
+  space: PeriodSpace,
+  seen: () => readonly string[],
+  now: number,
+): string | undefined {
   const start = space instanceof CronSchedule ? space.start : undefined;
   if (start !== undefined) {
     const first = space.periods(start, now).next();
     return first.done === true ? undefined : first.value.key;
   }
   let earliest: Period | undefined;
-  for (const key of seen) {
+  for (const key of seen()) {
     let period: Period;
     try {
       period = space.parse(key);
