@@ -33,7 +33,7 @@ export {
   projectIn,
 } from './load-project.js';
 export type { Project } from './load-project.js';
-export { dependencyReadiness, describeReadiness } from './readiness.js';
+export { dependencyReadiness, describeReadiness, readReadiness } from './readiness.js';
 export type {
   Blocking,
   Readiness,

@@ -2,6 +2,7 @@ import type { RunStatus } from '../engine/index.js';
 import type { DagDefinition, Dependency } from '../durable/index.js';
 import { requirementMet, type Period } from '../time/index.js';
 import type { DagRegistry } from './registry.js';
+import type { RunStore } from '../store/index.js';
 
 /** A run as readiness needs it. */
 export interface RunFact {
@@ -73,6 +74,7 @@ export function dependencyReadiness(
   registry: DagRegistry,
   lookup: RunLookup,
   signalSet: SignalLookup = () => false,
+  now?: number,
 ): Readiness {
   const waiting: Waiting[] = [];
   const blocking: Blocking[] = [];
@@ -87,7 +89,7 @@ export function dependencyReadiness(
       waiting.push({ dag: dependency.dag, periodKey: period.key });
       continue;
     }
-    judge(def, dependency, upstream.definition, period, lookup, waiting, blocking);
+    judge(def, dependency, upstream.definition, period, lookup, waiting, blocking, now);
   }
   if (blocking.length > 0) return { state: 'blocked', blocking, waiting };
   return waiting.length > 0 ? { state: 'waiting', waiting } : { state: 'ready' };
@@ -101,10 +103,12 @@ function judge(
   lookup: RunLookup,
   waiting: Waiting[],
   blocking: Blocking[],
+  now: number | undefined,
 ): void {
   const needed = dependency.mapping.upstream(period, {
     upstream: upstream.scheduling.periods,
     downstream: def.scheduling.periods,
+    now,
   });
   const latest = new Map<string, RunFact | undefined>();
   for (const p of needed.periods) latest.set(p.key, latestOf(lookup(dependency.dag, p.key)));
@@ -147,6 +151,52 @@ function latestOf(runs: readonly RunFact[]): RunFact | undefined {
   for (const run of runs)
     if (latest === undefined || run.createdAt > latest.createdAt) latest = run;
   return latest;
+}
+
+/**
+ * {@link dependencyReadiness} with the facts read from the store: the runs of every upstream
+ * period the dependencies map `period` to, and the signals it waits for. O(mapped periods)
+ * store reads; the judgement itself is pure.
+ *
+ * @example
+ * ```ts
+ * const readiness = await readReadiness(store, project.dags, report, period, Date.now());
+ * ```
+ */
+export async function readReadiness(
+  store: RunStore,
+  registry: DagRegistry,
+  def: DagDefinition,
+  period: Period,
+  now: number,
+): Promise<Readiness> {
+  const facts = new Map<string, RunFact[]>();
+  for (const dependency of def.scheduling.dependsOn) {
+    const upstream = registry.get(dependency.dag)?.definition;
+    if (upstream === undefined) continue;
+    const needed = dependency.mapping.upstream(period, {
+      upstream: upstream.scheduling.periods,
+      downstream: def.scheduling.periods,
+      now,
+    });
+    for (const p of needed.periods) {
+      const runs = await store.listRuns({ dagId: dependency.dag, periodKey: p.key, limit: 50 });
+      facts.set(`${dependency.dag}\u0000${p.key}`, runs);
+    }
+  }
+  const signals = new Set<string>();
+  for (const { signal, period: which } of def.scheduling.signals) {
+    const key = which === 'same' ? period.key : '';
+    if ((await store.getSignal(signal, key)) !== undefined) signals.add(`${signal}\u0000${key}`);
+  }
+  return dependencyReadiness(
+    def,
+    period,
+    registry,
+    (dag, key) => facts.get(`${dag}\u0000${key}`) ?? [],
+    (name, key) => signals.has(`${name}\u0000${key}`),
+    now,
+  );
 }
 
 /**

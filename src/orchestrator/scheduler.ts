@@ -27,7 +27,7 @@ import {
   type Period,
 } from '../time/index.js';
 import type { Project } from './load-project.js';
-import { dependencyReadiness, describeReadiness, type RunFact } from './readiness.js';
+import { describeReadiness, readReadiness } from './readiness.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { AlertDesk } from './alerts.js';
 import { checkProjectGraph } from './project-checks.js';
@@ -498,7 +498,13 @@ export class Scheduler {
       }
       let readiness;
       try {
-        readiness = await this.#readiness(def, run);
+        readiness = await readReadiness(
+          this.#store,
+          this.#project.dags,
+          def,
+          runPeriod(def, run.partitionKey) ?? UNPARTITIONED,
+          this.#now(),
+        );
       } catch (error) {
         // A dependency that cannot be judged (no upstream period maps to this one) holds the
         // run, with the error as its reason.
@@ -511,41 +517,6 @@ export class Scheduler {
       }
       this.#start(def, run.runId);
     }
-  }
-
-  async #readiness(def: DagDefinition, run: RunSummary) {
-    const period = runPeriod(def, run.partitionKey) ?? UNPARTITIONED;
-    // Read the upstream runs of every mapped period first: the judgement itself is pure.
-    const facts = new Map<string, RunFact[]>();
-    for (const dependency of def.scheduling.dependsOn) {
-      const upstream = this.#project.dags.get(dependency.dag)?.definition;
-      if (upstream === undefined) continue;
-      const needed = dependency.mapping.upstream(period, {
-        upstream: upstream.scheduling.periods,
-        downstream: def.scheduling.periods,
-      });
-      for (const p of needed.periods) {
-        const runs = await this.#store.listRuns({
-          dagId: dependency.dag,
-          periodKey: p.key,
-          limit: 50,
-        });
-        facts.set(`${dependency.dag}\u0000${p.key}`, runs);
-      }
-    }
-    const signals = new Set<string>();
-    for (const { signal, period: which } of def.scheduling.signals) {
-      const key = which === 'same' ? period.key : '';
-      if ((await this.#store.getSignal(signal, key)) !== undefined)
-        signals.add(`${signal}\u0000${key}`);
-    }
-    return dependencyReadiness(
-      def,
-      period,
-      this.#project.dags,
-      (dag, key) => facts.get(`${dag}\u0000${key}`) ?? [],
-      (name, key) => signals.has(`${name}\u0000${key}`),
-    );
   }
 
   #hold(dagId: string, runId: string, reason: string): void {
