@@ -10,8 +10,10 @@ import {
   type DagOptions,
 } from '../../src/durable/index.js';
 import {
+  dagLineage,
   dagPartitionStatus,
   emitAssetEvent,
+  ProjectGraph,
   Scheduler,
   type Project,
 } from '../../src/orchestrator/index.js';
@@ -294,6 +296,23 @@ describe('asset-driven runs', () => {
     });
     expect(after.statuses.map((x) => x.state)).toEqual(['stale', 'missing']);
     expect(after.statuses[0]!.staleInputs?.[0]).toMatchObject({ asset: 'warehouse://raw' });
+  });
+});
+
+describe('asset lineage', () => {
+  it('walks DAG -> asset -> DAG, from a DAG or from the asset', () => {
+    const producer = dag('sales', { produces: ['warehouse://sales'] });
+    const consumer = dag('report', { onAssets: 'warehouse://sales' });
+    const graph = ProjectGraph.from(projectOf(producer, consumer).dags);
+    const edges = (list: readonly { from: string; kind: string; to: string }[]) =>
+      list.map((e) => `${e.from} -[${e.kind}]-> ${e.to}`);
+    expect(edges(dagLineage(graph, 'sales').downstream)).toEqual([
+      'sales -[produces]-> asset:warehouse://sales',
+      'asset:warehouse://sales -[asset]-> report',
+    ]);
+    const fromAsset = dagLineage(graph, 'asset:warehouse://sales');
+    expect(edges(fromAsset.upstream)).toEqual(['sales -[produces]-> asset:warehouse://sales']);
+    expect(edges(fromAsset.downstream)).toEqual(['asset:warehouse://sales -[asset]-> report']);
   });
 });
 
