@@ -1,3 +1,4 @@
+import { toError, TributaryError } from '../errors/index.js';
 import { cancelRun, DueHeap, liveOwner, runPeriod, type DagDefinition } from '../durable/index.js';
 import type { Fenced, RunStore, StoredBackfill, StoredRunStatus } from '../store/index.js';
 import { UNPARTITIONED, type Period } from '../time/index.js';
@@ -142,7 +143,7 @@ export class BackfillRunner {
         await this.#store.finishBackfill(
           active.backfill.id,
           failed ? 'failed' : 'succeeded',
-          this.#now(),
+          Date.now(),
           this.#fenced(),
         );
         this.#forget(active);
@@ -153,9 +154,24 @@ export class BackfillRunner {
   async #launch(active: Active, i: number): Promise<void> {
     const row = active.rows[i]!;
     const id = active.backfill.id;
-    const runId = await this.#ensureRun(row.def, row.period, `backfill:${id}`, `backfill:${id}`, {
-      backfill: id,
-    });
+    let runId: string;
+    try {
+      runId = await this.#ensureRun(row.def, row.period, `backfill:${id}`, `backfill:${id}`, {
+        backfill: id,
+      });
+    } catch (error) {
+      if (error instanceof TributaryError && error.code === 'LEASE_LOST') throw error;
+      // A run that cannot be made (params its schema refuses now): the row fails, reported.
+      this.#onError(
+        new TributaryError(
+          error instanceof TributaryError ? error.code : 'INTERNAL',
+          `Backfill ${id} could not make the run of ${row.def.id} for ${row.period.key}: ${toError(error).message}`,
+          { cause: error },
+        ),
+      );
+      this.#settle(active, i, 'failed');
+      return;
+    }
     row.state = 'active';
     row.runId = runId;
     active.active++;

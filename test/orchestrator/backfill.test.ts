@@ -249,6 +249,32 @@ describe('a backfill', () => {
     expect((await store.getBackfill(backfill.id))?.state).toBe('failed'); // strict 2024-01-02 blocked
   });
 
+  it('fails a period whose run cannot be made, and ends instead of waiting for ever', async () => {
+    const store = new MemoryStore();
+    const refusing = defineDag({
+      id: 'strict',
+      dag: (b) => b.addNode('w'),
+      tasks: { w: () => 1 },
+      partitions: days,
+      paramsSchema: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: () => ({ issues: [{ message: 'no params are good params' }] }),
+        },
+      },
+    });
+    const p = projectOf(refusing);
+    const backfill = await createBackfill(p.dags, store, {
+      dag: 'strict',
+      from: '2024-01-01',
+      to: '2024-01-02',
+    });
+    await drain(p, store);
+    expect(await store.listRuns()).toEqual([]);
+    expect((await store.getBackfill(backfill.id))?.state).toBe('failed');
+  });
+
   it('stops when cancelled: no more runs, its queued runs cancelled', async () => {
     const store = new MemoryStore();
     const log: Log = { started: [], early: [] };
