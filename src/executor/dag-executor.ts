@@ -6,7 +6,12 @@ import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
-import { createTaskResolver, type RegisteredTask } from './task-resolver.js';
+import {
+  createTaskResolver,
+  taskCache,
+  type RegisteredTask,
+  type TaskCache,
+} from './task-resolver.js';
 import { RecordMap } from './record-map.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
@@ -46,6 +51,54 @@ function toMap<V>(
     if (!accept(value)) invalidArgument(`the ${what} for "${name}"`, expected, value);
   }
   return new RecordMap(record);
+}
+
+/**
+ * The tasks one executor was last given in one tasks object (a Map or a record), entry by entry
+ * in iteration order, and what its runs resolved from them.
+ */
+interface TaskMemo {
+  keys: string[];
+  values: unknown[];
+  cache: TaskCache;
+}
+
+/**
+ * Check a run's tasks (as `toMap` does) and return the resolved-task cache its runs may share:
+ * the memo's when this tasks object holds exactly the entries it held last time (same keys,
+ * same values, same order: a pass that compares references as it validates, sequential
+ * instead of a random lookup per node), else a fresh one. O(entries).
+ */
+function checkTasks(
+  tasks: TaskMap,
+  memos: WeakMap<object, TaskMemo>,
+  size: number,
+): [ReadonlyMap<string, TaskFn | RegisteredTask>, TaskCache] {
+  const memo = memos.get(tasks);
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  let same = memo !== undefined;
+  const visit = (name: string, value: unknown): void => {
+    const i = keys.length;
+    if (same && (memo!.keys[i] !== name || memo!.values[i] !== value)) same = false;
+    if (!same && !isTask(value))
+      invalidArgument(`the task for "${name}"`, 'a function or a task with `fn`', value);
+    keys.push(name);
+    values.push(value);
+  };
+  let map: ReadonlyMap<string, TaskFn | RegisteredTask>;
+  if (tasks instanceof Map) {
+    (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => visit(name, value));
+    map = tasks as ReadonlyMap<string, TaskFn | RegisteredTask>;
+  } else {
+    const record = tasks as Readonly<Record<string, TaskFn | RegisteredTask>>;
+    for (const name in record) if (Object.hasOwn(record, name)) visit(name, record[name]);
+    map = new RecordMap(record);
+  }
+  if (same && keys.length === memo!.keys.length) return [map, memo!.cache];
+  const cache = taskCache(size);
+  memos.set(tasks, { keys, values, cache });
+  return [map, cache];
 }
 
 /** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */
@@ -98,6 +151,8 @@ export class DAGExecutor {
   readonly #dag: DAG;
   readonly #options: ExecutorOptions;
   readonly #expanders: ReadonlyMap<string, Expander>;
+  /** Per tasks object: its entries last time and the tasks its runs resolved (see checkTasks). */
+  readonly #taskMemos = new WeakMap<object, TaskMemo>();
 
   constructor(dag: DAG, options: ExecutorOptions = {}) {
     checkExecutorOptions(options);
@@ -113,7 +168,7 @@ export class DAGExecutor {
   async execute(tasks: TaskMap = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     if (typeof tasks !== 'object' || tasks === null)
       invalidArgument('`tasks`', 'an object or Map of functions', tasks);
-    const taskMap = toMap(tasks, 'task', isTask);
+    const [taskMap, cache] = checkTasks(tasks, this.#taskMemos, this.#dag.nodeCount);
     const graph = runGraphFromDag(this.#dag);
     const opts = this.#options;
     const engine = new RunEngine(graph, {
@@ -131,6 +186,7 @@ export class DAGExecutor {
         expanders: this.#expanders,
         ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),
         inline: true,
+        cache,
       }),
       noRegisteredExpanders:
         this.#expanders.size === 0 && (opts.patternExpanders?.length ?? 0) === 0,

@@ -543,7 +543,7 @@ export class RunDriver implements AttemptHost {
         });
       }, timeoutMs);
     }
-    const task = this.#resolver.task(spec);
+    const task = this.#resolver.task(spec, id);
     if (task instanceof TributaryError) {
       this.#completed.push([launch, false, task]);
       return;
