@@ -74,31 +74,50 @@ function checkTasks(
   memos: WeakMap<object, TaskMemo>,
   size: number,
 ): [ReadonlyMap<string, TaskFn | RegisteredTask>, TaskCache] {
+  const isMap = tasks instanceof Map;
+  const map: ReadonlyMap<string, TaskFn | RegisteredTask> = isMap
+    ? (tasks as ReadonlyMap<string, TaskFn | RegisteredTask>)
+    : new RecordMap(tasks as Readonly<Record<string, TaskFn | RegisteredTask>>);
   const memo = memos.get(tasks);
+  // First a pass that only compares (no allocation): the entries were validated when recorded.
+  if (memo !== undefined && sameEntries(tasks, isMap, memo)) return [map, memo.cache];
   const keys: string[] = [];
   const values: unknown[] = [];
-  let same = memo !== undefined;
   const visit = (name: string, value: unknown): void => {
-    const i = keys.length;
-    if (same && (memo!.keys[i] !== name || memo!.values[i] !== value)) same = false;
-    if (!same && !isTask(value))
+    if (!isTask(value))
       invalidArgument(`the task for "${name}"`, 'a function or a task with `fn`', value);
     keys.push(name);
     values.push(value);
   };
-  let map: ReadonlyMap<string, TaskFn | RegisteredTask>;
-  if (tasks instanceof Map) {
-    (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => visit(name, value));
-    map = tasks as ReadonlyMap<string, TaskFn | RegisteredTask>;
-  } else {
-    const record = tasks as Readonly<Record<string, TaskFn | RegisteredTask>>;
+  if (isMap) (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => visit(name, value));
+  else {
+    const record = tasks as Readonly<Record<string, unknown>>;
     for (const name in record) if (Object.hasOwn(record, name)) visit(name, record[name]);
-    map = new RecordMap(record);
   }
-  if (same && keys.length === memo!.keys.length) return [map, memo!.cache];
   const cache = taskCache(size);
   memos.set(tasks, { keys, values, cache });
   return [map, cache];
+}
+
+/** True when `tasks` holds exactly the memo's entries, in its order. O(entries). */
+function sameEntries(tasks: TaskMap, isMap: boolean, memo: TaskMemo): boolean {
+  const { keys, values } = memo;
+  let i = 0;
+  let same = true;
+  if (isMap) {
+    (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => {
+      if (same && (keys[i] !== name || values[i] !== value)) same = false;
+      i++;
+    });
+  } else {
+    const record = tasks as Readonly<Record<string, unknown>>;
+    for (const name in record) {
+      if (!Object.hasOwn(record, name)) continue;
+      if (keys[i] !== name || values[i] !== record[name]) return false;
+      i++;
+    }
+  }
+  return same && i === keys.length;
 }
 
 /** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */
