@@ -6,7 +6,10 @@ import type { TaskFn } from '../../src/executor/types.js';
 // The executor resolves each node's task once per tasks object and reuses it while the object's
 // entries are unchanged: every change to a Map or a record must show in the next run.
 describe('tasks resolved once per tasks object', () => {
-  const dag = DAG.builder().addEdge('a', 'b').addNode('c', { payload: { task: 'shared' } }).build();
+  const dag = DAG.builder()
+    .addEdge('a', 'b')
+    .addNode('c', { payload: { task: 'shared' } })
+    .build();
 
   it('a Map changed between runs runs the new functions', async () => {
     const calls: string[] = [];
