@@ -174,14 +174,20 @@ export function recordOf(
  */
 function checkNameList(value: unknown, field: string, spec?: number): void {
   if (value === undefined) return;
-  const where = (): string => (spec === undefined ? field : `addNodes[${spec}].${field}`);
-  if (!Array.isArray(value)) invalidArgument(`\`${where()}\``, 'an array of node names', value);
+  // No closure for the path: this runs twice per added node, and a function object per call
+  // was a measurable share of a 100k-node modification.
+  if (!Array.isArray(value))
+    invalidArgument(`\`${listPath(field, spec)}\``, 'an array of node names', value);
   const list = value as unknown[];
   for (let i = 0; i < list.length; i++) {
     const name = list[i];
     if (typeof name !== 'string' || name === '')
-      invalidArgument(`\`${where()}[${i}]\``, 'a non-empty string', name);
+      invalidArgument(`\`${listPath(field, spec)}[${i}]\``, 'a non-empty string', name);
   }
+}
+
+function listPath(field: string, spec: number | undefined): string {
+  return spec === undefined ? field : `addNodes[${spec}].${field}`;
 }
 
 const MODIFICATION_FIELDS = ['addNodes', 'removeNodes', 'addEdges', 'removeEdges', 'reason'];

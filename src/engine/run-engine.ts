@@ -419,13 +419,13 @@ export class RunEngine {
         this.apply({ type: 'task_started', node: this.graph.nameOf(id), attempt, at }); // deferred
       } else if (onEvent === undefined) {
         this.#now = at;
-        this.#start(id, attempt, at);
+        this.#start(id, attempt, at, true);
       } else {
         // `apply` of the event, by id: the same steps in the same order, without a name lookup.
         this.#applying = true;
         try {
           this.#now = at;
-          this.#start(id, attempt, at);
+          this.#start(id, attempt, at, true);
           this.#drain();
           onEvent({ type: 'task_started', node: this.graph.nameOf(id), attempt, at });
           if (this.#deferred.length > 0) this.#applyDeferred();
@@ -460,7 +460,9 @@ export class RunEngine {
       this.#expectAttempt(id, attempt, 'running');
       this.#result[id] = result;
       if (this.#error[id] !== undefined) this.#error[id] = undefined;
-      this.#finish(id, 'succeeded');
+      // Running (checked above) to succeeded: a move the table allows, so no second check.
+      this.#set(id, 'running', 'succeeded');
+      this.#settled(id, 'succeeded');
       this.#drain();
       // The observer sees the event after its effects, as `apply` does; no name is looked up.
       const onEvent = this.#onEvent;
@@ -473,11 +475,13 @@ export class RunEngine {
     }
   }
 
-  #start(id: number, attempt: number, at: number): void {
+  /** `ready`: the caller saw the node `ready` just now, a move the table allows (no check). */
+  #start(id: number, attempt: number, at: number, ready = false): void {
     this.#attempt[id] = attempt;
     if (this.#startedAt[id]! < 0) this.#startedAt[id] = at;
     this.#attemptStartedAt[id] = at;
-    this.#transition(id, 'running');
+    if (ready) this.#set(id, 'ready', 'running');
+    else this.#transition(id, 'running');
   }
 
   /** Note a failed attempt in the node's history; the list is made on the node's first failure. */
@@ -840,7 +844,8 @@ export class RunEngine {
       const decision = decide(triggerRuleOf(this.graph.data(id)), counts);
       if (decision === 'ready') {
         if (state === 'pending') {
-          this.#transition(id, 'ready');
+          // Pending (read above, unchanged since) to ready: allowed by the table, not checked.
+          this.#set(id, 'pending', 'ready');
           this.#queue.push(id, this.#key[id]!);
         }
       } else if (decision === 'wait') {

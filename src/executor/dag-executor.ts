@@ -6,7 +6,12 @@ import { ExecutionResult } from './execution-result.js';
 import { nodeSpecFromPayload } from './node-options.js';
 import { checkExecutorOptions } from './options.js';
 import { RunDriver } from './run-driver.js';
-import { createTaskResolver, type RegisteredTask } from './task-resolver.js';
+import {
+  createTaskResolver,
+  taskCache,
+  type RegisteredTask,
+  type TaskCache,
+} from './task-resolver.js';
 import { RecordMap } from './record-map.js';
 import type { ExecuteOptions, ExecutorOptions, Expander, TaskFn } from './types.js';
 
@@ -46,6 +51,73 @@ function toMap<V>(
     if (!accept(value)) invalidArgument(`the ${what} for "${name}"`, expected, value);
   }
   return new RecordMap(record);
+}
+
+/**
+ * The tasks one executor was last given in one tasks object (a Map or a record), entry by entry
+ * in iteration order, and what its runs resolved from them.
+ */
+interface TaskMemo {
+  keys: string[];
+  values: unknown[];
+  cache: TaskCache;
+}
+
+/**
+ * Check a run's tasks (as `toMap` does) and return the resolved-task cache its runs may share:
+ * the memo's when this tasks object holds exactly the entries it held last time (same keys,
+ * same values, same order: a pass that compares references as it validates, sequential
+ * instead of a random lookup per node), else a fresh one. O(entries).
+ */
+function checkTasks(
+  tasks: TaskMap,
+  memos: WeakMap<object, TaskMemo>,
+  size: number,
+): [ReadonlyMap<string, TaskFn | RegisteredTask>, TaskCache] {
+  const isMap = tasks instanceof Map;
+  const map: ReadonlyMap<string, TaskFn | RegisteredTask> = isMap
+    ? (tasks as ReadonlyMap<string, TaskFn | RegisteredTask>)
+    : new RecordMap(tasks as Readonly<Record<string, TaskFn | RegisteredTask>>);
+  const memo = memos.get(tasks);
+  // First a pass that only compares (no allocation): the entries were validated when recorded.
+  if (memo !== undefined && sameEntries(tasks, isMap, memo)) return [map, memo.cache];
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  const visit = (name: string, value: unknown): void => {
+    if (!isTask(value))
+      invalidArgument(`the task for "${name}"`, 'a function or a task with `fn`', value);
+    keys.push(name);
+    values.push(value);
+  };
+  if (isMap) (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => visit(name, value));
+  else {
+    const record = tasks as Readonly<Record<string, unknown>>;
+    for (const name in record) if (Object.hasOwn(record, name)) visit(name, record[name]);
+  }
+  const cache = taskCache(size);
+  memos.set(tasks, { keys, values, cache });
+  return [map, cache];
+}
+
+/** True when `tasks` holds exactly the memo's entries, in its order. O(entries). */
+function sameEntries(tasks: TaskMap, isMap: boolean, memo: TaskMemo): boolean {
+  const { keys, values } = memo;
+  let i = 0;
+  let same = true;
+  if (isMap) {
+    (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => {
+      if (same && (keys[i] !== name || values[i] !== value)) same = false;
+      i++;
+    });
+  } else {
+    const record = tasks as Readonly<Record<string, unknown>>;
+    for (const name in record) {
+      if (!Object.hasOwn(record, name)) continue;
+      if (keys[i] !== name || values[i] !== record[name]) return false;
+      i++;
+    }
+  }
+  return same && i === keys.length;
 }
 
 /** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */
@@ -98,6 +170,8 @@ export class DAGExecutor {
   readonly #dag: DAG;
   readonly #options: ExecutorOptions;
   readonly #expanders: ReadonlyMap<string, Expander>;
+  /** Per tasks object: its entries last time and the tasks its runs resolved (see checkTasks). */
+  readonly #taskMemos = new WeakMap<object, TaskMemo>();
 
   constructor(dag: DAG, options: ExecutorOptions = {}) {
     checkExecutorOptions(options);
@@ -113,7 +187,7 @@ export class DAGExecutor {
   async execute(tasks: TaskMap = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     if (typeof tasks !== 'object' || tasks === null)
       invalidArgument('`tasks`', 'an object or Map of functions', tasks);
-    const taskMap = toMap(tasks, 'task', isTask);
+    const [taskMap, cache] = checkTasks(tasks, this.#taskMemos, this.#dag.nodeCount);
     const graph = runGraphFromDag(this.#dag);
     const opts = this.#options;
     const engine = new RunEngine(graph, {
@@ -131,6 +205,7 @@ export class DAGExecutor {
         expanders: this.#expanders,
         ...(opts.patternExpanders === undefined ? {} : { patternExpanders: opts.patternExpanders }),
         inline: true,
+        cache,
       }),
       noRegisteredExpanders:
         this.#expanders.size === 0 && (opts.patternExpanders?.length ?? 0) === 0,

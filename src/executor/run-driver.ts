@@ -194,6 +194,11 @@ export class RunDriver implements AttemptHost {
   #sliceSteps = 0;
   #sliceStart = 0;
   #yieldScheduled = false;
+  /**
+   * A clock reading taken by the settlement of a success just now, with no task run since, or
+   * -1: the pump's next start uses it instead of reading the clock again (see #pump).
+   */
+  #reading = -1;
   #resolve!: () => void;
   #reject!: (error: unknown) => void;
   #onAbort: (() => void) | undefined;
@@ -473,7 +478,11 @@ export class RunDriver implements AttemptHost {
   }
 
   #pump(): void {
-    if (this.#pumping || this.#done || this.#yieldScheduled) return;
+    if (this.#pumping || this.#done || this.#yieldScheduled) {
+      // A reading left for a start this pump will not make is stale by the time it resumes.
+      if (!this.#pumping) this.#reading = -1;
+      return;
+    }
     this.#pumping = true;
     const engine = this.#engine;
     const max = this.#config.maxWorkers;
@@ -486,7 +495,11 @@ export class RunDriver implements AttemptHost {
           continue;
         }
         if (this.#running >= max || engine.isFinished) break;
-        const now = this.#now();
+        // The completion just settled read the clock, and no task ran since: one reading per
+        // completion serves the start it makes room for. Any other start reads the clock.
+        let now = this.#reading;
+        if (now < 0) now = this.#now();
+        else this.#reading = -1;
         if (now >= this.#deadline) {
           // Overdue: a blocking task kept the run timer from firing. Nothing more starts.
           this.#pumping = false;
@@ -506,6 +519,7 @@ export class RunDriver implements AttemptHost {
       }
     } finally {
       this.#pumping = false;
+      this.#reading = -1;
     }
     if (this.#yieldScheduled) return;
     if (engine.isFinished) {
@@ -586,7 +600,7 @@ export class RunDriver implements AttemptHost {
         });
       }, timeoutMs);
     }
-    const task = this.#resolver.task(spec);
+    const task = this.#resolver.task(spec, id);
     if (task instanceof TributaryError) {
       this.#completed.push([launch, false, task]);
       return;
@@ -602,9 +616,10 @@ export class RunDriver implements AttemptHost {
       return;
     }
     if (isThenable(value)) {
+      // One closure per outcome handler and none inside it (#settleAsync guards itself).
       value.then(
-        (result) => this.#guard(() => this.#settleAsync(launch, true, result)),
-        (error: unknown) => this.#guard(() => this.#settleAsync(launch, false, error)),
+        (result) => this.#settleAsync(launch, true, result),
+        (error: unknown) => this.#settleAsync(launch, false, error),
       );
     } else {
       this.#completed.push([launch, true, value]);
@@ -618,9 +633,15 @@ export class RunDriver implements AttemptHost {
       : intercept(interceptors, ctx, task);
   }
 
+  /** An async attempt's outcome; what {@link #guard} does, without a closure per call. */
   #settleAsync(launch: Launch, ok: boolean, value: unknown): void {
-    this.#settle(launch, ok, value);
-    this.#pump();
+    try {
+      this.#settle(launch, ok, value);
+      this.#pump();
+    } catch (error) {
+      this.#finish();
+      this.#reject(error);
+    }
   }
 
   /** A task attempt returned or threw: check deadlines, run the expander, report to the engine. */
@@ -656,6 +677,8 @@ export class RunDriver implements AttemptHost {
       this.#noExpanders && spec.expander === undefined ? undefined : this.#resolver.expander(spec);
     if (expander === undefined) {
       this.#succeed(launch, value, undefined, now);
+      // No user code runs between here and the pump's next start: it may use this reading.
+      this.#reading = now;
       return;
     }
     if (expander instanceof TributaryError) {

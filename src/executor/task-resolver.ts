@@ -36,7 +36,11 @@ export interface PatternExpander {
  * task or expander when the modification is made.
  */
 export interface TaskResolver {
-  task(spec: NodeSpec): TaskFn | TributaryError;
+  /**
+   * The node's task function, or `TASK_NOT_FOUND`. `id` (the node's run-graph id) lets a
+   * resolver with a {@link TaskCache} answer a node it resolved before without a lookup.
+   */
+  task(spec: NodeSpec, id?: number): TaskFn | TributaryError;
   /** Retry and timeout defaults of the node's registered task, if any. */
   defaults(spec: NodeSpec): RegisteredTask | undefined;
   /** False when no registered task carries defaults: callers can skip `defaults` entirely. */
@@ -44,6 +48,33 @@ export interface TaskResolver {
   expander(spec: NodeSpec): Expander | TributaryError | undefined;
   hasTask(name: string): boolean;
   hasExpander(name: string): boolean;
+}
+
+/**
+ * Tasks already resolved, by node id: `fns[id]` is the task of the node whose spec is
+ * `specs[id]`. Valid only while the tasks it was filled from are unchanged (the executor checks
+ * that, entry by entry, when it validates them for a run). Both arrays are allocated at their
+ * final length (the DAG's node count): ids at or past it (nodes added at run time) are not
+ * cached. A task run on a worker thread is never cached (its dispatcher belongs to one run).
+ */
+export interface TaskCache {
+  readonly specs: (NodeSpec | undefined)[];
+  readonly fns: (TaskFn | undefined)[];
+}
+
+/**
+ * An empty {@link TaskCache} for ids below `size`.
+ *
+ * @example
+ * ```ts
+ * const cache = taskCache(dag.size);
+ * ```
+ */
+export function taskCache(size: number): TaskCache {
+  return {
+    specs: new Array<NodeSpec | undefined>(size).fill(undefined),
+    fns: new Array<TaskFn | undefined>(size).fill(undefined),
+  };
 }
 
 /** What {@link createTaskResolver} is built from. */
@@ -56,6 +87,8 @@ export interface TaskResolverInput {
   readonly inline: boolean;
   /** Named in errors: the DAG id, or "this run". */
   readonly owner?: string;
+  /** Resolved tasks by node id, shared by the runs that pass unchanged `tasks` (see above). */
+  readonly cache?: TaskCache;
 }
 
 /**
@@ -68,7 +101,7 @@ export interface TaskResolverInput {
  * ```
  */
 export function createTaskResolver(input: TaskResolverInput): TaskResolver {
-  const { tasks, inline } = input;
+  const { tasks, inline, cache } = input;
   const expanders = input.expanders ?? new Map<string, Expander>();
   const patterns = input.patternExpanders ?? [];
   const where = input.owner === undefined ? '' : ` in "${input.owner}"`;
@@ -91,16 +124,27 @@ export function createTaskResolver(input: TaskResolverInput): TaskResolver {
   }
   return {
     hasDefaults,
-    task(spec) {
-      if (inline && typeof spec.task === 'function') return spec.task as TaskFn;
+    task(spec, id) {
+      // A spec is frozen and the tasks unchanged: the same spec resolves to the same function.
+      // The lookup by name it saves is a cache miss or several per node in a large run.
+      const cached = cache !== undefined && id !== undefined && id < cache.specs.length;
+      if (cached && cache.specs[id] === spec) return cache.fns[id]!;
+      let fn: TaskFn | undefined;
       const name = taskName(spec);
-      const found = typeof name === 'string' ? tasks.get(name) : undefined;
-      if (found !== undefined)
-        return typeof found === 'function'
-          ? found
-          : found.isolation === 'worker'
-            ? isolated.get(name as string)!
-            : found.fn;
+      if (inline && typeof spec.task === 'function') fn = spec.task as TaskFn;
+      else {
+        const found = typeof name === 'string' ? tasks.get(name) : undefined;
+        if (found !== undefined && typeof found !== 'function' && found.isolation === 'worker')
+          return isolated.get(name as string)!;
+        fn = found === undefined || typeof found === 'function' ? found : found.fn;
+      }
+      if (fn !== undefined) {
+        if (cached) {
+          cache.specs[id] = spec;
+          cache.fns[id] = fn;
+        }
+        return fn;
+      }
       return new TributaryError(
         'TASK_NOT_FOUND',
         spec.task === undefined
