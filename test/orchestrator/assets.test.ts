@@ -47,13 +47,15 @@ async function scheduler(p: Project, store: RunStore, now = DAY0 + 40 * 24 * HOU
   };
 }
 
-/** The event ids each run of `dagId` read, by period, oldest run first. */
+/**
+ * The event ids each run of `dagId` read, with its period, in the order of the events they
+ * read (two runs made in one millisecond have no creation order to go by).
+ */
 async function consumed(store: RunStore, dagId: string) {
-  const runs = (await store.listRuns({ dagId, limit: 1_000 })).reverse();
   const out: [string, number[]][] = [];
-  for (const run of runs)
+  for (const run of await store.listRuns({ dagId, limit: 1_000 }))
     out.push([run.partitionKey ?? '', (await store.runInputs(run.runId)).map((i) => i.eventId)]);
-  return out;
+  return out.sort(([, a], [, b]) => (a[0] ?? Infinity) - (b[0] ?? Infinity));
 }
 
 const emit = (store: RunStore, uri: string, partition = '', metadata?: Record<string, unknown>) =>
