@@ -1,8 +1,8 @@
 /**
  * Enumerating and counting time partitions: medians of repeated runs, after a warm-up that also
- * fills the zones' transition caches. Not wired into npm scripts.
+ * fills the zones' transition caches.
  *
- *   node --import tsx bench/partitions.bench.ts
+ *   npm run bench:partitions
  */
 import {
   countPartitions,
