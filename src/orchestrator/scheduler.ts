@@ -529,7 +529,13 @@ export class Scheduler {
     this.#held.delete(runId);
     this.#emit({ kind, dagId: def.id, runId });
     const reads = kind === 'started' && this.#assets.readsAssets(def);
-    const done = (reads ? this.#recordInputs(def, runId) : Promise.resolve())
+    const recorded = reads
+      ? this.#recordInputs(def, runId).catch((error: unknown) =>
+          // What the run read goes unrecorded (lineage, staleness); the run still starts.
+          this.#emit({ kind: 'error', error: refused(`the inputs of run ${runId}`, error) }),
+        )
+      : Promise.resolve();
+    const done = recorded
       .then(() =>
         resumeRun(def, runId, {
           store: this.#store,
