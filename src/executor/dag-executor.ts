@@ -29,17 +29,16 @@ const isTask = (value: unknown): boolean =>
     value !== null &&
     typeof (value as RegisteredTask).fn === 'function');
 
-/** A record or Map as a `ReadonlyMap`, checked once per run; neither is copied. */
+/** A record or Map of functions (expanders) as a `ReadonlyMap`, checked; neither is copied. */
 function toMap<V>(
   map: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined,
   what: string,
-  accept: (value: unknown) => boolean = isFunction,
 ): ReadonlyMap<string, V> {
-  const expected = accept === isTask ? 'a function or a task with `fn`' : 'a function';
   if (map instanceof Map) {
     // Checked, not copied: the caller's Map is used as it is.
     for (const [name, value] of map as ReadonlyMap<string, V>) {
-      if (!accept(value)) invalidArgument(`the ${what} for "${String(name)}"`, expected, value);
+      if (!isFunction(value))
+        invalidArgument(`the ${what} for "${String(name)}"`, 'a function', value);
     }
     return map as ReadonlyMap<string, V>;
   }
@@ -48,7 +47,7 @@ function toMap<V>(
   for (const name in record) {
     if (!Object.hasOwn(record, name)) continue;
     const value = record[name];
-    if (!accept(value)) invalidArgument(`the ${what} for "${name}"`, expected, value);
+    if (!isFunction(value)) invalidArgument(`the ${what} for "${name}"`, 'a function', value);
   }
   return new RecordMap(record);
 }
@@ -64,7 +63,7 @@ interface TaskMemo {
 }
 
 /**
- * Check a run's tasks (as `toMap` does) and return the resolved-task cache its runs may share:
+ * Check a run's tasks (each a function or a task with `fn`) and return the resolved-task cache its runs may share:
  * the memo's when this tasks object holds exactly the entries it held last time (same keys,
  * same values, same order: a pass that compares references as it validates, sequential
  * instead of a random lookup per node), else a fresh one. O(entries).
