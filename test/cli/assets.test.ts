@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, cliSpawn, ROOT, until } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson, cliSpawn, LIB, projectFolder, until } from './helpers.js';
 
 // The data-aware commands against a project on the SQLite default, each in a process of its
 // own: `asset emit` starts the DAG that runs on an external asset (through a scheduler
@@ -11,14 +9,7 @@ import { cli, cliJson, cliSpawn, ROOT, until } from './helpers.js';
 // scheduler runs, `backfills` shows it, `partitions` reports the status strip, `cancel bf-...`
 // stops a backfill, and bad input exits 2 quoting it.
 
-const dir = mkdtempSync(join(tmpdir(), 'tributary-cli-assets-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const LIB = pathToFileURL(join(ROOT, 'src/index.ts')).href;
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+const { dir, write } = projectFolder('tributary-cli-assets-');
 
 write(
   'dags/chain.dag.ts',

@@ -1,8 +1,33 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The library's entry, as a file URL a project's modules in a temporary folder import. */
+export const LIB = pathToFileURL(join(ROOT, 'src/index.ts')).href;
+
+/**
+ * A temporary project folder for a test file, removed after its tests: its path, and `write`,
+ * which writes a file in it (folders made as needed) and returns the file's path.
+ */
+export function projectFolder(prefix: string): {
+  dir: string;
+  write: (path: string, text: string) => string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (path: string, text: string): string => {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  };
+  return { dir, write };
+}
 
 /** Run the CLI to completion in a child process. */
 export function cli(

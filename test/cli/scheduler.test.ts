@@ -1,23 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
-import { cliJson, cliSpawn, ROOT, until } from './helpers.js';
+import { cliJson, cliSpawn, LIB, projectFolder, until } from './helpers.js';
 
 // `tributary scheduler` in a process of its own: a trigger set by another process reaches it
 // through the store, the triggered run fires its DAG's declared trigger, and SIGTERM stops it
 // cleanly after the runs it started.
 
-const dir = mkdtempSync(join(tmpdir(), 'tributary-scheduler-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const LIB = pathToFileURL(join(ROOT, 'src/index.ts')).href;
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+const { dir, write } = projectFolder('tributary-scheduler-');
 
 write(
   'dags/extract.dag.ts',

@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonCodec } from '../../src/codec/index.js';
-import { loadJournal } from '../../src/durable/index.js';
 import { Scheduler } from '../../src/orchestrator/index.js';
-import { MemoryStore, type RunStore } from '../../src/store/index.js';
+import { MemoryStore } from '../../src/store/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { simProject } from '../fixtures/sim-day/dags.js';
+import { checkJournals, runsOf, seeded, seedOfRun, spawnScript } from './kill-harness.js';
 
 // A simulated multi-DAG day (24 hourly runs, each triggering a check; a daily extract, a rollup
 // that waits for it, a notification the rollup triggers) run by a scheduler process that is killed with SIGKILL at random points and
@@ -23,32 +21,11 @@ const KILLS = process.env.TRIBUTARY_SOAK === '1' ? 25 : 4;
 const dir = mkdtempSync(join(tmpdir(), 'tributary-sim-day-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A seeded generator (mulberry32), so a failing sequence of kills can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function runner(db: string, clock: string): { child: ChildProcess; exited: Promise<number> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, db, clock], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    // A soak spreads its kills over the day: a simulated hour in 2 s instead of 0.5 s.
-    env: { ...process.env, SIM_SPEED: process.env.TRIBUTARY_SOAK === '1' ? '1800' : '7200' },
+function runner(db: string, clock: string) {
+  // A soak spreads its kills over the day: a simulated hour in 2 s instead of 0.5 s.
+  return spawnScript(RUNNER, [db, clock], {
+    SIM_SPEED: process.env.TRIBUTARY_SOAK === '1' ? '1800' : '7200',
   });
-  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  return { child, exited };
-}
-
-/** (DAG, period) of every run, sorted: what a day produced. */
-async function runsOf(store: RunStore): Promise<string[]> {
-  return (await store.listRuns({ limit: 1_000 }))
-    .map((r) => `${r.dagId} ${r.partitionKey ?? ''} ${r.status}`)
-    .sort();
 }
 
 /** The same day without interruption, in this process, hour by hour on a test clock. */
@@ -74,8 +51,8 @@ describe('a scheduler killed with SIGKILL during a simulated day', () => {
     expect(expected).toHaveLength(24 + 24 + 3);
     expect(expected.filter((r) => !r.endsWith('succeeded'))).toEqual([]);
 
-    const seed = Number(process.env.TRIBUTARY_SEED ?? Date.now() % 1_000_000);
-    const next = random(seed);
+    const seed = seedOfRun();
+    const next = seeded(seed);
     const db = join(dir, 'day.db');
     const clock = join(dir, 'clock');
     const store = SqliteStore.open(db);
@@ -94,31 +71,7 @@ describe('a scheduler killed with SIGKILL during a simulated day', () => {
       expect(await current.exited, `seed ${seed}`).toBe(0);
 
       expect(await runsOf(store), `seed ${seed}`).toEqual(expected);
-      let interrupted = 0;
-      for (const run of await store.listRuns({ limit: 1_000 })) {
-        const entries = await loadJournal(store, run.runId, jsonCodec);
-        const byNode = new Map<string, string[]>();
-        for (const entry of entries) {
-          if (!('node' in entry)) continue;
-          const seen = byNode.get(entry.node) ?? [];
-          seen.push(entry.type);
-          byNode.set(entry.node, seen);
-        }
-        for (const [node, types] of byNode) {
-          const what = `${run.dagId} ${run.partitionKey ?? ''} ${node} (seed ${seed}): ${types.join()}`;
-          // One success; every earlier start was an attempt lost with its process.
-          expect(
-            types.filter((t) => t === 'task_succeeded'),
-            what,
-          ).toHaveLength(1);
-          const starts = types.filter((t) => t === 'task_started').length;
-          expect(
-            types.filter((t) => t === 'task_interrupted'),
-            what,
-          ).toHaveLength(starts - 1);
-          interrupted += starts - 1;
-        }
-      }
+      const interrupted = await checkJournals(store, seed);
       // Reported, not asserted: where the kills land is random.
       console.log(`${KILLS} kills (seed ${seed}): ${interrupted} attempts lost and run again`);
     } finally {
