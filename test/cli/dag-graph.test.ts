@@ -279,7 +279,7 @@ describe('run lineage: tributary show', () => {
 
     const child = await cliInProcess(['show', report!.runId, '--db', db]);
     expect(child.out).toContain(`started by a trigger of run ${extract!.runId} (extract)`);
-    expect(child.out).toContain('started no run\n');
+    expect(child.out).toContain('started no run');
     const viaTask = await cliInProcess(['show', audit!.runId, '--db', db, '--json']);
     expect(JSON.parse(viaTask.out.at(-1)!)).toMatchObject({
       lineage: {

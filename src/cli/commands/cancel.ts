@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { TributaryError } from '../../errors/index.js';
 import { cancelRun } from '../../durable/index.js';
 import { cancelBackfill } from '../../orchestrator/index.js';
 import { runNotFound } from '../../store/index.js';
@@ -45,7 +46,12 @@ export async function cancelCommand(
       return 0;
     }
     const run = await store.getRun(runId);
-    if (run === undefined) throw runNotFound(runId);
+    if (run === undefined)
+      throw runId.startsWith('bf-')
+        ? new TributaryError('BACKFILL_NOT_FOUND', `No run or backfill with id "${runId}"`, {
+            context: { received: runId },
+          })
+        : runNotFound(runId);
     if (run.status !== 'running' && run.status !== 'queued')
       return alreadyFinished(runId, run.status, output);
     const owner = await liveOwner(store, runId);

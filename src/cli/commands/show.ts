@@ -71,7 +71,7 @@ export async function showCommand(
     output.out(`started by ${startedBy}`);
     output.out(
       started.length === 0
-        ? 'started no run\n'
+        ? 'started no run'
         : `started ${started
             .map((r) => {
               const period = r.partitionKey === undefined ? '' : ` for ${r.partitionKey}`;
@@ -80,12 +80,9 @@ export async function showCommand(
             })
             .join(', ')}`,
     );
-    if (lineage.consumed.length > 0)
-      output.out(`read ${lineage.consumed.map(assetLine).join(', ')}`);
+    if (lineage.consumed.length > 0) output.out(`read ${assetList(lineage.consumed)}`);
     if (lineage.produced.length > 0)
-      output.out(
-        `produced ${lineage.produced.map((e) => assetLine({ ...e, eventId: e.id })).join(', ')}`,
-      );
+      output.out(`produced ${assetList(lineage.produced.map((e) => ({ ...e, eventId: e.id })))}`);
     output.out('');
     output.out(
       table(
@@ -144,6 +141,12 @@ export function registerShow(program: Command, ctx: CommandContext): void {
     .action((runId: string, o: { db: string; json?: boolean }) =>
       ctx.finish(showCommand(runId, o, ctx.output(o.json))),
     );
+}
+
+/** Asset events, short, the first 5 of a longer list (`--json` has them all). */
+function assetList(events: readonly Parameters<typeof assetLine>[0][]): string {
+  const shown = events.slice(0, 5).map(assetLine).join(', ');
+  return events.length > 5 ? `${shown}, ... (${events.length} events; --json lists them)` : shown;
 }
 
 /** `warehouse://sales[2026-12-05]@v3 (#12)`: an asset event, short. */
