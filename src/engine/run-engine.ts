@@ -28,6 +28,7 @@ import { computeBottomLevels, extendBottomLevels } from './priority.js';
 import { ReadyQueue } from './ready-queue.js';
 import { initialStateOf, rememberInitialState, type InitialState } from './initial-state.js';
 import { decide, edgeOutcome, type EdgeCounts } from './trigger-rules.js';
+import { WorkList } from './work-list.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
@@ -108,7 +109,7 @@ export class RunEngine {
   #applying = false;
   readonly #deferred: RunEvent[] = [];
   /** Nodes whose trigger rule must be evaluated; drained iteratively (no deep recursion). */
-  readonly #work: number[] = [];
+  readonly #work = new WorkList();
   /** Scratch of `#evaluate`: the edge counts of the node being decided. */
   readonly #edgeCounts: { -readonly [K in keyof EdgeCounts]: EdgeCounts[K] } = {
     total: 0,
@@ -819,7 +820,7 @@ export class RunEngine {
     const work = this.#work;
     if (work.length === 0) return;
     this.#evaluate(work);
-    work.length = 0;
+    work.clear();
   }
 
   /**
@@ -827,10 +828,10 @@ export class RunEngine {
    * optimized the method on the stack mid-loop and deoptimized it at the loop's exit, run after
    * run.
    */
-  #evaluate(work: readonly number[]): void {
+  #evaluate(work: WorkList): void {
     // FIFO, so nodes freed by one event become ready in edge order.
     for (let i = 0; i < work.length; i++) {
-      const id = work[i]!;
+      const id = work.at(i);
       const state = this.#state[id]!;
       if (!isOpen(state) || !this.graph.isLive(id)) continue;
       // One counts record per engine, refilled per node: `decide` only reads it (no object per
@@ -878,7 +879,7 @@ export class RunEngine {
       if (state === 'running' || state === 'waiting') this.#onStopped?.(id, to);
     }
     // Spared cleanup nodes must see their cancelled parents: keep their pending evaluations.
-    if (!spareCleanup) this.#work.length = 0;
+    if (!spareCleanup) this.#work.clear();
   }
 
   /** Validate and apply a modification; returns the rejection error, or undefined when applied. */

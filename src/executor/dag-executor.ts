@@ -101,22 +101,37 @@ function checkTasks(
 /** True when `tasks` holds exactly the memo's entries, in its order. O(entries). */
 function sameEntries(tasks: TaskMap, isMap: boolean, memo: TaskMemo): boolean {
   const { keys, values } = memo;
-  let i = 0;
-  let same = true;
   if (isMap) {
-    (tasks as ReadonlyMap<string, unknown>).forEach((value, name) => {
-      if (same && (keys[i] !== name || values[i] !== value)) same = false;
-      i++;
-    });
-  } else {
-    const record = tasks as Readonly<Record<string, unknown>>;
-    for (const name in record) {
-      if (!Object.hasOwn(record, name)) continue;
-      if (keys[i] !== name || values[i] !== record[name]) return false;
-      i++;
-    }
+    const walk: EntryWalk = { keys, values, index: 0, same: true };
+    (tasks as ReadonlyMap<string, unknown>).forEach(compareEntry, walk);
+    return walk.same && walk.index === keys.length;
   }
-  return same && i === keys.length;
+  const record = tasks as Readonly<Record<string, unknown>>;
+  let i = 0;
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue;
+    if (keys[i] !== name || values[i] !== record[name]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/** The state of {@link compareEntry}'s walk over a tasks Map. */
+interface EntryWalk {
+  readonly keys: string[];
+  readonly values: unknown[];
+  index: number;
+  same: boolean;
+}
+
+/**
+ * One Map entry against the memo's. A function of the module with its state as `this`, not a
+ * closure per call: a closure made per run had its optimized code made again in every run.
+ */
+function compareEntry(this: EntryWalk, value: unknown, name: string): void {
+  if (this.same && (this.keys[this.index] !== name || this.values[this.index] !== value))
+    this.same = false;
+  this.index++;
 }
 
 /** Run-graph bases by DAG: built on a DAG's first run, shared by all later ones. */

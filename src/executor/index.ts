@@ -2,7 +2,8 @@ export { DAGExecutor, DynamicExecutor, runGraphFromDag } from './dag-executor.js
 export type { TaskMap } from './dag-executor.js';
 export { ExecutionResult } from './execution-result.js';
 export { RunDriver, YIELD_MS, YIELD_STEPS } from './run-driver.js';
-export type { AttemptHandoff, DriverConfig, LogRecord } from './run-driver.js';
+export type { DriverConfig, LogRecord } from './run-driver.js';
+export type { AttemptHandoff } from './task-context.js';
 export type { NodeWaits, WaitOutcome } from './node-waits.js';
 export { AttemptContext } from './task-context.js';
 export { createTaskResolver } from './task-resolver.js';

@@ -29,8 +29,12 @@ export class RecordMap<V> implements ReadonlyMap<string, V> {
     return Object.keys(this.#record).length;
   }
 
-  forEach(fn: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
+  forEach(
+    fn: (value: V, key: string, map: ReadonlyMap<string, V>) => void,
+    thisArg?: unknown,
+  ): void {
+    const record = this.#record;
+    for (const key of Object.keys(record)) fn.call(thisArg, record[key]!, key, this);
   }
 
   *entries(): MapIterator<[string, V]> {

@@ -15,7 +15,7 @@ import { wallClock } from './clock.js';
 import { captureConsole, withConsoleOf, type ConsoleSink } from './console-capture.js';
 import { isThenable } from './thenable.js';
 import { retryDelay, shouldRetry } from './retry.js';
-import { AttemptContext, type AttemptHost } from './task-context.js';
+import { AttemptContext, type AttemptHandoff, type AttemptHost } from './task-context.js';
 import type { RegisteredTask, TaskResolver } from './task-resolver.js';
 import type { NodeWaits, WaitOutcome } from './node-waits.js';
 import type {
@@ -33,12 +33,12 @@ import type {
  * The engine (src/engine) owns every state; the driver owns the effects: calling task
  * functions, timers, AbortSignals, and handing outcomes back as events. Its own state:
  *
- * - `#active[id]`: the attempt in flight for node `id` (a Launch), or undefined. An outcome is
- *   accepted only while its Launch is still the active one: a timeout, a cancellation or the
+ * - `#active[id]`: the attempt in flight for node `id` (its {@link AttemptContext}), or
+ *   undefined. An outcome is accepted only while its attempt is still the active one: a timeout, a cancellation or the
  *   end of the run releases it first, and a late outcome is then dropped.
  * - `#completed`: outcomes of sync tasks (and launch failures) waiting to be settled by the
  *   pump. Async outcomes settle from their promise callbacks.
- * - `#timers`: retry and run-deadline timers; per-attempt timeout timers live on the Launch.
+ * - `#timers`: retry and run-deadline timers; per-attempt timeout timers live on the attempt.
  * - `#pumping` / `#yieldScheduled`: the pump is not re-entrant, and it hands the event loop
  *   back every ~{@link YIELD_MS} ms (see below).
  *
@@ -142,26 +142,6 @@ export interface LogRecord {
   readonly at: number;
 }
 
-/** One attempt in flight. */
-interface Launch {
-  readonly id: number;
-  readonly attempt: number;
-  readonly ctx: AttemptContext;
-  readonly controller: AbortController | undefined;
-  readonly startedAt: number;
-  readonly timeoutMs: number | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** What the task asked to trigger and told of its assets; handed over only if it succeeds. */
-  handoff?: AttemptHandoff;
-}
-
-/** What a succeeding attempt hands over (see `DriverConfig.onHandoff`). */
-export interface AttemptHandoff {
-  readonly triggers: { dag: string; options: TaskTrigger }[];
-  /** The `ctx.materialize` calls, by asset (the last call for an asset wins). */
-  readonly materializations: Map<string, Materialization>;
-}
-
 /**
  * Drives a {@link RunEngine} in-process: takes ready nodes in priority order while fewer than
  * `maxWorkers` run, runs sync and async tasks, applies expanders, retries with backoff,
@@ -177,12 +157,12 @@ export class RunDriver implements AttemptHost {
   readonly #now: () => number;
   readonly #resolver: TaskResolver;
   /** Attempts in flight, by node id (an array: ids are dense). */
-  readonly #active: (Launch | undefined)[] = [];
+  readonly #active: (AttemptContext | undefined)[] = [];
   /** Nodes in `waiting`, watched by `config.waits`: they hold no worker slot. */
   readonly #waiting = new Set<number>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #runController = new AbortController();
-  readonly #completed: [Launch, boolean, unknown][] = [];
+  readonly #completed: [AttemptContext, boolean, unknown][] = [];
   readonly #deadline: number;
   readonly #captureConsole: boolean;
   readonly #noExpanders: boolean;
@@ -362,7 +342,6 @@ export class RunDriver implements AttemptHost {
   }
 
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void {
-    const launch = ctx.launch as Launch;
     if (this.#config.onHandoff === undefined) {
       throw new TributaryError(
         'INVALID_ARGUMENT',
@@ -378,12 +357,11 @@ export class RunDriver implements AttemptHost {
           context: { node: ctx.node, received: String(dag) },
         },
       );
-    if (this.#active[launch.id] !== launch) return; // the attempt is over: nothing to hand over
-    this.#handoffOf(launch).triggers.push({ dag, options });
+    if (this.#active[ctx.id] !== ctx) return; // the attempt is over: nothing to hand over
+    handoffOf(ctx).triggers.push({ dag, options });
   }
 
   materializeFrom(ctx: AttemptContext, asset: string, details: Materialization): void {
-    const launch = ctx.launch as Launch;
     const declared = this.#config.produces?.(ctx.node);
     if (this.#config.onHandoff === undefined || declared?.includes(asset) !== true) {
       throw new TributaryError(
@@ -401,17 +379,33 @@ export class RunDriver implements AttemptHost {
         { context: { node: ctx.node, received: String(details) } },
       );
     this.#config.checkMaterialization?.(ctx.node, asset, details);
-    if (this.#active[launch.id] !== launch) return; // the attempt is over: nothing to hand over
-    this.#handoffOf(launch).materializations.set(asset, details);
-  }
-
-  #handoffOf(launch: Launch): AttemptHandoff {
-    return (launch.handoff ??= { triggers: [], materializations: new Map() });
+    if (this.#active[ctx.id] !== ctx) return; // the attempt is over: nothing to hand over
+    handoffOf(ctx).materializations.set(asset, details);
   }
 
   /** The run's period (see {@link AttemptHost}). */
   get period(): Period | undefined {
     return this.#config.period;
+  }
+
+  /** {@link AttemptHost}: the engine this driver drives. */
+  get engine(): RunEngine {
+    return this.#engine;
+  }
+
+  /** {@link AttemptHost}: the run's id. */
+  get runId(): string {
+    return this.#config.runId;
+  }
+
+  /** {@link AttemptHost}: the run's params. */
+  get params(): Readonly<Record<string, unknown>> {
+    return this.#config.params;
+  }
+
+  /** {@link AttemptHost}: the run's signal, shared by attempts without a controller of their own. */
+  get signal(): AbortSignal {
+    return this.#runController.signal;
   }
 
   /** Cancel the run (as an aborted signal would). */
@@ -422,7 +416,7 @@ export class RunDriver implements AttemptHost {
 
   /** {@link AttemptHost}: a task modifies its own run. */
   modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord {
-    if (this.#active[ctx.id] !== ctx.launch) {
+    if (this.#active[ctx.id] !== ctx) {
       throw new TributaryError(
         'RUN_FINISHED',
         `Attempt ${ctx.attempt} of "${ctx.node}" is over: it can no longer modify the run`,
@@ -515,7 +509,7 @@ export class RunDriver implements AttemptHost {
         }
         // A hook may have cancelled the run while the start was applied: then do not launch.
         if (this.#done || engine.stateOf(id) !== 'running') continue;
-        this.#launch(id, engine.attemptOf(id), now);
+        this.#launch(id, engine.attemptOf(id));
       }
     } finally {
       this.#pumping = false;
@@ -559,7 +553,7 @@ export class RunDriver implements AttemptHost {
     return true;
   }
 
-  #launch(id: number, attempt: number, now: number): void {
+  #launch(id: number, attempt: number): void {
     const engine = this.#engine;
     const spec = engine.spec(id);
     const timeoutMs =
@@ -569,40 +563,29 @@ export class RunDriver implements AttemptHost {
     const controller =
       timeoutMs === undefined && spec.cleanup !== true ? undefined : new AbortController();
     const ctx = new AttemptContext(
-      engine,
-      id,
-      this.#config.runId,
-      attempt,
-      controller?.signal ?? this.#runController.signal,
-      this.#config.params,
       this,
-    );
-    const launch: Launch = {
       id,
+      engine.graph.nameOf(id),
       attempt,
-      ctx,
       controller,
-      startedAt: now,
       timeoutMs,
-      timer: undefined,
-    };
-    ctx.launch = launch;
-    this.#active[id] = launch;
+    );
+    this.#active[id] = ctx;
     this.#running++;
     if (timeoutMs !== undefined) {
-      launch.timer = setTimeout(() => {
-        if (this.#active[id] !== launch) return;
+      ctx.timer = setTimeout(() => {
+        if (this.#active[id] !== ctx) return;
         const error = timeoutError(ctx, timeoutMs);
         controller!.abort(error);
         this.#guard(() => {
-          this.#fail(launch, error, true);
+          this.#fail(ctx, error, true);
           this.#pump();
         });
       }, timeoutMs);
     }
     const task = this.#resolver.task(spec, id);
     if (task instanceof TributaryError) {
-      this.#completed.push([launch, false, task]);
+      this.#completed.push([ctx, false, task]);
       return;
     }
     let value: unknown;
@@ -612,17 +595,17 @@ export class RunDriver implements AttemptHost {
         ? withConsoleOf(this.#consoleSink(ctx), () => this.#call(task, ctx))
         : this.#call(task, ctx);
     } catch (error) {
-      this.#completed.push([launch, false, error]);
+      this.#completed.push([ctx, false, error]);
       return;
     }
     if (isThenable(value)) {
       // One closure per outcome handler and none inside it (#settleAsync guards itself).
       value.then(
-        (result) => this.#settleAsync(launch, true, result),
-        (error: unknown) => this.#settleAsync(launch, false, error),
+        (result) => this.#settleAsync(ctx, true, result),
+        (error: unknown) => this.#settleAsync(ctx, false, error),
       );
     } else {
-      this.#completed.push([launch, true, value]);
+      this.#completed.push([ctx, true, value]);
     }
   }
 
@@ -634,9 +617,9 @@ export class RunDriver implements AttemptHost {
   }
 
   /** An async attempt's outcome; what {@link #guard} does, without a closure per call. */
-  #settleAsync(launch: Launch, ok: boolean, value: unknown): void {
+  #settleAsync(ctx: AttemptContext, ok: boolean, value: unknown): void {
     try {
-      this.#settle(launch, ok, value);
+      this.#settle(ctx, ok, value);
       this.#pump();
     } catch (error) {
       this.#finish();
@@ -645,8 +628,8 @@ export class RunDriver implements AttemptHost {
   }
 
   /** A task attempt returned or threw: check deadlines, run the expander, report to the engine. */
-  #settle(launch: Launch, ok: boolean, value: unknown): void {
-    if (this.#active[launch.id] !== launch) return; // timed out or cancelled meanwhile
+  #settle(ctx: AttemptContext, ok: boolean, value: unknown): void {
+    if (this.#active[ctx.id] !== ctx) return; // timed out or cancelled meanwhile
     const now = this.#now();
     if (now >= this.#deadline) {
       // The run is overdue (a blocking task held the thread past it): this attempt and every
@@ -654,127 +637,129 @@ export class RunDriver implements AttemptHost {
       this.#cancel('timeout');
       return;
     }
-    if (launch.timeoutMs !== undefined && now - launch.startedAt > launch.timeoutMs) {
-      this.#fail(launch, timeoutError(launch.ctx, launch.timeoutMs), true);
+    if (
+      ctx.timeoutMs !== undefined &&
+      now - this.#engine.attemptStartedAt(ctx.id)! > ctx.timeoutMs
+    ) {
+      this.#fail(ctx, timeoutError(ctx, ctx.timeoutMs), true);
       return;
     }
     if (!ok) {
-      this.#fail(launch, toError(value), false);
+      this.#fail(ctx, toError(value), false);
       return;
     }
-    const node = launch.ctx.node;
+    const node = ctx.node;
     const check = this.#config.checkOutcome;
     if (check !== undefined) {
       try {
         check(node, 'result', value);
       } catch (error) {
-        this.#fail(launch, toError(error), false);
+        this.#fail(ctx, toError(error), false);
         return;
       }
     }
-    const spec = this.#engine.spec(launch.id);
+    const spec = this.#engine.spec(ctx.id);
     const expander =
       this.#noExpanders && spec.expander === undefined ? undefined : this.#resolver.expander(spec);
     if (expander === undefined) {
-      this.#succeed(launch, value, undefined, now);
+      this.#succeed(ctx, value, undefined, now);
       // No user code runs between here and the pump's next start: it may use this reading.
       this.#reading = now;
       return;
     }
     if (expander instanceof TributaryError) {
-      this.#fail(launch, expander, false);
+      this.#fail(ctx, expander, false);
       return;
     }
     let modification: ReturnType<typeof expander>;
     try {
-      modification = expander(node, value, launch.ctx);
+      modification = expander(node, value, ctx);
     } catch (error) {
-      this.#fail(launch, expanderError(node, error), false);
+      this.#fail(ctx, expanderError(node, error), false);
       return;
     }
     if (!isThenable(modification)) {
-      this.#expanded(launch, value, modification);
+      this.#expanded(ctx, value, modification);
       return;
     }
     modification.then(
       (mod) =>
         this.#guard(() => {
-          if (this.#active[launch.id] === launch) this.#expanded(launch, value, mod);
+          if (this.#active[ctx.id] === ctx) this.#expanded(ctx, value, mod);
           this.#pump();
         }),
       (error: unknown) =>
         this.#guard(() => {
-          if (this.#active[launch.id] === launch)
-            this.#fail(launch, expanderError(node, error), false);
+          if (this.#active[ctx.id] === ctx) this.#fail(ctx, expanderError(node, error), false);
           this.#pump();
         }),
     );
   }
 
-  #expanded(launch: Launch, result: unknown, modification: unknown): void {
+  #expanded(ctx: AttemptContext, result: unknown, modification: unknown): void {
     if (modification !== undefined && modification !== null && this.#config.checkOutcome) {
       try {
-        this.#config.checkOutcome(launch.ctx.node, 'modification', modification);
+        this.#config.checkOutcome(ctx.node, 'modification', modification);
       } catch (error) {
-        this.#fail(launch, expanderError(launch.ctx.node, error), false);
+        this.#fail(ctx, expanderError(ctx.node, error), false);
         return;
       }
     }
-    this.#succeed(launch, result, modification as DynamicModification | null | undefined);
+    this.#succeed(ctx, result, modification as DynamicModification | null | undefined);
   }
 
-  #release(launch: Launch): void {
-    this.#active[launch.id] = undefined;
+  #release(ctx: AttemptContext): void {
+    this.#active[ctx.id] = undefined;
     this.#running--;
-    if (launch.timer !== undefined) clearTimeout(launch.timer);
+    if (ctx.timer !== undefined) clearTimeout(ctx.timer);
   }
 
   /** Report a success; `at` when the caller has just read the clock (one reading per completion). */
   #succeed(
-    launch: Launch,
+    ctx: AttemptContext,
     result: unknown,
     modification: DynamicModification | null | undefined,
     at = this.#now(),
   ): void {
-    this.#release(launch);
+    this.#release(ctx);
     const produces = this.#config.produces;
-    if (launch.handoff !== undefined || (produces !== undefined && produces(launch.ctx.node)))
-      this.#config.onHandoff?.(launch.ctx.node, launch.attempt, this.#handoffOf(launch));
+    if (ctx.handoff !== undefined || (produces !== undefined && produces(ctx.node)))
+      this.#config.onHandoff?.(ctx.node, ctx.attempt, handoffOf(ctx));
     if (modification === undefined || modification === null) {
-      this.#engine.succeedId(launch.id, launch.attempt, at, result);
+      this.#engine.succeedId(ctx.id, ctx.attempt, at, result);
       return;
     }
     this.#engine.apply({
       type: 'task_succeeded',
-      node: launch.ctx.node,
-      attempt: launch.attempt,
+      node: ctx.node,
+      attempt: ctx.attempt,
       at,
       result,
       modification,
     });
   }
 
-  #fail(launch: Launch, error: Error, timedOut: boolean): void {
-    this.#release(launch);
+  #fail(ctx: AttemptContext, error: Error, timedOut: boolean): void {
+    this.#release(ctx);
     const engine = this.#engine;
-    const spec = engine.spec(launch.id);
+    const spec = engine.spec(ctx.id);
     const policy = spec.retry ?? this.#defaults(spec)?.retry ?? this.#config.retry;
-    const node = launch.ctx.node;
+    const node = ctx.node;
     const at = this.#now();
-    if (shouldRetry(policy, launch.attempt, error)) {
-      const retryAt = at + retryDelay(policy!, launch.attempt, this.#config.random);
+    if (shouldRetry(policy, ctx.attempt, error)) {
+      const retryAt = at + retryDelay(policy!, ctx.attempt, this.#config.random);
       engine.apply({
         type: 'task_failed',
         node,
-        attempt: launch.attempt,
+        attempt: ctx.attempt,
         at,
         error,
         retryAt,
         timedOut,
       });
-      this.scheduleRetry(launch.id, retryAt);
+      this.scheduleRetry(ctx.id, retryAt);
     } else {
-      engine.apply({ type: 'task_failed', node, attempt: launch.attempt, at, error, timedOut });
+      engine.apply({ type: 'task_failed', node, attempt: ctx.attempt, at, error, timedOut });
     }
   }
 
@@ -784,17 +769,17 @@ export class RunDriver implements AttemptHost {
       this.#unwatch(id);
       return;
     }
-    const launch = this.#active[id];
-    if (launch === undefined) return; // our own completion: already released
-    this.#release(launch);
+    const ctx = this.#active[id];
+    if (ctx === undefined) return; // our own completion: already released
+    this.#release(ctx);
     const reason = new TributaryError(
       to === 'timed_out' ? 'RUN_TIMEOUT' : 'RUN_CANCELLED',
       to === 'timed_out'
         ? `Run ${this.#config.runId} timed out`
         : `Run ${this.#config.runId} was cancelled`,
-      { context: { runId: this.#config.runId, node: launch.ctx.node } },
+      { context: { runId: this.#config.runId, node: ctx.node } },
     );
-    if (launch.controller !== undefined) launch.controller.abort(reason);
+    if (ctx.controller !== undefined) ctx.controller.abort(reason);
     else if (!this.#runController.signal.aborted) this.#runController.abort(reason);
   }
 
@@ -814,7 +799,11 @@ export class RunDriver implements AttemptHost {
     this.#done = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    for (const launch of this.#active) if (launch?.timer !== undefined) clearTimeout(launch.timer);
+    const active = this.#active;
+    for (let id = 0; id < active.length; id++) {
+      const timer = active[id]?.timer;
+      if (timer !== undefined) clearTimeout(timer);
+    }
     if (this.#onAbort !== undefined)
       this.#config.signal?.removeEventListener('abort', this.#onAbort);
     this.#releaseConsole?.();
@@ -864,4 +853,9 @@ function expanderError(node: string, error: unknown): TributaryError {
     `The expander of "${node}" threw: ${cause.message}`,
     { context: { node }, cause },
   );
+}
+
+/** The attempt's handoff, made on its first trigger or asset event. */
+function handoffOf(ctx: AttemptContext): AttemptHandoff {
+  return (ctx.handoff ??= { triggers: [], materializations: new Map() });
 }

@@ -4,6 +4,13 @@ import type { Materialization, TaskContext, TaskLogger, TaskTrigger } from './ty
 
 /** What an attempt's context asks of the driver that runs it. */
 export interface AttemptHost {
+  readonly engine: RunEngine;
+  readonly runId: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The signal of every attempt without a controller of its own: the run's. */
+  readonly signal: AbortSignal;
+  /** The run's period, if it has one. */
+  readonly period: Period | undefined;
   logFrom(
     ctx: AttemptContext,
     level: Parameters<TaskLogger>[0],
@@ -11,49 +18,84 @@ export interface AttemptHost {
     fields?: Record<string, unknown>,
   ): void;
   modifyFrom(ctx: AttemptContext, modification: DynamicModification): ModificationRecord;
-  /** The run's period, if it has one. */
-  readonly period: Period | undefined;
   triggerFrom(ctx: AttemptContext, dag: string, options: TaskTrigger): void;
   materializeFrom(ctx: AttemptContext, asset: string, details: Materialization): void;
 }
 
+/** What a succeeding attempt hands over (see `DriverConfig.onHandoff`). */
+export interface AttemptHandoff {
+  readonly triggers: { dag: string; options: TaskTrigger }[];
+  /** The `ctx.materialize` calls, by asset (the last call for an asset wins). */
+  readonly materializations: Map<string, Materialization>;
+}
+
+/** The host of {@link AttemptContext.anchor}: never called. */
+const NO_HOST = Object.freeze({}) as AttemptHost;
+
 /**
- * The context of one attempt. Upstream results are read from the engine on demand and the
- * logger is made on first use, so building a context costs one small object.
+ * One attempt: the context its task receives and the driver's record of it, in one object
+ * (the driver accepts an outcome only while this object is the node's active attempt).
+ * What the run shares (its id, params, signal, engine) is read through the host, upstream
+ * results from the engine on demand, and the logger is made on first use, so starting an
+ * attempt allocates this object and nothing else.
  */
 export class AttemptContext implements TaskContext {
-  readonly node: string;
-  readonly runId: string;
-  readonly attempt: number;
-  readonly signal: AbortSignal;
-  readonly params: Readonly<Record<string, unknown>>;
   /** The node's id in the run graph. */
   readonly id: number;
-  /** The driver's record of this attempt: the context is live while it is the active one. */
-  launch: unknown;
+  readonly node: string;
+  readonly attempt: number;
+  /**
+   * This attempt's own controller, where the run's will not do: a timeout aborts this attempt
+   * alone, and a cleanup node keeps running when fail-fast aborts the rest. Else undefined,
+   * and the attempt has the run's signal.
+   */
+  readonly controller: AbortController | undefined;
+  /** The attempt's timeout, if it has one. */
+  readonly timeoutMs: number | undefined;
+  /** The timer of that timeout. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** What the task asked to trigger and told of its assets; handed over only if it succeeds. */
+  handoff: AttemptHandoff | undefined = undefined;
   /** Bytes this attempt has logged so far (the log sink bounds them). */
   logBytes = 0;
-  readonly #engine: RunEngine;
   readonly #host: AttemptHost;
-  #log: TaskLogger | undefined;
+  #log: TaskLogger | undefined = undefined;
+
+  /**
+   * A context that lives as long as this class and never reaches a task. V8 keeps the hidden
+   * classes an object's fields lead to only while some object has them: when a run ended and
+   * a full collection followed, every context was gone, their hidden classes too, and the
+   * optimized code that makes and reads contexts was discarded and compiled again in the next
+   * run, on every run. This one keeps them.
+   */
+  static readonly anchor = new AttemptContext(NO_HOST, -1, '', 0, undefined, undefined);
 
   constructor(
-    engine: RunEngine,
-    id: number,
-    runId: string,
-    attempt: number,
-    signal: AbortSignal,
-    params: Readonly<Record<string, unknown>>,
     host: AttemptHost,
+    id: number,
+    node: string,
+    attempt: number,
+    controller: AbortController | undefined,
+    timeoutMs: number | undefined,
   ) {
-    this.#engine = engine;
     this.#host = host;
     this.id = id;
-    this.node = engine.graph.nameOf(id);
-    this.runId = runId;
+    this.node = node;
     this.attempt = attempt;
-    this.signal = signal;
-    this.params = params;
+    this.controller = controller;
+    this.timeoutMs = timeoutMs;
+  }
+
+  get runId(): string {
+    return this.#host.runId;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller === undefined ? this.#host.signal : this.controller.signal;
+  }
+
+  get params(): Readonly<Record<string, unknown>> {
+    return this.#host.params;
   }
 
   get log(): TaskLogger {
@@ -66,7 +108,7 @@ export class AttemptContext implements TaskContext {
   }
 
   get input(): unknown {
-    return this.#engine.spec(this.id).input;
+    return this.#host.engine.spec(this.id).input;
   }
 
   get idempotencyKey(): string {
@@ -74,14 +116,13 @@ export class AttemptContext implements TaskContext {
   }
 
   upstream(name: string): unknown {
-    const id = this.#engine.graph.idOf(name);
-    return id === undefined || this.#engine.stateOf(id) !== 'succeeded'
-      ? undefined
-      : this.#engine.resultOf(id);
+    const engine = this.#host.engine;
+    const id = engine.graph.idOf(name);
+    return id === undefined || engine.stateOf(id) !== 'succeeded' ? undefined : engine.resultOf(id);
   }
 
   get upstreamResults(): ReadonlyMap<string, unknown> {
-    const engine = this.#engine;
+    const engine = this.#host.engine;
     const out = new Map<string, unknown>();
     for (const parent of engine.graph.predecessorIds(this.id)) {
       if (engine.stateOf(parent) === 'succeeded')

@@ -101,85 +101,136 @@ export interface TaskResolverInput {
  * ```
  */
 export function createTaskResolver(input: TaskResolverInput): TaskResolver {
-  const { tasks, inline, cache } = input;
-  const expanders = input.expanders ?? new Map<string, Expander>();
-  const patterns = input.patternExpanders ?? [];
-  const where = input.owner === undefined ? '' : ` in "${input.owner}"`;
-  const taskName = (spec: NodeSpec): unknown => (spec.task === undefined ? spec.name : spec.task);
-  let hasDefaults = false;
-  // Isolated tasks run through a dispatcher to their worker thread, made once here.
-  const isolated = new Map<string, TaskFn>();
-  for (const [key, task] of tasks) {
-    if (typeof task !== 'object') continue;
-    if (task.retry !== undefined || task.timeoutMs !== undefined) hasDefaults = true;
-    if (task.isolation === 'worker') {
-      const name = task.name ?? key;
-      if (task.module === undefined)
-        invalidArgument(`\`module\` of isolated task "${name}"${where}`, 'a file URL', undefined);
-      isolated.set(
-        key,
-        isolatedTask({ module: task.module, task: name, resourceLimits: task.resourceLimits }),
+  return new Registry(input);
+}
+
+/**
+ * {@link createTaskResolver}'s resolver. A class, not an object of closures: an executor makes
+ * one per run, and a call site that saw another run's closure as its target lost its optimized
+ * code when that run's resolver was collected, on every run. Its methods are the same
+ * functions for every run.
+ */
+class Registry implements TaskResolver {
+  readonly hasDefaults: boolean;
+  readonly #tasks: ReadonlyMap<string, RegisteredTask | TaskFn>;
+  readonly #expanders: ReadonlyMap<string, Expander>;
+  readonly #patterns: readonly PatternExpander[];
+  readonly #inline: boolean;
+  readonly #cache: TaskCache | undefined;
+  readonly #where: string;
+  /** Isolated tasks run through a dispatcher to their worker thread, made once here. */
+  readonly #isolated = new Map<string, TaskFn>();
+
+  constructor(input: TaskResolverInput) {
+    this.#tasks = input.tasks;
+    this.#inline = input.inline;
+    this.#cache = input.cache;
+    this.#expanders = input.expanders ?? new Map<string, Expander>();
+    this.#patterns = input.patternExpanders ?? [];
+    this.#where = input.owner === undefined ? '' : ` in "${input.owner}"`;
+    // forEach with a function of the module, not for…of (an entries iterator allocates a pair
+    // per task) nor a closure (made per run, its optimized code was made again every run).
+    const scan: TaskScan = { hasDefaults: false, isolated: this.#isolated, where: this.#where };
+    input.tasks.forEach(scanTask, scan);
+    this.hasDefaults = scan.hasDefaults;
+  }
+
+  task(spec: NodeSpec, id?: number): TaskFn | TributaryError {
+    // A spec is frozen and the tasks unchanged: the same spec resolves to the same function.
+    // The lookup by name it saves is a cache miss or several per node in a large run.
+    const cache = this.#cache;
+    const cached = cache !== undefined && id !== undefined && id < cache.specs.length;
+    if (cached && cache.specs[id] === spec) return cache.fns[id]!;
+    let fn: TaskFn | undefined;
+    const name = taskName(spec);
+    if (this.#inline && typeof spec.task === 'function') fn = spec.task as TaskFn;
+    else {
+      const found = typeof name === 'string' ? this.#tasks.get(name) : undefined;
+      if (found !== undefined && typeof found !== 'function' && found.isolation === 'worker')
+        return this.#isolated.get(name as string)!;
+      fn = found === undefined || typeof found === 'function' ? found : found.fn;
+    }
+    if (fn !== undefined) {
+      if (cached) {
+        cache.specs[id] = spec;
+        cache.fns[id] = fn;
+      }
+      return fn;
+    }
+    return new TributaryError(
+      'TASK_NOT_FOUND',
+      spec.task === undefined
+        ? `No task for node "${spec.name}"${this.#where}: register one named "${spec.name}" or name one in the node's spec`
+        : `Node "${spec.name}" runs task ${describeValue(spec.task)}, which is not registered${this.#where}`,
+      { context: { node: spec.name, task: typeof name === 'string' ? name : String(name) } },
+    );
+  }
+
+  defaults(spec: NodeSpec): RegisteredTask | undefined {
+    const name = taskName(spec);
+    const found = typeof name === 'string' ? this.#tasks.get(name) : undefined;
+    return typeof found === 'object' ? found : undefined;
+  }
+
+  expander(spec: NodeSpec): Expander | TributaryError | undefined {
+    if (this.#inline && typeof spec.expander === 'function') return spec.expander as Expander;
+    if (spec.expander !== undefined) {
+      const named =
+        typeof spec.expander === 'string' ? this.#expanders.get(spec.expander) : undefined;
+      return (
+        named ??
+        new TributaryError(
+          'EXPANDER_NOT_FOUND',
+          `Node "${spec.name}" names expander ${describeValue(spec.expander)}, which is not registered${this.#where}`,
+          { context: { node: spec.name, expander: describeValue(spec.expander) } },
+        )
       );
     }
+    const exact = this.#expanders.get(spec.name);
+    if (exact !== undefined) return exact;
+    for (const { pattern, expander } of this.#patterns) {
+      pattern.lastIndex = 0;
+      if (pattern.test(spec.name)) return expander;
+    }
+    return undefined;
   }
-  return {
-    hasDefaults,
-    task(spec, id) {
-      // A spec is frozen and the tasks unchanged: the same spec resolves to the same function.
-      // The lookup by name it saves is a cache miss or several per node in a large run.
-      const cached = cache !== undefined && id !== undefined && id < cache.specs.length;
-      if (cached && cache.specs[id] === spec) return cache.fns[id]!;
-      let fn: TaskFn | undefined;
-      const name = taskName(spec);
-      if (inline && typeof spec.task === 'function') fn = spec.task as TaskFn;
-      else {
-        const found = typeof name === 'string' ? tasks.get(name) : undefined;
-        if (found !== undefined && typeof found !== 'function' && found.isolation === 'worker')
-          return isolated.get(name as string)!;
-        fn = found === undefined || typeof found === 'function' ? found : found.fn;
-      }
-      if (fn !== undefined) {
-        if (cached) {
-          cache.specs[id] = spec;
-          cache.fns[id] = fn;
-        }
-        return fn;
-      }
-      return new TributaryError(
-        'TASK_NOT_FOUND',
-        spec.task === undefined
-          ? `No task for node "${spec.name}"${where}: register one named "${spec.name}" or name one in the node's spec`
-          : `Node "${spec.name}" runs task ${describeValue(spec.task)}, which is not registered${where}`,
-        { context: { node: spec.name, task: typeof name === 'string' ? name : String(name) } },
+
+  hasTask(name: string): boolean {
+    return this.#tasks.has(name);
+  }
+
+  hasExpander(name: string): boolean {
+    return this.#expanders.has(name);
+  }
+}
+
+/** What {@link scanTask} finds in a registry's tasks. */
+interface TaskScan {
+  hasDefaults: boolean;
+  readonly isolated: Map<string, TaskFn>;
+  readonly where: string;
+}
+
+/** Note a task's defaults, and make the dispatcher of a task isolated in a worker thread. */
+function scanTask(this: TaskScan, task: RegisteredTask | TaskFn, key: string): void {
+  if (typeof task !== 'object') return;
+  if (task.retry !== undefined || task.timeoutMs !== undefined) this.hasDefaults = true;
+  if (task.isolation === 'worker') {
+    const name = task.name ?? key;
+    if (task.module === undefined)
+      invalidArgument(
+        `\`module\` of isolated task "${name}"${this.where}`,
+        'a file URL',
+        undefined,
       );
-    },
-    defaults(spec) {
-      const name = taskName(spec);
-      const found = typeof name === 'string' ? tasks.get(name) : undefined;
-      return typeof found === 'object' ? found : undefined;
-    },
-    expander(spec) {
-      if (inline && typeof spec.expander === 'function') return spec.expander as Expander;
-      if (spec.expander !== undefined) {
-        const named = typeof spec.expander === 'string' ? expanders.get(spec.expander) : undefined;
-        return (
-          named ??
-          new TributaryError(
-            'EXPANDER_NOT_FOUND',
-            `Node "${spec.name}" names expander ${describeValue(spec.expander)}, which is not registered${where}`,
-            { context: { node: spec.name, expander: describeValue(spec.expander) } },
-          )
-        );
-      }
-      const exact = expanders.get(spec.name);
-      if (exact !== undefined) return exact;
-      for (const { pattern, expander } of patterns) {
-        pattern.lastIndex = 0;
-        if (pattern.test(spec.name)) return expander;
-      }
-      return undefined;
-    },
-    hasTask: (name) => tasks.has(name),
-    hasExpander: (name) => expanders.has(name),
-  };
+    this.isolated.set(
+      key,
+      isolatedTask({ module: task.module, task: name, resourceLimits: task.resourceLimits }),
+    );
+  }
+}
+
+/** The name a node's task is registered under: the spec's `task`, else the node's name. */
+function taskName(spec: NodeSpec): unknown {
+  return spec.task === undefined ? spec.name : spec.task;
 }
