@@ -29,4 +29,6 @@ for (let i = 0; i < runs; i++) {
   const d = process.cpuUsage(c);
   cpu.push((d.user + d.system) / 1000);
 }
-console.log(`${shape.name} ${process.version}: cpu ${median(cpu).toFixed(1)} ms, wall ${median(wall).toFixed(1)} ms per run`);
+console.log(
+  `${shape.name} ${process.version}: cpu ${median(cpu).toFixed(1)} ms, wall ${median(wall).toFixed(1)} ms per run`,
+);
