@@ -29,6 +29,7 @@ import { ReadyQueue } from './ready-queue.js';
 import { initialStateOf, rememberInitialState, type InitialState } from './initial-state.js';
 import { decide, edgeOutcome, type EdgeCounts } from './trigger-rules.js';
 import { WorkList } from './work-list.js';
+import { keepHiddenClass, RunGraph } from '../graph/index.js';
 
 export type { EngineSnapshot, EngineSnapshotV1 } from './engine-snapshot.js';
 export type { EngineGraph, EngineObserver, EngineOptions, RunStatus } from './engine-options.js';
@@ -1156,6 +1157,20 @@ export class RunEngine {
       }
     }
   }
+}
+
+// A run's engine dies with the run: keep one so its hidden class outlives it (see
+// graph/hidden-classes.ts), taken through a start and a success like a run's, so that its
+// fields hold the same kinds of values (a time is a double, not a small integer).
+keepHiddenClass(anchorEngine());
+
+function anchorEngine(): RunEngine {
+  const graph = new RunGraph<NodeSpec, EdgeSpec>();
+  graph.addNode('anchor', { name: 'anchor' });
+  const engine = new RunEngine(graph);
+  const at = 0.5;
+  engine.succeedId(engine.startNextId(at), 1, at, null);
+  return engine;
 }
 
 function nodeActive(node: string, state: NodeState): TributaryError {

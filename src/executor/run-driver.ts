@@ -156,8 +156,11 @@ export class RunDriver implements AttemptHost {
   readonly #config: DriverConfig;
   readonly #now: () => number;
   readonly #resolver: TaskResolver;
-  /** Attempts in flight, by node id (an array: ids are dense). */
-  readonly #active: (AttemptContext | undefined)[] = [];
+  /**
+   * Attempts in flight, by node id (an array: ids are dense), made at the graph's size: grown
+   * one node at a time, it was copied about 30 times per large run.
+   */
+  readonly #active: (AttemptContext | undefined)[];
   /** Nodes in `waiting`, watched by `config.waits`: they hold no worker slot. */
   readonly #waiting = new Set<number>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -187,6 +190,7 @@ export class RunDriver implements AttemptHost {
   constructor(engine: RunEngine, config: DriverConfig) {
     this.#engine = engine;
     this.#config = config;
+    this.#active = new Array<AttemptContext | undefined>(engine.graph.idLimit).fill(undefined);
     this.#resolver = config.resolver;
     this.#now = config.now ?? wallClock;
     this.#captureConsole = config.captureConsole === true && config.logSink !== undefined;

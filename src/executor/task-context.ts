@@ -1,4 +1,5 @@
 import type { DynamicModification, ModificationRecord, RunEngine } from '../engine/index.js';
+import { keepHiddenClass } from '../graph/index.js';
 import type { Period } from '../time/index.js';
 import type { Materialization, TaskContext, TaskLogger, TaskTrigger } from './types.js';
 
@@ -29,9 +30,6 @@ export interface AttemptHandoff {
   readonly materializations: Map<string, Materialization>;
 }
 
-/** The host of {@link AttemptContext.anchor}: never called. */
-const NO_HOST = Object.freeze({}) as AttemptHost;
-
 /**
  * One attempt: the context its task receives and the driver's record of it, in one object
  * (the driver accepts an outcome only while this object is the node's active attempt).
@@ -60,15 +58,6 @@ export class AttemptContext implements TaskContext {
   logBytes = 0;
   readonly #host: AttemptHost;
   #log: TaskLogger | undefined = undefined;
-
-  /**
-   * A context that lives as long as this class and never reaches a task. V8 keeps the hidden
-   * classes an object's fields lead to only while some object has them: when a run ended and
-   * a full collection followed, every context was gone, their hidden classes too, and the
-   * optimized code that makes and reads contexts was discarded and compiled again in the next
-   * run, on every run. This one keeps them.
-   */
-  static readonly anchor = new AttemptContext(NO_HOST, -1, '', 0, undefined, undefined);
 
   constructor(
     host: AttemptHost,
@@ -143,3 +132,9 @@ export class AttemptContext implements TaskContext {
     this.#host.materializeFrom(this, asset, details);
   }
 }
+
+// Every attempt of a run dies with the run: keep one context so its hidden class outlives it
+// (see graph/hidden-classes.ts). Its host is never called.
+keepHiddenClass(
+  new AttemptContext(Object.freeze({}) as AttemptHost, -1, '', 0, undefined, undefined),
+);

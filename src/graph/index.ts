@@ -2,6 +2,7 @@ export { DAG } from './dag.js';
 export { DagBuilder } from './builder.js';
 export { RunGraph } from './run-graph.js';
 export { RunGraphBase } from './run-graph-base.js';
+export { keepHiddenClass } from './hidden-classes.js';
 export type {
   RunGraphBatch,
   RunGraphBatchResult,

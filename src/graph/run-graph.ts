@@ -3,6 +3,7 @@ import { cycleError, unknownNode } from './core.js';
 import type { DAG } from './dag.js';
 import { RunGraphBase } from './run-graph-base.js';
 import { checkName } from './builder.js';
+import { keepHiddenClass } from './hidden-classes.js';
 
 /** An edge to add in a {@link RunGraph} batch. */
 export interface RunGraphEdge<E> {
@@ -556,26 +557,35 @@ export class RunGraph<N, E = undefined> {
       }
       const nodes = batch.addNodes ?? [];
       this.#addNodes(nodes, addedNodes);
-      // A fan-out names the same parent or child for every node: resolve a repeated name once.
-      let lastName: string | undefined;
-      let lastId = -1;
-      const idOf = (name: string): number =>
-        name === lastName ? lastId : ((lastName = name), (lastId = this.requireId(name)));
+      // A fan-out names the same parent and the same child for every node: resolve a name
+      // repeated from the previous node once (one memo for parents, one for children).
+      let lastParent: string | undefined;
+      let parentId = -1;
+      let lastChild: string | undefined;
+      let childId = -1;
       for (let i = 0; i < nodes.length; i++) {
         const { parents, children } = nodes[i]!;
         const id = addedNodes[i]!;
         if (parents !== undefined) {
           for (let p = 0; p < parents.length; p++) {
-            const u = idOf(parents[p]!);
-            this.addEdgeById(u, id);
-            added.push(u, id);
+            const name = parents[p]!;
+            if (name !== lastParent) {
+              parentId = this.requireId(name);
+              lastParent = name;
+            }
+            this.addEdgeById(parentId, id);
+            added.push(parentId, id);
           }
         }
         if (children !== undefined) {
           for (let c = 0; c < children.length; c++) {
-            const v = idOf(children[c]!);
-            this.addEdgeById(id, v);
-            added.push(id, v);
+            const name = children[c]!;
+            if (name !== lastChild) {
+              childId = this.requireId(name);
+              lastChild = name;
+            }
+            this.addEdgeById(id, childId);
+            added.push(id, childId);
           }
         }
       }
@@ -796,3 +806,6 @@ function removeOne(list: number[], value: number): void {
   const i = list.lastIndexOf(value);
   if (i >= 0) list.splice(i, 1);
 }
+
+// A run's graph dies with the run: keep one so its hidden class outlives it (see hidden-classes.ts).
+keepHiddenClass(new RunGraph());
