@@ -415,6 +415,11 @@ if (one >= 0) {
   await measureOne(process.argv[one + 1] as Contender, process.argv[one + 2]!);
   process.exit(0);
 }
+// `--million`: the scale line alone (memory per node and the 1M-node run), nothing written.
+if (process.argv.includes('--million')) {
+  await million();
+  process.exit(0);
+}
 const scheduleTable = scheduling();
 const dynamicTable = await dynamic();
 const millionLine = await million();

@@ -168,6 +168,7 @@ export class RunEngine {
     computeBottomLevels(graph, ids, this.#key);
     for (const id of ids) this.#work.push(id);
     this.#drain();
+    this.#work.release();
     if (base !== undefined)
       rememberInitialState(base, this.#columns(), this.#scalars(), this.#queue);
   }

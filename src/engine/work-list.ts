@@ -5,7 +5,7 @@
  * allocated it again (about 150 bytes per finished node on a chain).
  */
 export class WorkList {
-  readonly #items: number[] = [];
+  #items: number[] = [];
   #length = 0;
 
   get length(): number {
@@ -23,5 +23,11 @@ export class WorkList {
 
   clear(): void {
     this.#length = 0;
+  }
+
+  /** Empty it and free its storage: after a pass over every node, which a run makes once. */
+  release(): void {
+    this.#length = 0;
+    this.#items = [];
   }
 }
