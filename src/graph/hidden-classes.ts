@@ -23,3 +23,16 @@ export function keepHiddenClass<T extends object>(instance: T): T {
   kept.push(instance);
   return instance;
 }
+
+/**
+ * The instances kept so far, for tests: a run's objects must have the hidden class of the kept
+ * instance of their class, or keeping it keeps nothing they use.
+ *
+ * @example
+ * ```ts
+ * keptInstances().find((o) => o instanceof RunGraph);
+ * ```
+ */
+export function keptInstances(): readonly object[] {
+  return kept;
+}
