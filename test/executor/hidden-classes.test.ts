@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DAG } from '../../src/graph/dag.js';
 import { RunGraph } from '../../src/graph/run-graph.js';
@@ -11,7 +12,7 @@ import type { TaskContext } from '../../src/executor/types.js';
 
 // V8's own "same hidden class" test, compiled once the flag that allows it is set.
 setFlagsFromString('--allow-natives-syntax');
-const sameHiddenClass = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (
+const sameHiddenClass = runInThisContext('(a, b) => %HaveSameMap(a, b)') as (
   a: object,
   b: object,
 ) => boolean;
