@@ -34,8 +34,9 @@ import type {
  * functions, timers, AbortSignals, and handing outcomes back as events. Its own state:
  *
  * - `#active[id]`: the attempt in flight for node `id` (its {@link AttemptContext}), or
- *   undefined. An outcome is accepted only while its attempt is still the active one: a timeout, a cancellation or the
- *   end of the run releases it first, and a late outcome is then dropped.
+ *   undefined. An outcome is accepted only while its attempt is still the active one: a
+ *   timeout, a cancellation or the end of the run releases it first, and a late outcome is
+ *   then dropped.
  * - `#completed`: outcomes of sync tasks (and launch failures) waiting to be settled by the
  *   pump. Async outcomes settle from their promise callbacks.
  * - `#timers`: retry and run-deadline timers; per-attempt timeout timers live on the attempt.
@@ -148,8 +149,8 @@ export interface LogRecord {
  * enforces node and run deadlines, and cancels on request. All state changes go through the
  * engine; the driver only carries out effects (calling functions, timers, aborts).
  *
- * Hot path per node: one engine pop, one context object, one event per transition. Sync tasks
- * complete without a microtask hop.
+ * Hot path per node: one engine pop and one attempt object (its context); an event object only
+ * when an observer listens. Sync tasks complete without a microtask hop.
  */
 export class RunDriver implements AttemptHost {
   readonly #engine: RunEngine;
