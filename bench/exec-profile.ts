@@ -1,7 +1,11 @@
 /**
  * Executor profile helper (not part of `npm run bench:exec`): runs one shape many times in one
- * process after warm-up and prints the median CPU time per run (ms).
+ * process after warm-up and prints the median CPU and wall time per run (ms).
  * `node --expose-gc --cpu-prof --import tsx bench/exec-profile.ts '<shape>' [runs]`.
+ *
+ * Each run follows a full collection, as in the benchmark (`NO_GC=1`: none). `MARK_RUNS=1`
+ * prints `RUN <i>` before each run, to tell which run a `--trace-deopt` line belongs to: a
+ * method deoptimized at every run is the symptom `src/graph/hidden-classes.ts` describes.
  */
 import { DAGExecutor } from '../src/executor/dag-executor.js';
 import type { TaskFn } from '../src/executor/types.js';
