@@ -34,8 +34,8 @@ export interface AttemptHandoff {
  * One attempt: the context its task receives and the driver's record of it, in one object
  * (the driver accepts an outcome only while this object is the node's active attempt).
  * What the run shares (its id, params, signal, engine) is read through the host, upstream
- * results from the engine on demand, and the logger is made on first use, so starting an
- * attempt allocates this object and nothing else.
+ * results from the engine on demand, and the logger is made on first use: the driver keeps no
+ * second record of the attempt, and the context holds no per-run values.
  */
 export class AttemptContext implements TaskContext {
   /** The node's id in the run graph. */
